@@ -1,0 +1,1 @@
+"""Option schemas, rules, pricing, preview and saved designs for made-to-order products."""

@@ -1,0 +1,1 @@
+"""Points ledger, earn and redeem rules, tiers, segments, reminders and notifications."""

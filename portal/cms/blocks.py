@@ -1,0 +1,184 @@
+"""Every StreamField block of the storefront, in one place.
+
+Blocks that show catalogue data (featured products) read it live at render time, so a
+price change in the dashboard shows on the home page without republishing it.
+"""
+
+from django.utils.functional import cached_property
+from oscar.core.loading import get_class, get_model
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+from .choosers import product_chooser_viewset
+
+ProductChooserBlock = product_chooser_viewset.get_block_class(
+    name="ProductChooserBlock", module_path="portal.cms.blocks"
+)
+
+ILLUSTRATIONS = [
+    ("workshop", "Workshop: the three families together"),
+    ("fridge", "Refrigerator"),
+    ("sofa", "Modular sofa"),
+    ("tote", "Printed tote"),
+]
+
+
+class LinkBlock(blocks.StructBlock):
+    """A link to a page or to a URL; the page wins when both are given."""
+
+    label = blocks.CharBlock(max_length=60)
+    page = blocks.PageChooserBlock(required=False)
+    url = blocks.CharBlock(required=False, max_length=300, help_text="A path such as /catalogue/ or a full URL")
+
+    class Meta:
+        icon = "link"
+        value_class = blocks.StructValue
+
+
+class HeroBlock(blocks.StructBlock):
+    eyebrow = blocks.CharBlock(required=False, max_length=60)
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.TextBlock(required=False, max_length=400)
+    primary_action = LinkBlock(required=False)
+    secondary_action = LinkBlock(required=False)
+    image = ImageChooserBlock(required=False, help_text="Replaces the illustration when given")
+    illustration = blocks.ChoiceBlock(choices=ILLUSTRATIONS, default="workshop")
+
+    class Meta:
+        icon = "image"
+        template = "cms/blocks/hero.html"
+        description = "A large opening statement with one or two calls to action"
+        preview_value = {
+            "eyebrow": "Built to order in days",
+            "heading": "Design it. We build it.",
+            "text": "Choose every detail of your fridge, sofa or printed goods.",
+            "primary_action": {"label": "Start designing", "url": "/catalogue/"},
+            "illustration": "workshop",
+        }
+
+
+class RichTextBlock(blocks.RichTextBlock):
+    class Meta:
+        icon = "doc-full"
+        template = "cms/blocks/rich_text.html"
+        description = "Formatted text with headings, lists and links"
+        preview_value = "<h2>Made for you</h2><p>Every piece starts when you order it.</p>"
+
+
+class FeaturedProductsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=80)
+    intro = blocks.TextBlock(required=False, max_length=300)
+    products = blocks.ListBlock(ProductChooserBlock(), min_num=1, max_num=6)
+
+    class Meta:
+        icon = "tag"
+        template = "cms/blocks/featured_products.html"
+        description = "Products from the catalogue with their current price"
+        preview_value = {"heading": "Start from one of our designs", "products": []}
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        request = (parent_context or {}).get("request")
+        context["products"] = featured_products([product.pk for product in value["products"] if product], request)
+        return context
+
+
+class FeatureBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=60)
+    text = blocks.TextBlock(max_length=240)
+    icon = blocks.ChoiceBlock(
+        choices=[("ruler", "Ruler"), ("clock", "Clock"), ("leaf", "Leaf"), ("star", "Star"), ("truck", "Truck")],
+        default="ruler",
+    )
+
+
+class FeatureListBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, max_length=80)
+    features = blocks.ListBlock(FeatureBlock(), min_num=1, max_num=6)
+
+    class Meta:
+        icon = "list-ul"
+        template = "cms/blocks/feature_list.html"
+        description = "Short reasons to believe, side by side"
+        preview_value = {
+            "heading": "How made-to-order works",
+            "features": [
+                {"title": "You design", "text": "Pick every option.", "icon": "ruler"},
+                {"title": "We build", "text": "Your piece starts in our workshop.", "icon": "clock"},
+            ],
+        }
+
+
+class CallToActionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=100)
+    text = blocks.TextBlock(required=False, max_length=300)
+    action = LinkBlock()
+    tone = blocks.ChoiceBlock(choices=[("clay", "Clay"), ("ink", "Ink"), ("sage", "Sage")], default="clay")
+
+    class Meta:
+        icon = "pick"
+        template = "cms/blocks/call_to_action.html"
+        description = "A band that asks for one action"
+        preview_value = {
+            "heading": "Not sure where to start?",
+            "text": "Our help center answers the common questions.",
+            "action": {"label": "Visit the help center", "url": "/help/"},
+            "tone": "clay",
+        }
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(max_length=400)
+    attribution = blocks.CharBlock(required=False, max_length=100)
+
+    class Meta:
+        icon = "openquote"
+        template = "cms/blocks/quote.html"
+        description = "A customer's words"
+        preview_value = {"quote": "It fits the alcove to the centimetre.", "attribution": "Priya, Leeds"}
+
+
+class HomeStreamBlock(blocks.StreamBlock):
+    hero = HeroBlock()
+    featured_products = FeaturedProductsBlock()
+    features = FeatureListBlock()
+    rich_text = RichTextBlock()
+    quote = QuoteBlock()
+    call_to_action = CallToActionBlock()
+
+
+class ContentStreamBlock(blocks.StreamBlock):
+    rich_text = RichTextBlock()
+    featured_products = FeaturedProductsBlock()
+    features = FeatureListBlock()
+    quote = QuoteBlock()
+    call_to_action = CallToActionBlock()
+
+
+class FeaturedProduct:
+    """A product as a card shows it: title, link, image and the price it sells at now."""
+
+    def __init__(self, product, purchase_info):
+        self.product = product
+        self.purchase_info = purchase_info
+
+    @cached_property
+    def price(self):
+        return self.purchase_info.price
+
+    @cached_property
+    def image(self):
+        images = list(self.product.images.all())
+        return images[0] if images else None
+
+
+def featured_products(product_ids, request=None):
+    """Products in the editor's order, priced by the same strategy as the shopper's basket."""
+    selector = get_class("partner.strategy", "Selector")
+    product_model = get_model("catalogue", "Product")
+    products = product_model.objects.browsable().filter(pk__in=product_ids)
+    products = products.select_related("product_class").prefetch_related("images", "stockrecords")
+    by_id = {product.pk: product for product in products}
+    user = getattr(request, "user", None)
+    strategy = selector().strategy(request=request, user=user)
+    return [FeaturedProduct(by_id[pk], strategy.fetch_for_product(by_id[pk])) for pk in product_ids if pk in by_id]

@@ -1,0 +1,53 @@
+"""What the site frame shows on every page: the main menu and the footer.
+
+Both are read once and cached as plain data, because every page of the site renders
+them; publishing a menu, a footer or a page clears the cache (see `receivers`).
+"""
+
+from collections import OrderedDict
+
+from django.core.cache import cache
+
+from .navigation import NavigationMenu, SiteFooter
+
+CACHE_KEY = "cms:site-frame:v1"
+CACHE_SECONDS = 300
+
+
+def _links(queryset):
+    return [{"label": link.label, "href": link.href} for link in queryset.select_related("link_page")]
+
+
+def _build_frame():
+    menu = NavigationMenu.objects.filter(slug="main", live=True).first()
+    footer = SiteFooter.objects.filter(live=True).order_by("pk").first()
+    columns = OrderedDict()
+    if footer:
+        for link in footer.links.select_related("link_page"):
+            columns.setdefault(link.column, []).append({"label": link.label, "href": link.href})
+    return {
+        "menu": _links(menu.links.all()) if menu else [],
+        "footer": (
+            {
+                "strapline": footer.strapline,
+                "contact": footer.contact,
+                "legal": footer.legal,
+                "columns": list(columns.items()),
+            }
+            if footer
+            else None
+        ),
+    }
+
+
+def site_frame():
+    """The published menu and footer as plain data, from the cache when it is warm."""
+    frame = cache.get(CACHE_KEY)
+    if frame is None:
+        frame = _build_frame()
+        cache.set(CACHE_KEY, frame, CACHE_SECONDS)
+    return frame
+
+
+def clear_site_frame_cache(**kwargs):
+    cache.delete(CACHE_KEY)

@@ -1,0 +1,36 @@
+"""Storefront pages. They read catalogue data when rendered and never write."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import ContentStreamBlock, HomeStreamBlock
+from .navigation import FooterLink, NavigationLink, NavigationMenu, SiteFooter
+
+__all__ = ["ContentPage", "FooterLink", "HomePage", "NavigationLink", "NavigationMenu", "SiteFooter"]
+
+
+class HomePage(Page):
+    body = StreamField(HomeStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    template = "cms/home_page.html"
+
+
+class ContentPage(Page):
+    """About, delivery, care guides: a title, an introduction and blocks."""
+
+    introduction = models.TextField(blank=True, max_length=400)
+    body = StreamField(ContentStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    template = "cms/content_page.html"

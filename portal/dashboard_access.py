@@ -1,0 +1,12 @@
+"""Who sees which entry we add to Oscar's dashboard menu (Oscar's `access_fn` hook).
+
+Plain functions of the user, importable from settings: they touch no models.
+"""
+
+
+def staff(user, url_name=None, url_args=None, url_kwargs=None):
+    return user.is_active and user.is_staff
+
+
+def content_editors(user, url_name=None, url_args=None, url_kwargs=None):
+    return user.is_active and user.has_perm("wagtailadmin.access_admin")

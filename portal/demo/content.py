@@ -1,0 +1,264 @@
+"""Demo storefront content: the Wagtail site, home page, content pages, menu and footer."""
+
+from django.conf import settings
+from django.contrib.sites.models import Site as DjangoSite
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from wagtail.models import Page, Site
+
+from portal.cms.models import ContentPage, FooterLink, HomePage, NavigationLink, NavigationMenu, SiteFooter
+
+from .catalogue import product
+
+HOSTNAME = "127.0.0.1"
+PORT = 8000
+
+HOME_BODY = [
+    (
+        "hero",
+        {
+            "eyebrow": "Built to order in days, not months",
+            "heading": "Design it your way. We build it for you.",
+            "text": "A fridge that opens on the side your kitchen needs, a sofa sized to the centimetre, "
+            "a shirt with your words on it. Choose every detail online, see the price and ship date at "
+            "once, and our workshop starts on it the day you order.",
+            "primary_action": {"label": "Start designing", "page": None, "url": "/catalogue/"},
+            "secondary_action": {"label": "How made-to-order works", "page": None, "url": "/how-it-works/"},
+            "image": None,
+            "illustration": "workshop",
+        },
+    ),
+    (
+        "featured_products",
+        {
+            "heading": "Start from one of our designs",
+            "intro": "Every piece below is made to order. Open one to choose its options and see your price.",
+            "products": ["ATL-FRIDGE", "ATL-SOFA", "ATL-TEE"],
+        },
+    ),
+    (
+        "features",
+        {
+            "heading": "How made-to-order works",
+            "features": [
+                {
+                    "title": "You design",
+                    "text": "Choose size, finish, fabric or print. Our rules keep every choice buildable and "
+                    "tell you why when something does not fit.",
+                    "icon": "ruler",
+                },
+                {
+                    "title": "We plan",
+                    "text": "Your order goes straight onto our workshop plan, so the ship date you see is a "
+                    "date we can keep.",
+                    "icon": "clock",
+                },
+                {
+                    "title": "We build",
+                    "text": "Each piece is made by hand in our workshop and checked twice before it leaves.",
+                    "icon": "leaf",
+                },
+                {
+                    "title": "We deliver",
+                    "text": "Follow it through production from your account, then we bring it to your door, "
+                    "or to the room of your choice.",
+                    "icon": "truck",
+                },
+            ],
+        },
+    ),
+    (
+        "quote",
+        {
+            "quote": "We have an awkward alcove and a door that opens the wrong way for every fridge in the "
+            "shops. Atelier built one that fits to the centimetre, and it arrived eight days after I ordered.",
+            "attribution": "Priya, Leeds: customer since 2023",
+        },
+    ),
+    (
+        "call_to_action",
+        {
+            "heading": "Earn points on every order",
+            "text": "Members earn a point for every pound, move up tiers for free delivery and priority "
+            "production, and spend points at checkout.",
+            "action": {"label": "Create your account", "page": None, "url": "/accounts/login/"},
+            "tone": "clay",
+        },
+    ),
+]
+
+CONTENT_PAGES = [
+    {
+        "slug": "how-it-works",
+        "title": "How made-to-order works",
+        "introduction": "Nothing we sell is sitting in a warehouse. Here is what happens between your "
+        "click and your doorstep.",
+        "body": [
+            (
+                "rich_text",
+                "<h2>1. You design it</h2><p>Every product page has a configurator. Each choice updates "
+                "the price, the picture and the date we can ship at once. If two choices cannot be built "
+                "together, we say so in plain words and suggest what would work.</p>"
+                "<h2>2. It goes onto our plan</h2><p>When your payment is confirmed, your order becomes work "
+                "orders on our workshop's machines and benches. Our planning system schedules them around "
+                "everyone else's, so the ship date we promise is one we can keep.</p>"
+                "<h2>3. We make it</h2><p>You can follow each step from your account: cutting, assembly, "
+                "upholstery or printing, testing and packing.</p>"
+                "<h2>4. We deliver it</h2><p>Small items go by tracked courier. Fridges and sofas can be "
+                "carried to the room of your choice by two of our team, who unpack and take the packaging "
+                "away.</p>",
+            ),
+        ],
+    },
+    {
+        "slug": "delivery-and-returns",
+        "title": "Delivery and returns",
+        "introduction": "Made-to-order means made for you, so our returns work a little differently.",
+        "body": [
+            (
+                "rich_text",
+                "<h2>Delivery</h2><ul><li>Standard delivery: £9.95, free on orders over £60.</li>"
+                "<li>Two-person delivery to your room of choice: £49.</li></ul>"
+                "<p>We ship to the United Kingdom, Ireland, France, Germany, the Netherlands and the United "
+                "States. Fridges are fitted with the right plug and voltage for the delivery country.</p>"
+                "<h2>Changing your mind</h2><p>You can change or cancel an order free of charge until it "
+                "enters production. After that it is being made for you, and we cannot resell it; faulty "
+                "items are of course repaired, replaced or refunded.</p>",
+            ),
+        ],
+    },
+    {
+        "slug": "about",
+        "title": "About Atelier",
+        "introduction": "A small workshop with big machines, making things one order at a time.",
+        "body": [
+            (
+                "rich_text",
+                "<p>Atelier started with a simple annoyance: the fridge that fitted our kitchen did not "
+                "exist. Mass production makes the average thing for the average home. We make yours.</p>"
+                "<p>Our workshop builds refrigerators, sofas and printed goods to order. Software does the "
+                "planning, people do the making, and every order is scheduled so we can tell you the day it "
+                "will ship before you pay.</p>",
+            ),
+            (
+                "quote",
+                {
+                    "quote": "Keep your customers and they keep you. We would rather build you a second "
+                    "sofa in ten years than sell a stranger one today.",
+                    "attribution": "The Atelier team",
+                },
+            ),
+        ],
+    },
+]
+
+MENU = [
+    ("Fridges", "category:Kitchen > Refrigerators"),
+    ("Sofas", "category:Living room > Sofas"),
+    ("Printed goods", "category:Printed goods"),
+    ("All products", "/catalogue/"),
+    ("How it works", "page:how-it-works"),
+]
+
+FOOTER_LINKS = [
+    ("Shop", "Fridges", "category:Kitchen > Refrigerators"),
+    ("Shop", "Sofas", "category:Living room > Sofas"),
+    ("Shop", "Printed goods", "category:Printed goods"),
+    ("Help", "How made-to-order works", "page:how-it-works"),
+    ("Help", "Delivery and returns", "page:delivery-and-returns"),
+    ("Help", "Your account", "/accounts/"),
+    ("Company", "About Atelier", "page:about"),
+]
+
+
+def _resolve_products(body):
+    resolved = []
+    for block_type, value in body:
+        if block_type == "featured_products":
+            value = {**value, "products": [product(upc) for upc in value["products"]]}
+        resolved.append((block_type, value))
+    return resolved
+
+
+def load_sites():
+    created = 0
+    django_site = DjangoSite.objects.get(pk=settings.SITE_ID)
+    if django_site.domain == "example.com":
+        django_site.domain, django_site.name = f"{HOSTNAME}:{PORT}", settings.OSCAR_SHOP_NAME
+        django_site.save()
+        created += 1
+    return created
+
+
+def load_home_page():
+    if HomePage.objects.exists():
+        return 0
+    root = Page.get_first_root_node()
+    # Wagtail's first migration leaves a "Welcome" placeholder (slug "home") and a site on it.
+    for placeholder in root.get_children().filter(slug="home"):
+        if placeholder.specific_class is Page:
+            placeholder.delete()  # its Site goes with it
+    home = root.add_child(instance=HomePage(title="Atelier", slug="home", body=_resolve_products(HOME_BODY)))
+    home.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": HOSTNAME, "port": PORT, "root_page": home, "site_name": settings.WAGTAIL_SITE_NAME},
+    )
+    return 1
+
+
+def load_content_pages():
+    home = HomePage.objects.get()
+    created = 0
+    for spec in CONTENT_PAGES:
+        if ContentPage.objects.filter(slug=spec["slug"]).exists():
+            continue
+        page = home.add_child(
+            instance=ContentPage(
+                title=spec["title"], slug=spec["slug"], introduction=spec["introduction"], body=spec["body"]
+            )
+        )
+        page.save_revision().publish()
+        created += 1
+    return created
+
+
+def _link_fields(target):
+    if target.startswith("category:"):
+        category = create_from_breadcrumbs(target.removeprefix("category:"))
+        return {"link_page": None, "link_url": category.get_absolute_url()}
+    if target.startswith("page:"):
+        return {"link_page": ContentPage.objects.get(slug=target.removeprefix("page:")), "link_url": ""}
+    return {"link_page": None, "link_url": target}
+
+
+def load_navigation():
+    if NavigationMenu.objects.filter(slug="main").exists():
+        return 0
+    menu = NavigationMenu(name="Main menu", slug="main")
+    menu.links = [
+        NavigationLink(label=label, sort_order=index, **_link_fields(target))
+        for index, (label, target) in enumerate(MENU)
+    ]
+    menu.save()
+    menu.save_revision().publish()
+    return 1
+
+
+def load_footer():
+    if SiteFooter.objects.exists():
+        return 0
+    footer = SiteFooter(
+        name="Footer",
+        strapline="Made to order, made for you, in our workshop in Sheffield.",
+        contact='<p>Questions? <a href="mailto:hello@atelier.example">hello@atelier.example</a>, '
+        "or call 0114 496 0000, Monday to Friday 9–5.</p>",
+        legal="Atelier Workshop Ltd · Registered in England and Wales no. 01234567 · "
+        "Unit 4, Kelham Yard, Sheffield S3 8RY · VAT GB 123 4567 89",
+    )
+    footer.links = [
+        FooterLink(column=column, label=label, sort_order=index, **_link_fields(target))
+        for index, (column, label, target) in enumerate(FOOTER_LINKS)
+    ]
+    footer.save()
+    footer.save_revision().publish()
+    return 1

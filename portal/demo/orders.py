@@ -1,0 +1,107 @@
+"""Demo order history, placed through Oscar's own basket and OrderCreator, then dated back."""
+
+import itertools
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_class, get_model
+
+from .catalogue import product
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+OrderStatusChange = get_model("order", "OrderStatusChange")
+ShippingAddress = get_model("order", "ShippingAddress")
+Country = get_model("address", "Country")
+OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Selector = get_class("partner.strategy", "Selector")
+
+
+@dataclass(frozen=True)
+class DemoOrder:
+    number: str
+    email: str
+    days_ago: int
+    lines: tuple  # (upc, quantity)
+    status: str
+    shipping: str = "standard"
+
+
+ORDERS = [
+    DemoOrder(
+        "DEMO-1001", "ada@example.com", 420, (("ATL-SOFA", 1), ("ATL-CAREKIT", 1)), "Delivered", "room-of-choice"
+    ),
+    DemoOrder("DEMO-1002", "ada@example.com", 210, (("ATL-FRIDGE", 1),), "Delivered", "room-of-choice"),
+    DemoOrder("DEMO-1003", "ada@example.com", 64, (("ATL-TEE", 3), ("ATL-TOTE", 2)), "Delivered"),
+    DemoOrder("DEMO-1004", "ada@example.com", 3, (("ATL-FILTER", 2),), "Paid"),
+    DemoOrder("DEMO-1005", "ben@example.com", 40, (("ATL-TOTE", 1),), "Delivered"),
+]
+
+ADDRESSES = {
+    "ada@example.com": {"line1": "12 Wharf Street", "line4": "Leeds", "postcode": "LS2 7EQ"},
+    "ben@example.com": {"line1": "Flat 3, 88 Mill Road", "line4": "Cambridge", "postcode": "CB1 2AS"},
+}
+
+# The statuses an order passed through to reach its demo status, in order.
+HISTORY = {
+    "Paid": ["Pending payment", "Paid"],
+    "Delivered": ["Pending payment", "Paid", "In production", "Shipped", "Delivered"],
+}
+
+
+def _place(spec, user):
+    basket = Basket.objects.create(owner=user)
+    basket.strategy = Selector().strategy(user=user)
+    for upc, quantity in spec.lines:
+        basket.add_product(product(upc), quantity)
+    method = OrderAndItemCharges.objects.get(code=spec.shipping)
+    charge = method.calculate(basket)
+    total = OrderTotalCalculator().calculate(basket, charge)
+    address = ShippingAddress.objects.create(
+        first_name=user.first_name,
+        last_name=user.last_name,
+        country=Country.objects.get(iso_3166_1_a2="GB"),
+        **ADDRESSES[user.email],
+    )
+    order = OrderCreator().place_order(
+        basket=basket,
+        total=total,
+        shipping_method=method,
+        shipping_charge=charge,
+        user=user,
+        shipping_address=address,
+        order_number=spec.number,
+        status=HISTORY[spec.status][0],
+    )
+    basket.submit()
+    return order
+
+
+def _date_back(order, spec):
+    placed = timezone.now() - timedelta(days=spec.days_ago, hours=3)
+    statuses = HISTORY[spec.status]
+    # Demo history is written, not lived: each step a day or two after the one before.
+    for index, (old, new) in enumerate(itertools.pairwise(statuses)):
+        change = OrderStatusChange.objects.create(order=order, old_status=old, new_status=new)
+        OrderStatusChange.objects.filter(pk=change.pk).update(date_created=placed + timedelta(days=index * 2 + 1))
+    Order.objects.filter(pk=order.pk).update(date_placed=placed, status=spec.status)
+    Line.objects.filter(order=order).update(status=spec.status)
+
+
+def load_orders():
+    user_model = get_user_model()
+    created = 0
+    for spec in ORDERS:
+        if Order.objects.filter(number=spec.number).exists():
+            continue
+        with transaction.atomic():
+            user = user_model.objects.get(email=spec.email)
+            _date_back(_place(spec, user), spec)
+        created += 1
+    return created

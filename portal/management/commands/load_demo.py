@@ -1,0 +1,46 @@
+"""Build the demo shop. Idempotent: each step creates only what is missing."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.cli import add_progress_argument, progress
+from portal.demo import catalogue, content, orders, people
+
+STEPS = [
+    ("countries", catalogue.load_countries),
+    ("shipping methods", catalogue.load_shipping_methods),
+    ("products", catalogue.load_products),
+    ("sites", content.load_sites),
+    ("home page", content.load_home_page),
+    ("content pages", content.load_content_pages),
+    ("navigation", content.load_navigation),
+    ("footer", content.load_footer),
+    ("groups", people.load_groups),
+    ("users", people.load_users),
+    ("orders", orders.load_orders),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo shop: products, pages, staff and shoppers with order history. Safe to run again."
+
+    def add_arguments(self, parser):
+        add_progress_argument(parser)
+
+    def handle(self, *args, **options):
+        created = {}
+        bar = progress(STEPS, options=options, desc="Demo shop", unit="step")
+        for name, step in bar:
+            bar.set_postfix_str(name)
+            # One transaction per step: Ctrl-C keeps the steps already done.
+            with transaction.atomic():
+                created[name] = step()
+        total = sum(created.values())
+        if total:
+            summary = ", ".join(f"{count} {name}" for name, count in created.items() if count)
+            self.stdout.write(self.style.SUCCESS(f"Demo shop loaded: created {summary}."))
+        else:
+            self.stdout.write("Demo shop already loaded: nothing to change.")
+        self.stdout.write("\nDemo logins (email / password: where):")
+        for login in people.LOGINS:
+            self.stdout.write(f"  {login.email:26} / {login.password:16} {login.role}: {login.where}")

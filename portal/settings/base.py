@@ -1,0 +1,360 @@
+"""Settings shared by every profile; each value can come from the environment.
+
+The defaults describe the embedded profile (SQLite, filesystem broker, demo payments),
+so a fresh checkout runs with no configuration. `production.py` tightens what must be
+tight and refuses to start without the values production needs.
+"""
+
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from oscar import INSTALLED_APPS as OSCAR_APPS
+from oscar.defaults import *  # noqa: F403  (Oscar's settings are meant to be star-imported)
+
+from portal import dashboard_access
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+VAR_DIR.mkdir(exist_ok=True)  # the embedded profile's database, broker, mail and beat state live here
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+SECRET_KEY = env("SECRET_KEY", default="embedded-profile-only-not-secret-0b1e6f0a4c7d")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_ID = 1
+
+# --- Applications -----------------------------------------------------------------------
+
+# Oscar's list with our forks swapped in place, as Oscar's own fork how-to does.
+_OSCAR_FORKS = {
+    "oscar.config.Shop": "portal.shop.AtelierShop",
+    "django.contrib.admin": "portal.admin_site.AtelierAdminConfig",
+    "oscar.apps.catalogue.apps.CatalogueConfig": "catalog.apps.CatalogueConfig",
+    "oscar.apps.shipping.apps.ShippingConfig": "portal.shipping.apps.ShippingConfig",
+}
+# Forks first: their templates must win over the ones inside Oscar's own package.
+_oscar_apps = sorted(
+    (_OSCAR_FORKS.get(app, app) for app in OSCAR_APPS),
+    key=lambda app: app not in _OSCAR_FORKS.values() or app.startswith("portal.shop"),
+)
+
+INSTALLED_APPS = [
+    "portal.users.apps.UsersConfig",
+    "portal.apps.PortalConfig",
+    "portal.cms.apps.CmsConfig",
+    "configurator.apps.ConfiguratorConfig",
+    "production.apps.ProductionConfig",
+    "loyalty.apps.LoyaltyConfig",
+    *_oscar_apps,
+    "sorl.thumbnail",
+    # Wagtail
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    # Platform
+    "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "django_htmx",
+    "axes",
+    "csp",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.security.SiteCSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "oscar.apps.basket.middleware.BasketMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so a locked-out login never reaches the views.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+AUTH_USER_MODEL = "users.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "portal" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.template.context_processors.i18n",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "oscar.apps.search.context_processors.search_form",
+                "oscar.apps.checkout.context_processors.checkout",
+                "oscar.apps.communication.notifications.context_processors.notifications",
+                "oscar.core.context_processors.metadata",
+                "portal.context_processors.site_frame",
+            ],
+        },
+    },
+]
+
+# --- Data -------------------------------------------------------------------------------
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'atelier.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock at BEGIN: a read-then-write transaction (points,
+    # order status) can then never fail on lock upgrade, and writers queue instead.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://atelier")}
+
+# --- Authentication ----------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "oscar.apps.customer.auth_backends.EmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = reverse_lazy("customer:login")
+LOGIN_REDIRECT_URL = "/accounts/"
+
+# Lock out a username from one address after 5 failures for 15 minutes. Keyed on the
+# pair so an attacker cannot lock a customer out from everywhere by guessing.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+AXES_VERBOSE = False
+
+# --- Internationalisation -----------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", _("English"))]
+TIME_ZONE = env("TIME_ZONE", default="Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media ---------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Email --------------------------------------------------------------------------------
+
+# The embedded profile keeps every mail as a file under var/mail, where a developer can read it.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Atelier <hello@atelier.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Oscar --------------------------------------------------------------------------------
+
+OSCAR_SHOP_NAME = "Atelier"
+OSCAR_SHOP_TAGLINE = _("Made to order, made for you")
+OSCAR_HOMEPAGE = "/"
+OSCAR_DEFAULT_CURRENCY = "GBP"
+OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
+OSCAR_ALLOW_ANON_CHECKOUT = True
+OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
+OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+OSCAR_BASKET_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+OSCAR_THUMBNAILER = "catalog.thumbnails.SvgAwareThumbnailer"
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Site"),
+        "icon": "fas fa-heartbeat",
+        "children": [
+            {"label": _("Health"), "url_name": "portal:health", "access_fn": dashboard_access.staff},
+            {
+                "label": _("Content (Wagtail)"),
+                "url_name": "wagtailadmin_home",
+                "access_fn": dashboard_access.content_editors,
+            },
+        ],
+    },
+]
+
+# The life of an order. Oscar refuses any status change not listed here.
+OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
+OSCAR_INITIAL_LINE_STATUS = "Pending payment"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Pending payment": ("Paid", "Payment failed", "Cancelled"),
+    "Payment failed": ("Paid", "Cancelled"),
+    "Paid": ("In production", "Cancelled", "Refunded"),
+    "In production": ("Shipped", "Refunded"),
+    "Shipped": ("Delivered", "Refunded"),
+    "Delivered": ("Refunded",),
+    "Cancelled": (),
+    "Refunded": (),
+}
+OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
+OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
+
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+# The simple backend queries the database directly; there is no index to keep up to date.
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+THUMBNAIL_DEBUG = False
+THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+
+# --- Wagtail ------------------------------------------------------------------------------
+
+WAGTAIL_SITE_NAME = "Atelier"
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_EXTENSIONS = ["pdf"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_I18N_ENABLED = False
+# Wagtail's search index and reference index run through django-tasks; inline is enough here.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Celery -------------------------------------------------------------------------------
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost/")
+
+
+def filesystem_broker_options(folder):
+    """kombu's filesystem transport: one folder of message files, created on first use."""
+    for sub in ("queue", "control"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+    }
+
+
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    filesystem_broker_options(Path(env("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker"))))
+    if CELERY_BROKER_URL.startswith("filesystem")
+    # Redelivers a task whose worker died; longer than the longest task we run.
+    else {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "production.*": {"queue": "scheduling"},
+    "loyalty.reminders.*": {"queue": "reminders"},
+    "*.documents.*": {"queue": "documents"},
+}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},
+}
+
+# --- Stripe -------------------------------------------------------------------------------
+
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Tests point the real client at a local fake; unset in production, so Stripe's own base applies.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+
+# --- Security (tightened in production.py) -------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override this for their own same-origin frame
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; kept readable for the admin JS
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Only what the site and Stripe need; 'unsafe-inline' styles are for Wagtail's admin and Oscar's dashboard.
+_STRIPE_JS = "https://js.stripe.com"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE, _STRIPE_JS],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", "https://api.stripe.com"],
+        "frame-src": ["'self'", _STRIPE_JS, "https://hooks.stripe.com"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "oscar": {"level": "INFO"},
+        "oscar.alerts": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
+}

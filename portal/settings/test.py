@@ -1,0 +1,35 @@
+"""The test profile: SQLite by default, PostgreSQL and Redis when their URLs are set."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, CELERY_BROKER_URL, DATABASES, env, filesystem_broker_options
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-that-is-long-enough-0123456789abcdef"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
+
+# A file, not memory: the live server thread and a real Celery worker process must see it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-atelier.sqlite3")}
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+SERVE_MEDIA = True
+
+# Unit tests call tasks eagerly unless a test starts a real worker (tests/integration).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_EAGER_PROPAGATES = True
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(BASE_DIR / "var" / "test-broker")
+else:
+    # A task whose worker was killed comes back within seconds, not after an hour.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 5,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
+
+WAGTAILADMIN_BASE_URL = "http://testserver"
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+WHITENOISE_USE_FINDERS = True  # no collectstatic before tests
+STATIC_ROOT = BASE_DIR / "var" / "test-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

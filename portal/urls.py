@@ -1,0 +1,39 @@
+"""URL map: specific routes first, Oscar's shop under its prefixes, Wagtail's catch-all last."""
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_static
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+portal_patterns = (
+    [
+        path("dashboard/health/", views.health_page, name="health"),
+        path("healthz", views.liveness, name="liveness"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap),
+    path("", include(portal_patterns)),
+    # Sign-out is POST-only; Oscar's own view signs out on GET.
+    path("accounts/logout/", views.sign_out, name="sign-out"),
+    path("", include(apps.get_app_config("oscar").urls[0])),
+]
+
+if getattr(settings, "SERVE_MEDIA", False):
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve_static, {"document_root": settings.MEDIA_ROOT}, name="media")
+    )
+
+urlpatterns.append(path("", include(wagtail_urls)))

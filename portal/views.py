@@ -1,0 +1,38 @@
+"""The portal's own pages: health (staff), a liveness probe and sign-out."""
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import health
+
+
+@staff_member_required(login_url="customer:login")
+@never_cache
+def health_page(request):
+    results = health.run_checks()
+    status = 200 if all(result.ok for result in results) else 503
+    return render(request, "portal/health.html", {"results": results}, status=status)
+
+
+@never_cache
+def liveness(request):
+    """For load balancers: says only whether this process can serve, and reveals nothing else."""
+    (database,) = (result for result in health.run_checks(include_workers=False) if result.name == "database")
+    return JsonResponse({"status": "ok" if database.ok else "unavailable"}, status=200 if database.ok else 503)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request):
+    """Sign out on POST only, so a link on another site cannot sign a shopper out; GET asks first."""
+    if request.method == "GET":
+        return render(request, "portal/sign_out.html")
+    logout(request)
+    response = redirect(settings.OSCAR_HOMEPAGE)
+    for cookie in settings.OSCAR_COOKIES_DELETE_ON_LOGOUT:
+        response.delete_cookie(cookie)
+    return response

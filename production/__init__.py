@@ -1,0 +1,1 @@
+"""Work centers, calendars, routings, work orders, the scheduler, the planner board and travelers."""

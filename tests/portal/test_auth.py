@@ -1,0 +1,66 @@
+"""Signing in and out: the real form, lockout after repeated failures, POST-only sign-out."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(client, email, password):
+    return client.post(
+        "/accounts/login/",
+        {"login-username": email, "login-password": password, "login_submit": "1"},
+    )
+
+
+def test_demo_shopper_signs_in_through_the_login_form(client):
+    response = _sign_in(client, "ada@example.com", "atelier-shopper")
+
+    assert response.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_five_wrong_passwords_lock_the_account_from_that_address(client):
+    for _ in range(5):
+        response = _sign_in(client, "ben@example.com", "wrong-password")
+    assert response.status_code in (200, 429)
+
+    response = _sign_in(client, "ben@example.com", "atelier-shopper")
+
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_address_so_the_owner_elsewhere_can_still_sign_in(client):
+    for _ in range(5):
+        _sign_in(client, "ben@example.com", "wrong-password")
+
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    response = _sign_in(elsewhere, "ben@example.com", "atelier-shopper")
+
+    assert response.status_code == 302
+
+
+def test_sign_out_asks_first_on_get_and_signs_out_on_post(login):
+    client = login("ada@example.com")
+
+    response = client.get("/accounts/logout/")
+    assert response.status_code == 200
+    assert "_auth_user_id" in client.session
+
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_out_without_csrf_token_is_refused():
+    user = get_user_model().objects.get(email="ada@example.com")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 403
+    assert "_auth_user_id" in client.session

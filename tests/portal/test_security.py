@@ -1,0 +1,132 @@
+"""The production profile passes Django's deploy check and goes further than it."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from oscar.core.loading import get_model
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    "SECRET_KEY": "x9!k2-" + "q7Lm3Vz8Rt5Wy1Np4Bc6Hd0Jf" * 2,
+    "ALLOWED_HOSTS": "shop.example.com",
+    "DATABASE_URL": "postgres://atelier@127.0.0.1:5432/atelier",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "EMAIL_URL": "smtp://mail.example.com:587",
+    "STRIPE_SECRET_KEY": "sk_test_placeholder",
+    "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
+}
+
+
+def _run(args, env_overrides=None):
+    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
+    env.update(PRODUCTION_ENV)
+    env.update(env_overrides or {})
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_check_deploy_is_clean_in_the_production_profile():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run(["manage.py", "check"], {"SECRET_KEY": ""})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+SETTINGS_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+names = ["DEBUG", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
+         "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE",
+         "OSCAR_BASKET_COOKIE_SECURE", "OSCAR_RECENTLY_VIEWED_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE",
+         "X_FRAME_OPTIONS", "SECURE_CONTENT_TYPE_NOSNIFF", "AXES_FAILURE_LIMIT"]
+out = {name: getattr(settings, name) for name in names}
+out["storage"] = settings.STORAGES["staticfiles"]["BACKEND"]
+out["csp"] = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+out["csp"]["script-src"] = [str(source) for source in out["csp"]["script-src"]]
+out["middleware"] = settings.MIDDLEWARE
+print(json.dumps(out))
+"""
+
+
+def test_production_goes_further_than_check_deploy():
+    result = _run(["-c", SETTINGS_PROBE])
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert values["DEBUG"] is False
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+    assert values["SECURE_HSTS_PRELOAD"]
+    assert values["SESSION_COOKIE_SECURE"]
+    assert values["CSRF_COOKIE_SECURE"]
+    assert values["SESSION_COOKIE_HTTPONLY"]
+    # Oscar's own cookies, which `check --deploy` does not look at.
+    assert values["OSCAR_BASKET_COOKIE_SECURE"]
+    assert values["OSCAR_RECENTLY_VIEWED_COOKIE_SECURE"]
+    assert values["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in values["middleware"]
+    assert "axes.middleware.AxesMiddleware" in values["middleware"]
+    assert values["AXES_FAILURE_LIMIT"] == 5
+    csp = values["csp"]
+    assert "'unsafe-inline'" not in csp["script-src"]
+    assert csp["script-src"][-1] == "https://js.stripe.com"
+    assert csp["object-src"] == ["'none'"]
+    assert csp["upgrade-insecure-requests"] is True
+
+
+@pytest.mark.django_db
+def test_oscar_basket_cookie_is_secure_and_http_only_when_configured(client, settings):
+    settings.OSCAR_BASKET_COOKIE_SECURE = True
+    product = get_model("catalogue", "Product").objects.get(upc="ATL-TOTE")
+
+    response = client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
+
+    cookie = response.cookies[settings.OSCAR_BASKET_COOKIE_OPEN]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+
+
+@pytest.mark.django_db
+def test_storefront_scripts_need_the_request_nonce(client):
+    response = client.get("/")
+
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+    nonce = re.search(r"'nonce-([^']+)'", script_src).group(1)
+    assert "'unsafe-inline'" not in script_src
+    assert f'<script nonce="{nonce}">' in response.content.decode()
+    assert "frame-ancestors 'self'" in policy
+
+
+@pytest.mark.django_db
+def test_staff_tools_get_inline_scripts_without_a_nonce(login):
+    response = login("admin@atelier.example").get("/dashboard/")
+
+    script_src = re.search(r"script-src ([^;]+)", response["Content-Security-Policy"]).group(1)
+    assert "'unsafe-inline'" in script_src
+    assert "nonce-" not in script_src
+
+
+@pytest.mark.django_db
+def test_the_site_loads_no_script_from_a_cdn(client):
+    html = client.get("/").content.decode()
+
+    sources = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert sources
+    assert all(source.startswith("/static/") for source in sources)
