@@ -2,8 +2,8 @@
 
 The test database is built once per run with migrations and the demo shop, so tests read
 the same believable data a developer sees after `make run`. Transactional tests (real
-worker, browser) flush the database when they end; they restore the post-migration state
-with `serialized_rollback` and load the demo again through `committed_demo_shop`.
+worker, browser) flush the database when they end; `committed_demo_shop` builds the demo
+again (load_demo recreates even what Wagtail's migrations made, when a flush removed it).
 """
 
 import io
@@ -32,7 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def committed_demo_shop(transactional_db, django_db_serialized_rollback):
+def committed_demo_shop(transactional_db):
     """The demo shop in committed rows, visible to other threads and processes."""
     load_demo_shop()
 

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib.sites.models import Site as DjangoSite
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 from portal.cms.models import ContentPage, FooterLink, HomePage, NavigationLink, NavigationMenu, SiteFooter
 
@@ -185,6 +186,26 @@ def load_sites():
     if django_site.domain == "example.com":
         django_site.domain, django_site.name = f"{HOSTNAME}:{PORT}", settings.OSCAR_SHOP_NAME
         django_site.save()
+        created += 1
+    return created
+
+
+def load_wagtail_roots():
+    """The default locale, the page tree's root and the root collection, made by Wagtail's migrations.
+
+    They are made again only where a database was emptied after migrating (a flush), so
+    the demo can be rebuilt anywhere migrations have run.
+    """
+    created = 0
+    _, was_created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    created += was_created
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+        created += 1
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
         created += 1
     return created
 

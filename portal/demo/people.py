@@ -94,6 +94,30 @@ def _permissions(app_label, model, codenames):
     return list(Permission.objects.filter(content_type=content_type, codename__in=codenames))
 
 
+def _grant_editors_wagtail(editors):
+    """What Wagtail's migrations give "Editors", made again where a flush removed it."""
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    created = 0
+    if not editors.permissions.filter(codename="access_admin").exists():
+        editors.permissions.add(*_permissions("wagtailadmin", "admin", ["access_admin"]))
+        created += 1
+    root_page = Page.get_first_root_node()
+    for permission_type in ("add", "change", "publish"):
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=f"{permission_type}_page")
+        _, was_created = GroupPagePermission.objects.get_or_create(group=editors, page=root_page, permission=permission)
+        created += was_created
+    root_collection = Collection.get_first_root_node()
+    for app_label, model in (("wagtailimages", "image"), ("wagtaildocs", "document")):
+        for action in ("add", "change", "choose"):
+            permission = _permissions(app_label, model, [f"{action}_{model}"])[0]
+            _, was_created = GroupCollectionPermission.objects.get_or_create(
+                group=editors, collection=root_collection, permission=permission
+            )
+            created += was_created
+    return created
+
+
 def load_groups():
     created = 0
     planners, was_created = Group.objects.get_or_create(name=PLANNERS)
@@ -102,7 +126,7 @@ def load_groups():
         for app_label, model, codename in PLANNER_PERMISSIONS:
             planners.permissions.add(*_permissions(app_label, model, [codename]))
     editors, was_created = Group.objects.get_or_create(name=EDITORS)
-    created += was_created
+    created += was_created + _grant_editors_wagtail(editors)
     if not editors.permissions.filter(codename="publish_navigationmenu").exists():
         for model in (NavigationMenu, SiteFooter):
             name = model._meta.model_name

@@ -25,7 +25,9 @@ PRODUCTION_ENV = {
 
 
 def _run(args, env_overrides=None):
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
+    # A clean slate: nothing from this test run (settings module, async flag) leaks in.
+    leaked = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in leaked}
     env.update(PRODUCTION_ENV)
     env.update(env_overrides or {})
     return subprocess.run(

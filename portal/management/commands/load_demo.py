@@ -7,6 +7,7 @@ from portal.cli import add_progress_argument, progress
 from portal.demo import catalogue, content, orders, people
 
 STEPS = [
+    ("wagtail roots", content.load_wagtail_roots),
     ("countries", catalogue.load_countries),
     ("shipping methods", catalogue.load_shipping_methods),
     ("products", catalogue.load_products),

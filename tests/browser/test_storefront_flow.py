@@ -1,0 +1,35 @@
+"""A shopper lands on the home page, follows a featured product and adds it to the basket."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_home_to_product_to_basket(shop, page):
+    page.goto(shop + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Design it your way")
+
+    featured = page.locator(".product-card", has_text="The Modular Sofa")
+    expect(featured).to_contain_text("£1,450.00")
+    featured.get_by_role("link", name="The Modular Sofa").click()
+
+    expect(page).to_have_url(re.compile(r"/catalogue/the-modular-sofa_\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("The Modular Sofa")
+    page.get_by_role("button", name="Add to basket").click()
+
+    expect(page.locator(".basket-summary__count")).to_have_text("1")
+    page.locator(".basket-summary").click()
+    expect(page).to_have_url(shop + "/basket/")
+    expect(page.locator("#content_inner")).to_contain_text("The Modular Sofa")
+    expect(page.locator("#content_inner")).to_contain_text("£1,450.00")
+
+
+def test_keyboard_user_can_skip_to_content(shop, page):
+    page.goto(shop + "/catalogue/")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    skip.press("Enter")
+
+    expect(page.locator("main#main")).to_be_focused()
