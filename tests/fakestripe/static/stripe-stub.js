@@ -117,8 +117,10 @@
     FIELDS.forEach(function (field) {
       var label = document.createElement("label");
       label.style.display = "block";
+      label.style.marginBottom = "0.5em";
       var caption = document.createElement("span");
       caption.textContent = field.label;
+      caption.style.display = "block";
       var input = document.createElement("input");
       input.type = "text";
       input.name = field.name;
