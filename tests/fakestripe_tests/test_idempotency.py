@@ -1,5 +1,7 @@
 """Idempotency keys: a replay returns the saved answer, another request under the key is refused."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import stripe
 
@@ -85,3 +87,17 @@ def test_a_refund_button_pressed_twice_makes_one_refund(stripe_client, fake_stri
 
     assert first.id == second.id
     assert len(fake_stripe.refunds) == 1
+
+
+def test_concurrent_requests_with_one_key_create_one_payment_intent(fake_stripe):
+    # Ten "double clicks" at once: the key is looked up and saved under one lock.
+    def place_order(_):
+        client = stripe.StripeClient("sk_test_concurrent", base_addresses={"api": fake_stripe.api_base})
+        return client.v1.payment_intents.create(params=ORDER, options={"idempotency_key": KEY}).id
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        ids = set(pool.map(place_order, range(10)))
+
+    assert len(ids) == 1
+    assert len(fake_stripe.payment_intents) == 1
+    assert sum(not r.replayed for r in fake_stripe.requests) == 1
