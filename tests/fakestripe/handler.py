@@ -143,6 +143,7 @@ class Handler(BaseHTTPRequestHandler):
             common["Idempotency-Key"] = key
         api_key: str | None = None
         params: dict[str, Any] = {}
+        generation = fake.generation
         fault = fake.faults.take(method, path)
         replayed = False
         hold = 0.0
@@ -152,6 +153,9 @@ class Handler(BaseHTTPRequestHandler):
                 raise errors.api_error(fault.status, headers=headers)
             if fault and not fault.after_commit:
                 fake.faults.pause(fault.seconds)
+                if fake.generation != generation:
+                    # Woken by reset(): running now would create objects in the next test's state.
+                    raise errors.api_error(503, "The fake Stripe server was reset while this request was held back.")
             api_key = self._api_key()
             params = parse_form(body if method == "POST" else query)
             route, match = api.find_route(method, path)
@@ -182,6 +186,7 @@ class Handler(BaseHTTPRequestHandler):
             hold = fault.seconds
         answer.headers.update(common)
         fake.record(
+            generation,
             RecordedRequest(
                 method=method,
                 path=path,
@@ -193,7 +198,7 @@ class Handler(BaseHTTPRequestHandler):
                 fault=fault.kind if fault else None,
                 replayed=replayed,
                 headers=dict(self.headers.items()),
-            )
+            ),
         )
         return answer, hold
 

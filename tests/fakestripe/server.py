@@ -58,6 +58,8 @@ class FakeStripe:
         self._httpd: FakeStripeHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lifecycle = threading.Lock()
+        #: Bumped by reset(): a request held back across a reset must not touch the new state.
+        self.generation = 0
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -110,6 +112,8 @@ class FakeStripe:
 
         The server stays up (and comes back if a test left it down); `auto_deliver` is True again.
         """
+        with self._log_lock:
+            self.generation += 1
         self.faults.clear()
         self.dispatcher.reset()
         with self.store.lock:
@@ -139,9 +143,11 @@ class FakeStripe:
 
     # --- the request log -----------------------------------------------------------------------
 
-    def record(self, request: RecordedRequest) -> None:
+    def record(self, generation: int, request: RecordedRequest) -> None:
+        """Log a request, unless it began before the last reset (it belongs to an earlier test)."""
         with self._log_lock:
-            self._requests.append(request)
+            if generation == self.generation:
+                self._requests.append(request)
 
     @property
     def requests(self) -> list[RecordedRequest]:

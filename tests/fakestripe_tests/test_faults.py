@@ -72,6 +72,22 @@ def test_a_timeout_after_commit_is_retried_into_the_saved_result(fake_stripe):
 
 
 @pytest.mark.usefixtures("fast_stripe_retries")
+def test_a_request_held_back_before_it_runs_lets_the_retry_run_it_once(fake_stripe):
+    client = stripe.StripeClient(
+        "sk_test_timeouts",
+        base_addresses={"api": fake_stripe.api_base},
+        max_network_retries=2,
+        http_client=stripe.RequestsClient(timeout=0.3),
+    )
+    fake_stripe.timeout_next("/v1/payment_intents", seconds=30, after_commit=False)
+
+    intent = client.v1.payment_intents.create(params=ORDER, options={"idempotency_key": "pi:100001"})
+
+    # The held request is still asleep; the fixture's reset wakes it and it then runs nothing.
+    assert [pi["id"] for pi in fake_stripe.payment_intents] == [intent.id]
+
+
+@pytest.mark.usefixtures("fast_stripe_retries")
 def test_unreachable_stripe_raises_api_connection_error_and_comes_back(stripe_client, fake_stripe):
     fake_stripe.go_down()
     try:
