@@ -26,6 +26,7 @@ import dataclasses
 import html
 import json
 import re
+import traceback
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -73,16 +74,21 @@ def handle(fake: FakeStripe, handler: Handler, method: str, path: str, query: st
         return Answer(204, b"", cors)
     args = dict(parse_qsl(query, keep_blank_values=True))
     try:
-        answer = _dispatch(fake, method, path, args, body, handler)
+        answer = _dispatch(fake, method, path, args, body)
     except StripeError as error:
         answer = error_answer(error)
-    except (KeyError, LookupError, ValueError) as exc:
+    except (LookupError, ValueError) as exc:
         answer = json_answer(400, {"error": {"type": "invalid_request_error", "message": str(exc)}})
+    except Exception as exc:  # noqa: BLE001 (a bug in the fake must reach the test, not kill the thread)
+        traceback.print_exc()
+        answer = json_answer(
+            500, {"error": {"type": "api_error", "message": f"Bug in the fake Stripe server: {exc!r}"}}
+        )
     answer.headers.update(cors)
     return answer
 
 
-def _dispatch(fake: FakeStripe, method: str, path: str, args: dict[str, str], body: bytes, handler: Handler):
+def _dispatch(fake: FakeStripe, method: str, path: str, args: dict[str, str], body: bytes) -> Answer:
     store = fake.store
     if method == "GET" and (m := re.fullmatch(r"/_test/3ds/(\w+)", path)):
         return three_d_secure(fake, m.group(1), args)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import threading
+import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -182,6 +183,11 @@ class Handler(BaseHTTPRequestHandler):
                         )
         except StripeError as error:
             answer = error_answer(error)
+        except Exception as exc:  # noqa: BLE001 (a bug in the fake must reach the test, not kill the thread)
+            traceback.print_exc()
+            answer = error_answer(
+                errors.api_error(500, f"Bug in the fake Stripe server: {exc!r}", {"Stripe-Should-Retry": "false"})
+            )
         if fault and fault.kind == "timeout" and fault.after_commit:
             hold = fault.seconds
         answer.headers.update(common)

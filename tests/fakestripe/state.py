@@ -391,7 +391,10 @@ class Store:
                 param="payment_method",
                 payment_intent=copy.deepcopy(intent),
             )
-        if self._needs_return_url(intent) and not params.get("return_url"):
+        return_url = params.get("return_url")
+        if return_url and "://" not in return_url:
+            raise errors.parameter_invalid("return_url", f"Not a valid URL: {return_url}", "url_invalid")
+        if self._needs_return_url(intent) and not return_url:
             raise errors.invalid_request(RETURN_URL_REQUIRED, param="return_url", saved=False)
 
     def confirm_payment_intent(self, intent_id: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -56,6 +56,11 @@ def test_a_stripe_parameter_the_fake_does_not_model_says_so(stripe_client):
         ({"currency": "eur"}, "parameter_missing", "amount"),
         ({"amount": 10, "currency": "eur"}, "amount_too_small", "amount"),
         ({"amount": 1000, "currency": "eur", "confirm": True}, "payment_intent_unexpected_state", "payment_method"),
+        (
+            {"amount": 1000, "currency": "eur", "payment_method": "pm_card_visa", "confirm": True, "return_url": "/x"},
+            "url_invalid",
+            "return_url",
+        ),
     ],
 )
 def test_invalid_creates_are_refused_and_create_nothing(stripe_client, fake_stripe, params, code, param):
