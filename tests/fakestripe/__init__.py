@@ -15,6 +15,24 @@ Modules, by idea:
 - fixtures.py        pytest fixtures
 
 Run it on its own with `python -m tests.fakestripe --port 12111`.
+
+Deliberately left out (add them when the app needs them; a parameter Stripe has but the fake
+does not model is refused with a message saying so, never silently ignored):
+- other resources: Customers, SetupIntents, Checkout Sessions, Connect (`Stripe-Account` is
+  ignored), disputes, payouts, balance transactions (only their ids), and list/search endpoints
+  other than List Events; `expand` is accepted but ids stay ids;
+- the `processing` status and asynchronous methods (SEPA, bank debits), so no
+  `payment_intent.processing`; no confirmation limit; no off_session / setup_future_usage;
+- one response shape (API version 2026-10-28.endive, what stripe 16.1.0 pins) whatever the
+  `Stripe-Version` header says;
+- idempotency keys never expire within a run, and a 5xx is only ever injected in front of an
+  endpoint (Stripe also saves and replays a 500 raised while executing);
+- webhook retries take about a second instead of three days, endpoints are never disabled, and
+  only the `v1` signature is sent (no test-mode `v0`);
+- Stripe.js: only the "payment" element with card fields, no iframes, Link or wallets; with
+  `redirect: "if_required"` a 3DS card still leaves the page (Stripe shows a modal);
+- error messages are close to Stripe's, not verbatim; types, codes, params and HTTP statuses
+  are what the library acts on and follow Stripe.
 """
 
 from .payment_methods import CARD_NUMBERS, PAYMENT_METHOD_TOKENS, TestCard
