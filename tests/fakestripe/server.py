@@ -221,7 +221,7 @@ class FakeStripe:
 
     @property
     def webhooks(self) -> list[WebhookEndpoint]:
-        return list(self.dispatcher.endpoints.values())
+        return self.dispatcher.endpoint_list()
 
     @property
     def auto_deliver(self) -> bool:
@@ -286,7 +286,7 @@ class FakeStripe:
     @property
     def deliveries(self) -> list[Delivery]:
         """Every webhook POST made so far, automatic and manual, in the order made."""
-        return list(self.dispatcher.deliveries)
+        return self.dispatcher.delivery_list()
 
     def wait_for_deliveries(self, timeout: float = 10.0) -> list[Delivery]:
         """Block until automatic delivery is idle (retries included); then return `deliveries`."""

@@ -162,6 +162,14 @@ class WebhookDispatcher:
                 self.endpoints[endpoint.id] = endpoint
         return endpoint
 
+    def endpoint_list(self) -> list[WebhookEndpoint]:
+        with self._cond:
+            return list(self.endpoints.values())
+
+    def delivery_list(self) -> list[Delivery]:
+        with self._cond:
+            return list(self.deliveries)
+
     def subscribers(self, event_type: str) -> int:
         with self._cond:
             return sum(1 for e in self.endpoints.values() if e.wants(event_type))
