@@ -74,20 +74,26 @@ def check_schema(schema: Mapping[str, Any], *, limit: int = CHECK_LIMIT) -> list
         if not outcome.problems:
             continue
         unreachable.add(rule.index)
-        if any(kind == "goal" for kind, _ in outcome.problems):
-            tried = f"({outcome.explored} configurations tried)"
-            if rule.kind == AVAILABLE_WHEN:
-                choices = ", ".join(str(choice) for choice in rule.choices)
-                problems.append(
-                    f"{_name(rule)} never applies: “{rule.option}” {choices} can never be chosen in a valid "
-                    f"configuration {tried}."
-                )
-            else:
-                problems.append(f"{_name(rule)} never applies: no valid configuration meets its conditions {tried}.")
-            continue
-        blocking = [compiled.rules[ref] for kind, ref in outcome.problems if kind == "rule"]
-        others = [other for other in blocking if other.index != rule.index]
-        if not others:
+        if rule.kind == REQUIRES:
+            # ask for the requirement too, to name the rules standing in its way
+            met = Search(compiled, {}, goals=(trigger + rule.conclusion,), limit=limit).run({})
+            others = [compiled.rules[ref] for kind, ref in met.problems if kind == "rule" and ref != rule.index]
+            if others and not any(kind == "goal" for kind, _ in met.problems):
+                names = ", ".join(_name(other) for other in others)
+                problems.append(f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied.")
+                continue
+        tried = f"({outcome.explored} configurations tried)"
+        unmet = any(kind == "goal" for kind, _ in outcome.problems)
+        others = [compiled.rules[ref] for kind, ref in outcome.problems if kind == "rule" and ref != rule.index]
+        if rule.kind == AVAILABLE_WHEN and (unmet or not others):
+            choices = ", ".join(str(choice) for choice in rule.choices)
+            problems.append(
+                f"{_name(rule)} never applies: “{rule.option}” {choices} can never be chosen in a valid "
+                f"configuration {tried}."
+            )
+        elif unmet:
+            problems.append(f"{_name(rule)} never applies: no valid configuration meets its conditions {tried}.")
+        elif not others:
             problems.append(f"{_name(rule)} can never be satisfied once it applies.")
         else:
             names = ", ".join(_name(other) for other in others)

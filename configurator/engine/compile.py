@@ -49,8 +49,19 @@ DEFAULT_DECIMAL_STEP = Decimal("0.01")
 
 
 class _Problems(list):
+    # codes of options that failed to compile: rules naming them are not reported again
+    broken_options: set[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken_options = set()
+
     def add(self, where: str, message: str) -> None:
         self.append(f"{where}: {message}")
+
+    def unknown_option(self, where: str, code: Any) -> None:
+        if code not in self.broken_options:
+            self.add(where, f"names an unknown option {code!r}")
 
 
 def _is_int(value: Any) -> bool:
@@ -284,7 +295,7 @@ def _compile_atom(raw: Any, by_code: Mapping[str, Option], where: str, problems:
     code = raw.get("option")
     option = by_code.get(code) if isinstance(code, str) else None
     if option is None:
-        problems.add(where, f"names an unknown option {code!r}")
+        problems.unknown_option(where, code)
         return None
     op = raw.get("op")
     if op not in OPS_BY_KIND[option.kind]:
@@ -338,8 +349,9 @@ def _compile_rule(index: int, raw: Any, by_code: Mapping[str, Option], problems:
         problems.add(f"Rule {index + 1}", f"needs a whole-number id, not {rule_id!r}")
         return None
     message = raw.get("message")
-    where = f"Rule {rule_id} (“{message}”)" if message else f"Rule {rule_id}"
-    if not isinstance(message, str) or not message.strip():
+    usable = isinstance(message, str) and message.strip()
+    where = f"Rule {rule_id} (“{message.strip()}”)" if usable else f"Rule {rule_id}"
+    if not usable:
         problems.add(where, "needs a message for shoppers")
         return None
     kind = raw.get("kind")
@@ -371,6 +383,8 @@ def _compile_rule(index: int, raw: Any, by_code: Mapping[str, Option], problems:
         right_option = by_code.get(right_code) if right_code is not None else None
         op = raw.get("op")
         bad = []
+        if raw.get("left") in problems.broken_options or right_code in problems.broken_options:
+            return None
         if left is None or left.kind not in NUMERIC_KINDS:
             bad.append(f"“left” must name a numeric option, not {raw.get('left')!r}")
         if right_code is not None and (right_option is None or right_option.kind not in NUMERIC_KINDS):
@@ -401,7 +415,7 @@ def _compile_rule(index: int, raw: Any, by_code: Mapping[str, Option], problems:
     code = raw.get("option")
     option = by_code.get(code) if isinstance(code, str) else None
     if option is None:
-        problems.add(where, f"names an unknown option {code!r}")
+        problems.unknown_option(where, code)
         return None
     if when is None:
         return None
@@ -531,6 +545,8 @@ def compile_schema(schema: Mapping[str, Any]) -> CompiledFamily:
     for raw in raw_options:
         option = _compile_option(len(options), raw, problems)
         if option is None:
+            if isinstance(raw, Mapping) and isinstance(raw.get("code"), str):
+                problems.broken_options.add(raw["code"])
             continue
         if option.code in seen:
             problems.add(f"Option “{option.code}”", "appears twice")

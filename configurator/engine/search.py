@@ -112,7 +112,16 @@ def candidates(
     elif kind == TEXT:
         pool = text_candidates(compiled, option)
     elif kind in NUMERIC_KINDS:
-        pool = list(_numeric_pool(option, current, values, accept))
+        # nearest values that keep every rule on the option happy first, then nearest that
+        # fix just this problem, then the default
+        rules = compiled.rules_naming[code]
+
+        def settles_all(trial: dict[str, Any]) -> bool:
+            return accept(trial) and not any(rule_violated(compiled, rule, trial) for rule in rules)
+
+        pool = list(_numeric_pool(option, current, values, settles_all))
+        pool += list(_numeric_pool(option, current, values, accept))
+        pool.append(option.default)
     else:  # pragma: no cover
         pool = []
     seen = []
@@ -128,6 +137,7 @@ def candidates(
 
 
 def _numeric_pool(option: Option, current: Any, values: dict[str, Any], accept) -> Iterator[Any]:
+    """The nearest accepted grid value below the current one, then the nearest above."""
     code = option.code
     steps_below = int((current - option.min) // option.step)
     steps_above = int((option.max - current) // option.step)
@@ -140,7 +150,6 @@ def _numeric_pool(option: Option, current: Any, values: dict[str, Any], accept) 
             if ok:
                 yield value
                 break
-    yield option.default
 
 
 class Search:
@@ -263,7 +272,7 @@ class Search:
                 explored += 1
                 node.state, node.values, node.problems = self.problems(node.state)
                 real = self._priority(node.state, node.triggers, len(node.problems))
-                if best is None or len(node.problems) < len(best.problems):
+                if best is None or _badness(node.problems) < _badness(best.problems):
                     best = Outcome(node.state, node.values, node.reasons, node.problems, explored)
                 if real > priority:
                     heapq.heappush(heap, (real, next(serial), node))
@@ -290,6 +299,12 @@ class Search:
             best = Outcome(state, values, {}, found, explored)
         best.explored = explored
         return best
+
+
+def _badness(problems: list[tuple[str, Any]]) -> tuple[int, int]:
+    """Closest so far: goals met first (so checks can name the rules in the way), then fewer
+    problems."""
+    return sum(kind == "goal" for kind, _ in problems), len(problems)
 
 
 def _holds(compiled: CompiledFamily, atom: Atom, values: Mapping[str, Any]) -> bool:
