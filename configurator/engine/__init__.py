@@ -1,0 +1,46 @@
+"""The configurator engine: pure Python (stdlib and decimal only), no Django.
+
+Public API:
+- compile_schema(schema) -> CompiledFamily (raises SchemaError); cache per (family, version)
+- check_schema(schema) -> list[str]: deeper problems for staff
+- evaluate(compiled, raw_values) -> Evaluation
+- naive_evaluate(compiled, raw_values) -> Evaluation (same result, slow; benchmark baseline)
+- quote(compiled, evaluation_or_values) -> Quote
+- repair(compiled, raw_values) -> Repair
+"""
+
+from .checks import check_schema
+from .compile import compile_schema
+from .evaluate import evaluate
+from .family import CompiledFamily
+from .naive import naive_evaluate
+from .pricing import quote
+from .repair import repair
+from .results import (
+    Change,
+    Evaluation,
+    OptionAvailability,
+    Problem,
+    Quote,
+    QuoteLine,
+    Repair,
+    SchemaError,
+)
+
+__all__ = [
+    "Change",
+    "CompiledFamily",
+    "Evaluation",
+    "OptionAvailability",
+    "Problem",
+    "Quote",
+    "QuoteLine",
+    "Repair",
+    "SchemaError",
+    "check_schema",
+    "compile_schema",
+    "evaluate",
+    "naive_evaluate",
+    "quote",
+    "repair",
+]
