@@ -24,10 +24,10 @@ from itertools import count
 from typing import Any
 
 from .atoms import all_hold, atom_holds, rule_violated
-from .evaluate import broken_rules
 from .family import BOOLEAN, CHOICE, MULTI, NUMERIC_KINDS, TEXT, Atom, CompiledFamily, Option
 from .parse import UNSET, missing_problem, parse_value
 from .resolve import resolve
+from .rulecheck import broken_rules
 
 NUMERIC_SCAN = 5000  # grid points tried either side of the current value
 
