@@ -11,7 +11,7 @@ bits that make the side false: for a slot option, the slots its atoms on that si
 every other atom, its pseudo bit. Then `config & F` is zero exactly when the side holds, its
 bits name the failing options, and "the side holds except possibly for option o" is
 `config & F & ~own(o) == 0`. Which choices of o break the rule is then a couple of ANDs on the
-slot masks (see evaluate.py).
+slot masks (see availability.py).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Index:
     # per requires/excludes/available_when rule: (rule index, is_excludes, F_premise, F_conclusion,
     # static, slot entries, multi entries, numeric entries).
     # static: set when the rule names only slot options and no option on both sides: then
-    # every choice it can disable is known in advance (see evaluate.analyse); static =
+    # every choice it can disable is known in advance (see availability.analyse); static =
     # ({premise option: keys}, ((premise option, keys), ...), {conclusion option: keys},
     # ((conclusion option, keys), ...)).
     # slot entry: (option index, candidate bits, candidates meeting the premise part,
