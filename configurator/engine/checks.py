@@ -10,12 +10,15 @@ Beyond compile_schema's reference checks it looks for:
 - two default/derive rules for one option that can apply together (the first one listed wins);
 - an all-defaults configuration that is not valid.
 
-"No valid configuration" is decided by the bounded search in search.py, seeded with the
-triggering conditions and started from the defaults: it finds configurations a few changes
-away quickly, but a contradiction that only shows after many coordinated changes, or among
-three or more rules with unrelated consequences, can go unnoticed, and a rule that is
-reachable only through a long chain of changes may be reported as never applying (the
-message then says how many configurations were tried). Text patterns are not analysed.
+"No valid configuration" is decided by the bounded search in search.py (`limit`
+configurations per question), seeded with the triggering conditions and started from the
+defaults. It finds configurations a few changes away quickly, so in families of tens of rules
+its answers are reliable; but it is not a proof. A contradiction among three or more rules
+with unrelated consequences can go unnoticed, and in dense families (hundreds of interacting
+rules) a rule reachable only through a long chain of changes can be reported as never
+applying or contradicting: every such message says how many configurations were tried, and
+a larger `limit` settles it. Text patterns are not analysed (a text condition is tried with
+the blank, the default, values rules compare it with and a filler).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from .family import (
     CompiledFamily,
     Rule,
 )
-from .index import _numeric_set, _slot_mask
+from .index import numeric_set, slot_mask
 from .intervals import Grid
 from .results import SchemaError
 from .search import Search
@@ -80,7 +83,10 @@ def check_schema(schema: Mapping[str, Any], *, limit: int = CHECK_LIMIT) -> list
             others = [compiled.rules[ref] for kind, ref in met.problems if kind == "rule" and ref != rule.index]
             if others and not any(kind == "goal" for kind, _ in met.problems):
                 names = ", ".join(_name(other) for other in others)
-                problems.append(f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied.")
+                problems.append(
+                    f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied "
+                    f"({met.explored} configurations tried)."
+                )
                 continue
         tried = f"({outcome.explored} configurations tried)"
         unmet = any(kind == "goal" for kind, _ in outcome.problems)
@@ -94,10 +100,10 @@ def check_schema(schema: Mapping[str, Any], *, limit: int = CHECK_LIMIT) -> list
         elif unmet:
             problems.append(f"{_name(rule)} never applies: no valid configuration meets its conditions {tried}.")
         elif not others:
-            problems.append(f"{_name(rule)} can never be satisfied once it applies.")
+            problems.append(f"{_name(rule)} can never be satisfied once it applies {tried}.")
         else:
             names = ", ".join(_name(other) for other in others)
-            problems.append(f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied.")
+            problems.append(f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied {tried}.")
     problems += _pairs(compiled, unreachable, limit)
     return problems
 
@@ -140,11 +146,11 @@ def _statically_impossible(compiled: CompiledFamily, atoms: tuple[Atom, ...]) ->
             every = sum(bitmap.values())
             mask = index.candidates[option.index]
             for atom in mine:
-                mask &= _slot_mask(option, atom, bitmap, every)
+                mask &= slot_mask(option, atom, bitmap, every)
             if not mask:
                 return f"no value of “{option.name}” meets its conditions"
         elif option.kind in NUMERIC_KINDS:
-            allowed = _numeric_set(option, mine)
+            allowed = numeric_set(option, mine)
             if not Grid.of(option).touches(allowed):
                 return f"no allowed value of “{option.name}” meets its conditions"
     return None
@@ -230,6 +236,6 @@ def _pairs(compiled: CompiledFamily, unreachable: set[int], limit: int) -> list[
             if not any(outcome.problems for outcome in alone):
                 problems.append(
                     f"{_name(first)} and {_name(second)} contradict each other: "
-                    "when both apply they can never both be satisfied."
+                    f"when both apply they can never both be satisfied ({strict.explored} configurations tried)."
                 )
     return problems

@@ -11,17 +11,17 @@ bits that make the side false: for a slot option, the slots its atoms on that si
 every other atom, its pseudo bit. Then `config & F` is zero exactly when the side holds, its
 bits name the failing options, and "the side holds except possibly for option o" is
 `config & F & ~own(o) == 0`. Which choices of o break the rule is then a couple of ANDs on the
-slot masks (see evaluate.py).
+slot masks (see availability.py).
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .atoms import COMPARE, atom_test
 from .family import (
     BOOLEAN,
     CHOICE,
@@ -70,7 +70,7 @@ class Index:
     # per requires/excludes/available_when rule: (rule index, is_excludes, F_premise, F_conclusion,
     # static, slot entries, multi entries, numeric entries).
     # static: set when the rule names only slot options and no option on both sides: then
-    # every choice it can disable is known in advance (see evaluate.analyse); static =
+    # every choice it can disable is known in advance (see availability.analyse); static =
     # ({premise option: keys}, ((premise option, keys), ...), {conclusion option: keys},
     # ((conclusion option, keys), ...)).
     # slot entry: (option index, candidate bits, candidates meeting the premise part,
@@ -104,46 +104,7 @@ class Index:
     option_keys: tuple[tuple[Option, tuple[str, ...] | None], ...]
 
 
-COMPARE = {
-    "lt": operator.lt,
-    "lte": operator.le,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "eq": operator.eq,
-    "ne": operator.ne,
-}
-
-
-def _predicate(atom: Atom, option: Option) -> Callable[[Any], bool]:
-    """A direct test for one atom (same meaning as atoms.atom_holds, without its dispatch on
-    every call)."""
-    op, value, values, blank = atom.op, atom.value, atom.values, option.blank
-    if op in COMPARE:
-        compare = COMPARE[op]
-        return lambda current: compare(current, value)
-    if op in ("is", "is_not"):
-        equal = operator.eq if op == "is" else operator.ne
-        if option.kind == MULTI:
-            return lambda current: equal(tuple(current), value)
-        return lambda current: equal(current, value)
-    if op == "in":
-        return lambda current: current in values
-    if op == "not_in":
-        return lambda current: current not in values
-    if op == "includes":
-        return lambda current: value in current
-    if op == "not_includes":
-        return lambda current: value not in current
-    if op == "includes_any":
-        return lambda current: not values.isdisjoint(current)
-    if op == "filled":
-        return lambda current: current != blank
-    if op == "empty":
-        return lambda current: current == blank
-    raise ValueError(f"op {op!r} on a {option.kind} option")  # compile_schema never lets one through
-
-
-def _slot_mask(option: Option, atom: Atom, bitmap: dict[Any, int], every: int) -> int:
+def slot_mask(option: Option, atom: Atom, bitmap: dict[Any, int], every: int) -> int:
     op = atom.op
     if op == "is":
         return bitmap[atom.value]
@@ -174,7 +135,7 @@ def _multi_mask(atom: Atom, local: dict[str, int]) -> tuple[str, int]:
     return atom.op, sum(local[code] for code in codes)
 
 
-def _numeric_set(option: Option, atoms: list[Atom]) -> IntervalSet:
+def numeric_set(option: Option, atoms: list[Atom]) -> IntervalSet:
     allowed = FULL
     for atom in atoms:
         if atom.op == "filled":
@@ -288,7 +249,7 @@ def build_index(compiled: CompiledFamily) -> Index:
             if option.index in bitmaps or atom in pseudo:
                 continue
             pseudo[atom] = 1 << position
-            pseudo_atoms.append((1 << position, atom.option, _predicate(atom, option)))
+            pseudo_atoms.append((1 << position, atom.option, atom_test(atom, option)))
             owner.append(option.index)
             position += 1
     constraints = []
@@ -327,7 +288,7 @@ def build_index(compiled: CompiledFamily) -> Index:
             for atom in atoms:
                 option = by_code[atom.option]
                 if option.index in bitmaps:
-                    mask = _slot_mask(option, atom, bitmaps[option.index], every_slot[option.index])
+                    mask = slot_mask(option, atom, bitmaps[option.index], every_slot[option.index])
                     groups[option.index] = groups.get(option.index, every_slot[option.index]) & mask
                 else:
                     forbidden |= pseudo[atom]
@@ -364,8 +325,8 @@ def build_index(compiled: CompiledFamily) -> Index:
                 )
             elif option.kind in NUMERIC_KINDS:
                 grid = grids[option.index]
-                allowed_premise = _numeric_set(option, premise_atoms)
-                allowed_conclusion = _numeric_set(option, conclusion_atoms)
+                allowed_premise = numeric_set(option, premise_atoms)
+                allowed_conclusion = numeric_set(option, conclusion_atoms)
                 effective = {}
                 for rest_premise in (False, True):
                     for rest_conclusion in (False, True):
@@ -428,8 +389,7 @@ def build_index(compiled: CompiledFamily) -> Index:
             for rule in compiled.rules
         ),
         when_tests=tuple(
-            tuple((atom.option, _predicate(atom, by_code[atom.option])) for atom in rule.when)
-            for rule in compiled.rules
+            tuple((atom.option, atom_test(atom, by_code[atom.option])) for atom in rule.when) for rule in compiled.rules
         ),
         option_keys=tuple(
             (

@@ -108,54 +108,6 @@ class Grid:
     def value(self, k: int) -> Fraction:
         return self.low + k * self.step
 
-    def _after(self, interval: Interval) -> int:
-        high, closed = interval[2], interval[3]
-        if high is None:
-            return self.last + 1
-        position = (high - self.low) / self.step
-        return math.floor(position) + 1 if closed else math.ceil(position)
-
-    def _before(self, interval: Interval) -> int:
-        low, closed = interval[0], interval[1]
-        if low is None:
-            return -1
-        position = (low - self.low) / self.step
-        return math.ceil(position) - 1 if closed else math.floor(position)
-
-    def first_outside(self, sets: list[IntervalSet]) -> int | None:
-        """The smallest k whose value lies in none of the sets, or None."""
-        k = 0
-        moved = True
-        while moved and k <= self.last:
-            moved = False
-            value = self.value(k)
-            for intervals in sets:
-                for interval in intervals:
-                    if contains(interval, value):
-                        k = self._after(interval)
-                        moved = True
-                        break
-                if moved:
-                    break
-        return k if k <= self.last else None
-
-    def last_outside(self, sets: list[IntervalSet]) -> int | None:
-        """The largest k whose value lies in none of the sets, or None."""
-        k = self.last
-        moved = True
-        while moved and k >= 0:
-            moved = False
-            value = self.value(k)
-            for intervals in sets:
-                for interval in intervals:
-                    if contains(interval, value):
-                        k = self._before(interval)
-                        moved = True
-                        break
-                if moved:
-                    break
-        return k if k >= 0 else None
-
     def touches(self, intervals: IntervalSet) -> bool:
         """Whether some grid value lies in the set."""
         for interval in intervals:
@@ -168,10 +120,6 @@ class Grid:
             if k <= self.last and contains(interval, self.value(k)):
                 return True
         return False
-
-    def narrows(self, intervals: IntervalSet) -> bool:
-        """Whether forbidding the set removes some grid values but not all of them."""
-        return self.touches(intervals) and self.first_outside([intervals]) is not None
 
 
 KRange = tuple[int, int]

@@ -17,13 +17,6 @@ from .resolve import Prepared
 from .results import Evaluation, OptionAvailability
 
 
-def option_keys(option: Option) -> tuple[str, ...]:
-    """The keys `OptionAvailability.disabled` uses: choice codes, or "false"/"true"."""
-    if option.kind == BOOLEAN:
-        return ("false", "true")
-    return tuple(choice.code for choice in option.choices)
-
-
 def too_many_message(option: Option) -> str:
     return f"{option.name}: choose at most {option.max_selected}."
 

@@ -39,7 +39,7 @@ def _problem(option: Option, code: str, message: str) -> Problem:
     return Problem(option.code, None, code, f"{option.name}: {message}", (option.code,))
 
 
-def _to_decimal(raw: Any) -> Decimal | None:
+def to_decimal(raw: Any) -> Decimal | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, Decimal):
@@ -151,7 +151,7 @@ def _parse_boolean(option: Option, raw: Any) -> tuple[Any, Problem | None]:
 
 def _parse_number(option: Option, raw: Any) -> tuple[Any, Problem | None]:
     whole = option.kind != DECIMAL
-    number = _to_decimal(raw)
+    number = to_decimal(raw)
     if number is None or (whole and number != number.to_integral_value()):
         return UNSET, _problem(option, "invalid", "enter a whole number." if whole else "enter a number.")
     value: Any = int(number) if whole else number

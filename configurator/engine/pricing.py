@@ -124,5 +124,5 @@ def quote(compiled: CompiledFamily, evaluation_or_values: Evaluation | Mapping[s
         total=money(unit_after * quantity),
         unit_cost=money(unit_cost),
         lead_days=lead_days,
-        lines=tuple(lines),
+        lines=lines,
     )

@@ -58,7 +58,8 @@ def repair(compiled: CompiledFamily, raw_values: Mapping[str, Any], *, limit: in
                         reasons.setdefault(code, rule.message)
     evaluation = evaluate(compiled, state)
 
-    changes = [Change(problem.field, raw_values[problem.field], None, problem.message) for problem in unknown]
+    raw_by_name = {str(key): value for key, value in raw_values.items()}
+    changes = [Change(problem.field, raw_by_name[problem.field], None, problem.message) for problem in unknown]
     for option in compiled.options:
         code = option.code
         new = evaluation.values[code]

@@ -86,7 +86,7 @@ class Quote:
     total: Decimal
     unit_cost: Decimal
     lead_days: int
-    lines: tuple[QuoteLine, ...]
+    lines: list[QuoteLine]
 
 
 @dataclass(frozen=True, slots=True)

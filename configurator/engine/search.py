@@ -6,13 +6,18 @@ only try changes that fix the FIRST problem (a missing required value in option 
 the first broken rule in schema order, else the first unmet goal): each option the problem
 names, set to each value that makes that one problem go away, nearest first.
 
-States are explored cheapest first, where cost is, in order: how many of the shopper's own
-values changed; how many options changed at all; how many changes were on a rule's trigger
-side rather than its consequence side (requires/excludes: `when` vs `then`; available_when:
-its conditions vs the restricted option; constraint: right vs left); and a penalty that is
-larger for options shown earlier (so a later, more detailed option gives way first).
-The search is bounded by `limit` expanded states; it is exact within what it explores, not a
-proof that nothing better exists.
+States leave the heap in order of, first, the shopper's values changed plus twice the
+problems still left (a greedy estimate of the changes still to come, which keeps the search
+heading for a valid state when many rules are broken); then, on ties: how many of the
+shopper's own values changed; how many options changed at all (values the shopper never chose
+give way first); how many changes were on a rule's trigger side rather than its consequence
+side (requires/excludes: `when` vs `then`; available_when: its conditions vs the restricted
+option; constraint: right vs left); and a penalty larger for options shown earlier (so a
+later, more detailed option gives way first). Candidate values come nearest first.
+A state's problems are counted when it leaves the heap; one with more problems than
+estimated goes back with its real priority. The estimate is not exact (one change can fix
+two problems; fixing one can take two changes), so the answer is a near one, not provably the
+one with the fewest changes; the search stops after judging `limit` states.
 """
 
 from __future__ import annotations
@@ -24,10 +29,10 @@ from itertools import count
 from typing import Any
 
 from .atoms import all_hold, atom_holds, rule_violated
-from .evaluate import broken_rules
 from .family import BOOLEAN, CHOICE, MULTI, NUMERIC_KINDS, TEXT, Atom, CompiledFamily, Option
 from .parse import UNSET, missing_problem, parse_value
 from .resolve import resolve
+from .rulecheck import broken_rules
 
 NUMERIC_SCAN = 5000  # grid points tried either side of the current value
 

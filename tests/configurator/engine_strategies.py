@@ -19,7 +19,8 @@ def option_schemas(draw, index: int) -> dict:
     code = f"o{index}"
     option = {"code": code, "name": f"Option {index}", "kind": kind}
     if kind in ("choice", "multi"):
-        count = draw(st.integers(2, 4))
+        # now and then more choices than the evaluator keeps a per-mask table for
+        count = draw(st.sampled_from([2, 3, 3, 4, 4, 11]))
         option["choices"] = [
             {
                 "code": f"c{k}",

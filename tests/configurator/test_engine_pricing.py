@@ -22,10 +22,10 @@ def test_the_default_fridge(fridge_family):
     result = quote(fridge_family, evaluate(fridge_family, {}))
     assert result.currency == "GBP"
     assert result.unit_price == Decimal("1379.00")
-    assert result.lines == (
+    assert result.lines == [
         QuoteLine("Base price", Decimal("1299.00")),
         QuoteLine("Capacity: 340 L", Decimal("80.00"), "capacity"),
-    )
+    ]
     assert (result.quantity, result.discount_percent) == (1, Decimal(0))
     assert result.unit_price_after_discount == result.total == Decimal("1379.00")
     assert result.unit_cost == Decimal("642.00")
@@ -43,7 +43,7 @@ def test_every_priced_choice_adds_its_line_cost_and_lead_time(fridge_family):
         "quantity": 12,
     }
     result = quote(fridge_family, evaluate(fridge_family, raw))
-    assert result.lines == (
+    assert result.lines == [
         QuoteLine("Base price", Decimal("1299.00")),
         QuoteLine("Finish: Brushed steel", Decimal("120.00"), "finish"),
         QuoteLine("Capacity: 400 L", Decimal("200.00"), "capacity"),
@@ -53,7 +53,7 @@ def test_every_priced_choice_adds_its_line_cost_and_lead_time(fridge_family):
         QuoteLine("Extras: LED strip", Decimal("15.00"), "extras"),
         QuoteLine("Engraving", Decimal("20.00"), "engraving"),
         QuoteLine("Quantity discount (10%)", Decimal("-209.20")),
-    )
+    ]
     assert result.unit_price == Decimal("2092.00")
     assert result.discount_percent == Decimal("10")
     assert result.unit_price_after_discount == Decimal("1882.80")
@@ -88,7 +88,7 @@ def test_sizes_below_the_base_value_lower_the_price(sofa_family):
 
 def test_a_number_at_its_base_value_adds_nothing(sofa_family):
     result = quote(sofa_family, {"width": 160, "depth": 80, "modules": 1})
-    assert result.lines == (QuoteLine("Base price", Decimal("900.00")),)
+    assert result.lines == [QuoteLine("Base price", Decimal("900.00"))]
     assert result.lead_days == 20
 
 

@@ -251,10 +251,15 @@ def test_two_rules_that_contradict_each_other_are_reported():
             "then": [{"option": "extras", "op": "not_includes", "value": "water_kit"}],
         },
     )
-    assert check_schema(schema) == [
-        f"{ICE} and Rule 65 (“Left hinges leave no room for the water kit”) contradict each other: "
-        "when both apply they can never both be satisfied."
-    ]
+    (problem,) = check_schema(schema)
+    assert re.fullmatch(
+        re.escape(
+            f"{ICE} and Rule 65 (“Left hinges leave no room for the water kit”) contradict each other: "
+            "when both apply they can never both be satisfied "
+        )
+        + r"\(\d+ configurations tried\)\.",
+        problem,
+    )
 
 
 def test_a_requirement_that_can_never_be_met_is_reported():
@@ -262,7 +267,7 @@ def test_a_requirement_that_can_never_be_met_is_reported():
         {
             "id": 66,
             "kind": "requires",
-            "message": "Left hinges need a black wine fridge",
+            "message": "Left hinges need a small wine fridge",
             "when": [{"option": "hinge", "op": "is", "value": "left"}],
             "then": [
                 {"option": "layout", "op": "is", "value": "wine"},
@@ -270,10 +275,15 @@ def test_a_requirement_that_can_never_be_met_is_reported():
             ],
         },
     )
-    assert check_schema(schema) == [
-        "Rule 66 (“Left hinges need a black wine fridge”) contradicts "
-        "Rule 2 (“The wine rack needs the 380 L body or larger”): when it applies they cannot all be satisfied."
-    ]
+    (problem,) = check_schema(schema)
+    assert re.fullmatch(
+        re.escape(
+            "Rule 66 (“Left hinges need a small wine fridge”) contradicts "
+            "Rule 2 (“The wine rack needs the 380 L body or larger”): when it applies they cannot all be satisfied "
+        )
+        + r"\(\d+ configurations tried\)\.",
+        problem,
+    )
 
 
 def test_overlapping_derive_rules_are_reported():
