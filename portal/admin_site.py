@@ -1,7 +1,8 @@
-"""Django's admin, for superusers only.
+"""Django's admin, for superusers and merchandisers only.
 
-Staff roles have their own tools (Oscar's dashboard for planners and merchandisers,
-Wagtail for editors); the raw admin can change anything, so only superusers get in.
+Staff roles have their own tools (Oscar's dashboard for planners, Wagtail for editors).
+Merchandisers edit configurable product families here, and only what their permissions
+allow; no one else gets in, so a planner's staff flag does not open this door.
 """
 
 from django.contrib import admin
@@ -13,7 +14,10 @@ class SuperuserAdminSite(admin.AdminSite):
     site_title = "Atelier admin"
 
     def has_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        user = request.user
+        return user.is_active and (
+            user.is_superuser or (user.is_staff and user.has_perm("configurator.change_productfamily"))
+        )
 
 
 class AtelierAdminConfig(AdminConfig):

@@ -10,3 +10,7 @@ def staff(user, url_name=None, url_args=None, url_kwargs=None):
 
 def content_editors(user, url_name=None, url_args=None, url_kwargs=None):
     return user.is_active and user.has_perm("wagtailadmin.access_admin")
+
+
+def merchandisers(user, url_name=None, url_args=None, url_kwargs=None):
+    return user.is_active and user.is_staff and user.has_perm("configurator.change_productfamily")

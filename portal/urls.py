@@ -11,6 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .api import api
 
 portal_patterns = (
     [
@@ -26,6 +27,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),
+    path("api/", api.urls),
+    path("", include("configurator.urls")),
+    path("", include("portal.payments.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.
     path("accounts/logout/", views.sign_out, name="sign-out"),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -11,6 +11,14 @@ import io
 import pytest
 from django.core.management import call_command
 
+from tests.fakestripe.fixtures import (  # noqa: F401 -- fixtures for every test folder
+    fake_stripe,
+    fake_stripe_session,
+    fast_stripe_retries,
+    stripe_client,
+    webhook_receiver,
+)
+
 DEMO_PASSWORDS = {
     "admin@atelier.example": "atelier-admin",
     "planner@atelier.example": "atelier-planner",
@@ -21,8 +29,34 @@ DEMO_PASSWORDS = {
 }
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium; without these flags it knocks on closed networks."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
 def load_demo_shop():
     call_command("load_demo", "--no-progress", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_per_run(tmp_path_factory):
+    """Uploaded and generated files (images, invoices) in a folder of this run only."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(scope="session")

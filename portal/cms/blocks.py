@@ -138,6 +138,47 @@ class QuoteBlock(blocks.StructBlock):
         preview_value = {"quote": "It fits the alcove to the centimetre.", "attribution": "Priya, Leeds"}
 
 
+def configurable_families():
+    from configurator.models import ProductFamily
+
+    return [(family.slug, family.name) for family in ProductFamily.objects.filter(current_version__isnull=False)]
+
+
+def preset_designs():
+    from configurator.selectors import preset_designs as presets
+
+    return [(design.share_token, f"{design.family.name}: {design.name}") for design in presets()]
+
+
+class ConfiguratorBlock(blocks.StructBlock):
+    """The live configurator inside a page, optionally opening on a preset design."""
+
+    heading = blocks.CharBlock(required=False, max_length=100)
+    family = blocks.ChoiceBlock(choices=configurable_families, help_text="Which product to configure")
+    preset = blocks.ChoiceBlock(
+        choices=preset_designs, required=False, help_text="A starting design (staff mark designs as presets)"
+    )
+
+    class Meta:
+        icon = "cogs"
+        template = "cms/blocks/configurator.html"
+        description = "A made-to-order product's configurator, with live price and preview"
+        preview_value = {"heading": "Design yours", "family": "atelier-fridge"}
+
+    def get_context(self, value, parent_context=None):
+        from configurator.selectors import shared_design
+
+        context = super().get_context(value, parent_context)
+        values = {}
+        if value.get("preset"):
+            try:
+                values = shared_design(value["preset"]).values
+            except Exception:  # noqa: BLE001 -- a deleted preset must not break the page
+                values = {}
+        context["preset_values"] = values
+        return context
+
+
 class HomeStreamBlock(blocks.StreamBlock):
     hero = HeroBlock()
     featured_products = FeaturedProductsBlock()
@@ -149,6 +190,7 @@ class HomeStreamBlock(blocks.StreamBlock):
 
 class ContentStreamBlock(blocks.StreamBlock):
     rich_text = RichTextBlock()
+    configurator = ConfiguratorBlock()
     featured_products = FeaturedProductsBlock()
     features = FeatureListBlock()
     quote = QuoteBlock()

@@ -9,7 +9,15 @@ from wagtail.search import index
 from .blocks import ContentStreamBlock, HomeStreamBlock
 from .navigation import FooterLink, NavigationLink, NavigationMenu, SiteFooter
 
-__all__ = ["ContentPage", "FooterLink", "HomePage", "NavigationLink", "NavigationMenu", "SiteFooter"]
+__all__ = [
+    "ContentPage",
+    "FooterLink",
+    "HomePage",
+    "NavigationLink",
+    "NavigationMenu",
+    "ProductStoryPage",
+    "SiteFooter",
+]
 
 
 class HomePage(Page):
@@ -25,6 +33,19 @@ class HomePage(Page):
 
 class ContentPage(Page):
     """About, delivery, care guides: a title, an introduction and blocks."""
+
+    introduction = models.TextField(blank=True, max_length=400)
+    body = StreamField(ContentStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    template = "cms/content_page.html"
+
+
+class ProductStoryPage(Page):
+    """The story behind a product, told with text and pictures and ending in its configurator."""
 
     introduction = models.TextField(blank=True, max_length=400)
     body = StreamField(ContentStreamBlock(), blank=True)

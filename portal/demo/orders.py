@@ -9,6 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from configurator import services as configurator_services
+from portal.shipping.repository import VatInclusiveCharge
+
 from .catalogue import product
 
 Basket = get_model("basket", "Basket")
@@ -18,6 +21,8 @@ OrderStatusChange = get_model("order", "OrderStatusChange")
 ShippingAddress = get_model("order", "ShippingAddress")
 Country = get_model("address", "Country")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Selector = get_class("partner.strategy", "Selector")
@@ -28,20 +33,27 @@ class DemoOrder:
     number: str
     email: str
     days_ago: int
-    lines: tuple  # (upc, quantity)
+    lines: tuple  # (upc, quantity, configuration or None)
     status: str
     shipping: str = "standard"
 
 
+SOFA = ("modular-sofa", {"modules": 4, "width": 260, "depth": 100, "chaise": "left", "fabric": "moss"})
+FRIDGE = ("atelier-fridge", {"hinge": "left", "finish": "sage", "ice_maker": True, "water_kit": True})
+TEE = ("printed-tee", {"colour": "sage", "print_text": "Byron family reunion", "ink": "white"})
+TOTE = ("printed-tote", {"print_text": "Leeds allotment society", "ink": "clay"})
+
+# Lines are (product UPC, quantity, configuration); the configuration is None for stocked goods.
 ORDERS = [
     DemoOrder(
-        "DEMO-1001", "ada@example.com", 420, (("ATL-SOFA", 1), ("ATL-CAREKIT", 1)), "Delivered", "room-of-choice"
+        "DEMO-1001", "ada@example.com", 420, (("ATL-SOFA", 1, SOFA), ("ATL-CAREKIT", 1, None)), "Delivered",
+        "room-of-choice",
     ),
-    DemoOrder("DEMO-1002", "ada@example.com", 210, (("ATL-FRIDGE", 1),), "Delivered", "room-of-choice"),
-    DemoOrder("DEMO-1003", "ada@example.com", 64, (("ATL-TEE", 3), ("ATL-TOTE", 2)), "Delivered"),
-    DemoOrder("DEMO-1004", "ada@example.com", 3, (("ATL-FILTER", 2),), "Paid"),
-    DemoOrder("DEMO-1005", "ben@example.com", 40, (("ATL-TOTE", 1),), "Delivered"),
-]
+    DemoOrder("DEMO-1002", "ada@example.com", 210, (("ATL-FRIDGE", 1, FRIDGE),), "Delivered", "room-of-choice"),
+    DemoOrder("DEMO-1003", "ada@example.com", 64, (("ATL-TEE", 3, TEE), ("ATL-TOTE", 2, TOTE)), "Delivered"),
+    DemoOrder("DEMO-1004", "ada@example.com", 3, (("ATL-FILTER", 2, None),), "Paid"),
+    DemoOrder("DEMO-1005", "ben@example.com", 40, (("ATL-TOTE", 1, TOTE),), "Delivered"),
+]  # fmt: skip
 
 ADDRESSES = {
     "ada@example.com": {"line1": "12 Wharf Street", "line4": "Leeds", "postcode": "LS2 7EQ"},
@@ -58,9 +70,15 @@ HISTORY = {
 def _place(spec, user):
     basket = Basket.objects.create(owner=user)
     basket.strategy = Selector().strategy(user=user)
-    for upc, quantity in spec.lines:
-        basket.add_product(product(upc), quantity)
-    method = OrderAndItemCharges.objects.get(code=spec.shipping)
+    for upc, quantity, configuration in spec.lines:
+        if configuration is None:
+            basket.add_product(product(upc), quantity)
+        else:
+            family_slug, values = configuration
+            configurator_services.add_configuration_to_basket(
+                basket=basket, family_slug=family_slug, values=values, quantity=quantity
+            )
+    method = VatInclusiveCharge(OrderAndItemCharges.objects.get(code=spec.shipping))
     charge = method.calculate(basket)
     total = OrderTotalCalculator().calculate(basket, charge)
     address = ShippingAddress.objects.create(
@@ -83,6 +101,19 @@ def _place(spec, user):
     return order
 
 
+def _record_payment(order):
+    """Demo orders were paid through the demo gateway, like any order in the embedded shop."""
+    source_type, _ = SourceType.objects.get_or_create(name="Demo gateway")
+    source = Source.objects.create(
+        order=order,
+        source_type=source_type,
+        currency=order.currency,
+        amount_allocated=order.total_incl_tax,
+        reference=f"demo_pi_{order.number.lower()}",
+    )
+    source.debit(order.total_incl_tax, reference=source.reference, status="succeeded")
+
+
 def _date_back(order, spec):
     placed = timezone.now() - timedelta(days=spec.days_ago, hours=3)
     statuses = HISTORY[spec.status]
@@ -102,6 +133,8 @@ def load_orders():
             continue
         with transaction.atomic():
             user = user_model.objects.get(email=spec.email)
-            _date_back(_place(spec, user), spec)
+            order = _place(spec, user)
+            _record_payment(order)
+            _date_back(order, spec)
         created += 1
     return created

@@ -38,6 +38,10 @@ _OSCAR_FORKS = {
     "django.contrib.admin": "portal.admin_site.AtelierAdminConfig",
     "oscar.apps.catalogue.apps.CatalogueConfig": "catalog.apps.CatalogueConfig",
     "oscar.apps.shipping.apps.ShippingConfig": "portal.shipping.apps.ShippingConfig",
+    "oscar.apps.partner.apps.PartnerConfig": "portal.partner.apps.PartnerConfig",
+    "oscar.apps.basket.apps.BasketConfig": "portal.basket.apps.BasketConfig",
+    "oscar.apps.order.apps.OrderConfig": "portal.order.apps.OrderConfig",
+    "oscar.apps.checkout.apps.CheckoutConfig": "portal.checkout.apps.CheckoutConfig",
 }
 # Forks first: their templates must win over the ones inside Oscar's own package.
 _oscar_apps = sorted(
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "portal.users.apps.UsersConfig",
     "portal.apps.PortalConfig",
     "portal.cms.apps.CmsConfig",
+    "portal.payments.apps.PaymentsConfig",
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
@@ -73,7 +78,7 @@ INSTALLED_APPS = [
     # Platform
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "django_htmx",
+    "ninja",
     "axes",
     "csp",
 ]
@@ -89,7 +94,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.security.SiteCSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so a locked-out login never reaches the views.
@@ -194,6 +198,16 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / 
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Atelier <hello@atelier.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The seller, as invoices and confirmations name it.
+ATELIER_SELLER = {
+    "name": "Atelier Workshop Ltd",
+    "trading_name": "Atelier",
+    "address": ["Unit 4, Kelham Yard", "Sheffield S3 8RY", "United Kingdom"],
+    "company_number": "01234567",
+    "vat_number": "GB 123 4567 89",
+    "email": "hello@atelier.example",
+}
 
 # --- Oscar --------------------------------------------------------------------------------
 
@@ -304,7 +318,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},
+    "reconcile-pending-payments": {"task": "portal.payments.tasks.reconcile_pending_payments", "schedule": 300.0},
+    "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
+    "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
 }
+
+# --- Configurator ---------------------------------------------------------------------
+
+# Quotes per minute per client address on the JSON API (the live page has its own endpoint).
+CONFIGURATOR_QUOTE_RATE = env("CONFIGURATOR_QUOTE_RATE", default="600/m")
 
 # --- Stripe -------------------------------------------------------------------------------
 
@@ -322,7 +344,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override this for their own same-origin frame
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; kept readable for the admin JS
+CSRF_COOKIE_HTTPONLY = False  # kept readable: Wagtail's admin and API clients send it back as X-CSRFToken
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Only what the site and Stripe need; 'unsafe-inline' styles are for Wagtail's admin and Oscar's dashboard.
@@ -356,5 +378,7 @@ LOGGING = {
         "oscar.alerts": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,14 +1,36 @@
 """Shipping methods come from the database, where staff edit them in Oscar's dashboard.
 
 Oscar's own repository offers only free shipping. Ours offers every charge-based and
-weight-based method that serves the destination country, cheapest first.
+weight-based method that serves the destination country, cheapest first, with charges
+read as VAT-inclusive (20%, like every price in the shop) so invoices show the VAT.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from oscar.apps.shipping import repository
+from oscar.core import prices
 from oscar.core.loading import get_model
 
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 WeightBased = get_model("shipping", "WeightBased")
+
+
+VAT_RATE = Decimal("0.20")
+
+
+class VatInclusiveCharge:
+    """A shipping method whose charge, entered VAT-inclusive, is split into net and VAT."""
+
+    def __init__(self, method):
+        self.method = method
+
+    def __getattr__(self, name):
+        return getattr(self.method, name)
+
+    def calculate(self, basket):
+        gross = self.method.calculate(basket).incl_tax
+        net = (gross / (1 + VAT_RATE)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return prices.Price(currency=basket.currency, excl_tax=net, tax=gross - net)
 
 
 def _serves(method, country_code):
@@ -26,4 +48,5 @@ class Repository(repository.Repository):
         methods = [method for method in methods if _serves(method, country_code)]
         if not methods:
             return list(self.methods)
-        return sorted(methods, key=lambda method: method.calculate(basket).excl_tax)
+        methods = [VatInclusiveCharge(method) for method in methods]
+        return sorted(methods, key=lambda method: method.calculate(basket).incl_tax)

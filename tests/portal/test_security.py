@@ -95,7 +95,7 @@ def test_production_goes_further_than_check_deploy():
 @pytest.mark.django_db
 def test_oscar_basket_cookie_is_secure_and_http_only_when_configured(client, settings):
     settings.OSCAR_BASKET_COOKIE_SECURE = True
-    product = get_model("catalogue", "Product").objects.get(upc="ATL-TOTE")
+    product = get_model("catalogue", "Product").objects.get(upc="ATL-FILTER")
 
     response = client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
 

@@ -118,7 +118,7 @@ def test_product_page_stays_within_fifteen_queries(client, django_assert_max_num
 
 
 def test_header_shows_basket_summary_and_sign_in_state(client, login):
-    product = get_model("catalogue", "Product").objects.get(upc="ATL-TOTE")
+    product = get_model("catalogue", "Product").objects.get(upc="ATL-FILTER")
     html = client.get("/").content.decode()
     assert "Sign in</a>" in html
     assert 'class="basket-summary__count" aria-label="items">0<' in html
@@ -130,7 +130,7 @@ def test_header_shows_basket_summary_and_sign_in_state(client, login):
     assert "Account</a>" in html
     assert "Sign out</button>" in html
     assert 'class="basket-summary__count" aria-label="items">2<' in html
-    assert "£36.00" in html
+    assert "£58.00" in html
 
 
 def test_demo_mode_is_marked_on_every_page_without_stripe_keys(client, settings):

@@ -4,13 +4,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
-from portal.demo import catalogue, content, orders, people
+from portal.demo import catalogue, content, families, orders, people
 
 STEPS = [
     ("wagtail roots", content.load_wagtail_roots),
     ("countries", catalogue.load_countries),
     ("shipping methods", catalogue.load_shipping_methods),
     ("products", catalogue.load_products),
+    ("configurable families", families.load_families),
     ("sites", content.load_sites),
     ("home page", content.load_home_page),
     ("content pages", content.load_content_pages),

@@ -1,0 +1,201 @@
+"""What the configurator shows: options with their state, the quote, the preview.
+
+One presentation model for every place the configurator appears (product page, its own
+page, a design, a Wagtail block), built from a configuration the services computed.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+
+from . import previews, services
+from .describe import describe, summary_text
+
+FORM_CONTROL_KEYS = {"csrfmiddlewaretoken", "action", "design", "name", "next"}
+
+
+# Rules that take a choice off the menu; the others only ask for another change with it.
+BLOCKING_KINDS = {"available_when"}
+
+
+@dataclass
+class ChoiceState:
+    code: str
+    name: str
+    swatch: str | None
+    price: Decimal
+    selected: bool
+    reasons: list = field(default_factory=list)
+    blocking: list = field(default_factory=list)
+
+    @property
+    def disabled(self):
+        """Not offered now (an "available only when" rule); a selected one stays enabled.
+
+        A choice that only needs another change (an ice maker needs the water kit) stays
+        selectable, its reason shown, so the shopper can pick it and then see what to add.
+        A disabled input would also not be submitted, so a selected choice is never disabled.
+        """
+        return bool(self.blocking) and not self.selected
+
+
+@dataclass
+class OptionState:
+    schema: dict
+    value: object
+    choices: list
+    errors: list
+    bounds: dict
+    derived_by: str | None
+
+    def __getattr__(self, name):
+        try:
+            return self.schema[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def is_numeric(self):
+        return self.schema["kind"] in ("integer", "decimal", "quantity")
+
+    @property
+    def bounds_text(self):
+        """The range a number may take now, and why it is narrower than usual."""
+        low = self.bounds["min"] if self.bounds["min"] is not None else self.schema.get("min")
+        high = self.bounds["max"] if self.bounds["max"] is not None else self.schema.get("max")
+        text = f"{low}–{high} {self.schema.get('unit') or ''}".strip()
+        step = self.schema.get("step")
+        if step not in (None, 1, "1"):
+            text += f", in steps of {step}"
+        if self.bounds["reasons"]:
+            text += ": " + " ".join(self.bounds["reasons"])
+        return text
+
+    @property
+    def value_text(self):
+        if isinstance(self.value, list):
+            return ", ".join(choice.name for choice in self.choices if choice.selected)
+        if isinstance(self.value, bool):
+            return "Yes" if self.value else "No"
+        if self.schema["kind"] == "choice":
+            return next((choice.name for choice in self.choices if choice.selected), "")
+        return "" if self.value is None else str(self.value)
+
+
+@dataclass
+class Panel:
+    configuration: object
+    options: list
+    rule_errors: list
+    design: object = None
+
+    @property
+    def family(self):
+        return self.configuration.family
+
+    @property
+    def groups(self):
+        grouped = {}
+        for option in self.options:
+            grouped.setdefault(option.schema.get("group") or "", []).append(option)
+        return list(grouped.items())
+
+    @property
+    def summary(self):
+        """(name, value) pairs a shopper reads: what they chose, quantity left out."""
+        return describe(self.family.options, self.configuration.evaluation.values)
+
+    def preview_svg(self):
+        return render_preview(self.family, self.configuration.evaluation.values)
+
+
+def raw_values_from_form(data, family):
+    """Option values from a submitted form: only the family's own option codes are read.
+
+    Check boxes travel with a hidden "false"/"" before them, so the last value wins for a
+    single value and blanks are dropped for a multiple choice.
+    """
+    values = {}
+    for option in family.options:
+        code = option["code"]
+        if code not in data:
+            continue
+        if option["kind"] == "multi":
+            values[code] = [item for item in data.getlist(code) if item]
+        else:
+            values[code] = data.getlist(code)[-1]
+    return values
+
+
+def _choice_states(option, value, disabled, rule_kinds):
+    def reasons(code):
+        messages = disabled.get(code, [])
+        return messages, [message for message in messages if rule_kinds.get(message) in BLOCKING_KINDS]
+
+    if option["kind"] == "boolean":
+        price = Decimal(option.get("price") or 0)
+        return [
+            ChoiceState("true", "Yes", None, price, value is True, *reasons("true")),
+            ChoiceState("false", "No", None, Decimal(0), value is False, *reasons("false")),
+        ]
+    selected = set(value) if isinstance(value, list) else {value}
+    return [
+        ChoiceState(
+            choice["code"],
+            choice["name"],
+            choice.get("swatch"),
+            Decimal(choice.get("price") or 0),
+            choice["code"] in selected,
+            *reasons(choice["code"]),
+        )
+        for choice in option.get("choices", [])
+    ]
+
+
+def build_panel(configuration, design=None):
+    evaluation = configuration.evaluation
+    errors_by_field = {}
+    rule_errors = []
+    for problem in evaluation.errors:
+        if problem.rule_id is None and problem.field:
+            errors_by_field.setdefault(problem.field, []).append(problem.message)
+        else:
+            rule_errors.append(problem)
+    rule_kinds = {rule["message"]: rule["kind"] for rule in configuration.family.schema.get("rules", [])}
+    options = []
+    for option in configuration.family.options:
+        code = option["code"]
+        availability = evaluation.availability.get(code)
+        disabled = getattr(availability, "disabled", {}) or {}
+        value = evaluation.values.get(code)
+        options.append(
+            OptionState(
+                schema=option,
+                value=value,
+                choices=_choice_states(option, value, disabled, rule_kinds),
+                errors=errors_by_field.get(code, []),
+                bounds={
+                    "min": getattr(availability, "min", None),
+                    "max": getattr(availability, "max", None),
+                    "reasons": getattr(availability, "reasons", []) or [],
+                },
+                derived_by=getattr(availability, "derived_by", None),
+            )
+        )
+    return Panel(configuration=configuration, options=options, rule_errors=rule_errors, design=design)
+
+
+def panel_for(*, family_slug, values, design=None):
+    return build_panel(services.configure(family_slug=family_slug, values=values), design=design)
+
+
+def render_preview(family, values):
+    """The design drawn as SVG; every shopper text in it is escaped by the template engine."""
+    swatches = {
+        option["code"]: {choice["code"]: choice.get("swatch") for choice in option.get("choices", [])}
+        for option in family.options
+    }
+    drawing = previews.DRAWINGS[family.preview](values, swatches)
+    description = summary_text(describe(family.options, values))
+    return render_to_string(f"configurator/previews/{family.preview}.svg", {"d": drawing, "description": description})

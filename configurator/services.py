@@ -1,0 +1,223 @@
+"""Writes and computations of the configurator. Prices are computed here, on the server, only."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from oscar.core.loading import get_model
+
+from . import engine, promise
+from .describe import describe, summary_text
+from .models import FamilyVersion, ProductFamily, SavedDesign
+from .schema import build_schema
+from .selectors import (
+    LINE_OPTION_CODE,
+    PublishedFamily,
+    forget_families_by_product,
+    forget_published_family,
+    published_family,
+)
+
+CatalogueOption = get_model("catalogue", "Option")
+
+
+class InvalidConfiguration(Exception):
+    """The configuration breaks the family's rules; `problems` name each field and rule."""
+
+    def __init__(self, configuration):
+        self.configuration = configuration
+        self.problems = configuration.evaluation.errors
+        super().__init__("; ".join(problem.message for problem in self.problems))
+
+
+class SchemaProblems(Exception):
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass
+class Configuration:
+    """A configuration checked against a published version, with its price and ship date if valid."""
+
+    family: PublishedFamily
+    evaluation: object
+    quantity: int
+    quote: object = None
+    ship_date: date | None = None
+    stale_version: int | None = None  # the version a stored configuration was made on, if older
+    values_for_storage: dict = field(default_factory=dict)
+
+    @property
+    def is_valid(self):
+        return self.evaluation.is_valid
+
+
+def _quantity_option(family):
+    return next((option["code"] for option in family.options if option["kind"] == "quantity"), None)
+
+
+def configure(*, family_slug, values, quantity=None, made_on_version=None):
+    """Validate and price `values` against the family's current version.
+
+    `quantity` is the basket quantity: it feeds quantity breaks and is kept out of the
+    stored configuration, so the same design bought twice is one basket line of two.
+    Never raises for bad input: the evaluation carries the problems.
+    """
+    family = published_family(family_slug)
+    values = dict(values)
+    quantity_code = _quantity_option(family)
+    if quantity is not None and quantity_code:
+        values[quantity_code] = quantity
+    evaluation = engine.evaluate(family.compiled, values)
+    configuration = Configuration(family=family, evaluation=evaluation, quantity=quantity or 1)
+    if made_on_version is not None and made_on_version != family.version:
+        configuration.stale_version = made_on_version
+    if evaluation.is_valid:
+        configuration.quote = engine.quote(family.compiled, evaluation)
+        if quantity_code:
+            configuration.quantity = configuration.quote.quantity
+        configuration.ship_date = promise.estimate_ship_date(
+            family_slug=family.slug, values=evaluation.values, lead_days=configuration.quote.lead_days
+        )
+        configuration.values_for_storage = {
+            code: value for code, value in evaluation.values.items() if code != quantity_code
+        }
+    return configuration
+
+
+def storable(values):
+    """Values as JSON can hold them (Decimals become strings), in a stable order."""
+    return json.loads(json.dumps(values, sort_keys=True, default=str))
+
+
+def line_attribute_value(configuration):
+    """The text a basket line carries: family, version, values and their summary in words.
+
+    Equal designs give equal text (so they share a basket line); the summary travels with
+    the line onto the order, so an order reads the same after the rules change.
+    """
+    return json.dumps(
+        {
+            "family": configuration.family.slug,
+            "version": configuration.family.version,
+            "values": storable(configuration.values_for_storage),
+            "summary": describe(configuration.family.options, configuration.values_for_storage),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def configuration_option():
+    """Oscar's product option that carries a configuration on basket and order lines."""
+    option, _ = CatalogueOption.objects.get_or_create(
+        code=LINE_OPTION_CODE, defaults={"name": "Configuration", "type": CatalogueOption.TEXT, "required": False}
+    )
+    return option
+
+
+def add_configuration_to_basket(*, basket, family_slug, values, quantity=None):
+    """Add a configured product to an Oscar basket, priced by the server.
+
+    Validates and prices first; an invalid configuration raises InvalidConfiguration and the
+    basket is unchanged. The same configuration adds quantity to its existing line.
+    """
+    configuration = configure(family_slug=family_slug, values=values, quantity=quantity)
+    if not configuration.is_valid:
+        raise InvalidConfiguration(configuration)
+    product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
+    with transaction.atomic():
+        line, _ = basket.add_product(
+            product,
+            configuration.quantity,
+            options=[{"option": configuration_option(), "value": line_attribute_value(configuration)}],
+        )
+        # Oscar stores the product's list price on the line; keep the configured one instead,
+        # so the basket does not warn of a price change that never happened.
+        line.refresh_from_db()
+        line._info = basket.strategy.fetch_for_line(line, line.stockrecord)
+        price = line.purchase_info.price
+        line.price_excl_tax, line.price_incl_tax = price.excl_tax, price.incl_tax
+        line.save(update_fields=["price_excl_tax", "price_incl_tax"])
+    return line, configuration
+
+
+def parse_line_attribute(value):
+    """(family slug, version, values) from a basket or order line's configuration text."""
+    data = json.loads(value)
+    return data["family"], data["version"], data["values"]
+
+
+def line_summary(value):
+    """The configuration in words, as stored on the line: "Colour: Sage; Door opens on the: Left"."""
+    try:
+        return summary_text(json.loads(value).get("summary") or [])
+    except (TypeError, ValueError):
+        return ""
+
+
+def save_design(*, family_slug, values, owner=None, name="", design=None):
+    """Save a new design, or update `design` (already access-checked by the caller).
+
+    Only a valid configuration is saved; its price is recorded for listings.
+    """
+    configuration = configure(family_slug=family_slug, values=values)
+    if not configuration.is_valid:
+        raise InvalidConfiguration(configuration)
+    fields = {
+        "version_number": configuration.family.version,
+        "values": storable(configuration.values_for_storage),
+        "price": configuration.quote.unit_price_after_discount,
+        "name": name[:80],
+    }
+    if design is None:
+        design = SavedDesign.objects.create(family_id=configuration.family.family_id, owner=owner, **fields)
+    else:
+        for key, value in fields.items():
+            setattr(design, key, value)
+        design.save()
+    return design, configuration
+
+
+def claim_designs(*, user, design_uuids):
+    """Give the anonymous designs saved in a browser session to the user who just signed in."""
+    if not design_uuids:
+        return 0
+    return SavedDesign.objects.filter(uuid__in=list(design_uuids), owner__isnull=True).update(owner=user)
+
+
+def recheck_design(design):
+    """A saved design checked against the current version; if it breaks, the nearest valid one."""
+    configuration = configure(
+        family_slug=design.family.slug, values=design.values, made_on_version=design.version_number
+    )
+    repair = None
+    if not configuration.is_valid:
+        family = configuration.family
+        repair = engine.repair(family.compiled, design.values)
+    return configuration, repair
+
+
+def publish_version(*, family, user=None):
+    """Check the family's draft and publish it as the next version; shoppers see it at once.
+
+    Raises SchemaProblems (and publishes nothing) if the draft has unknown references,
+    contradictory or circular rules, or invalid defaults.
+    """
+    with transaction.atomic():
+        family = ProductFamily.objects.select_for_update().get(pk=family.pk)
+        number = (family.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        schema = build_schema(family, version_number=number)
+        problems = engine.check_schema(schema)
+        if problems:
+            raise SchemaProblems(problems)
+        version = FamilyVersion.objects.create(family=family, number=number, schema=schema, published_by=user)
+        family.current_version = version
+        family.save(update_fields=["current_version"])
+        # Now for this process, and again at commit for anyone who cached the old one meanwhile.
+        forget_published_family(family.slug)
+        forget_families_by_product()
+        transaction.on_commit(lambda: (forget_published_family(family.slug), forget_families_by_product()))
+    return version

@@ -1,0 +1,146 @@
+"""Configurator pages. Each parses the request, calls a service or selector, and renders.
+
+Every page works as a plain form post without JavaScript; `configurator.js` adds the live
+update by asking `quote` for the same computation as JSON with rendered fragments.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from oscar.core.loading import get_class, get_model
+
+from . import selectors, services
+from .ownership import remember_design, session_designs
+from .panel import build_panel, raw_values_from_form
+
+basket_addition = get_class("basket.signals", "basket_addition")
+
+
+def _design_from_request(request, source):
+    design_id = source.get("design")
+    if not design_id:
+        return None
+    return selectors.design_for(user=request.user, uuid=design_id, session_designs=session_designs(request))
+
+
+def _starting_values(request, family):
+    """Values a configure page opens with: a design being edited, a shared or preset one, or defaults."""
+    if token := request.GET.get("from"):
+        return dict(selectors.shared_design(token).values)
+    design = _design_from_request(request, request.GET)
+    if design is not None:
+        return dict(design.values)
+    return raw_values_from_form(request.GET, family)
+
+
+@require_http_methods(["GET", "POST"])
+def configure(request, slug):
+    """The configurator on its own page; also where the plain (no-JavaScript) form posts to."""
+    family = selectors.published_family(slug)
+    if request.method == "GET":
+        design = _design_from_request(request, request.GET)
+        configuration = services.configure(family_slug=slug, values=_starting_values(request, family))
+        return _render_page(request, configuration, design)
+
+    design = _design_from_request(request, request.POST)
+    values = raw_values_from_form(request.POST, family)
+    action = request.POST.get("action", "update")
+    if action == "basket":
+        return _add_to_basket(request, slug, values, design)
+    if action == "save":
+        return _save(request, slug, values, design)
+    configuration = services.configure(family_slug=slug, values=values)
+    return _render_page(request, configuration, design)
+
+
+def _render_page(request, configuration, design, status=200):
+    product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
+    panel = build_panel(configuration, design=design)
+    context = {"panel": panel, "product": product}
+    return render(request, "configurator/configure_page.html", context, status=status)
+
+
+def _add_to_basket(request, slug, values, design):
+    try:
+        line, _configuration = services.add_configuration_to_basket(
+            basket=request.basket, family_slug=slug, values=values
+        )
+    except services.InvalidConfiguration as invalid:
+        messages.error(request, _("Not added to your basket: %s") % invalid)
+        return _render_page(request, invalid.configuration, design, status=422)
+    basket_addition.send(sender=configure, product=line.product, user=request.user, request=request)
+    messages.success(request, _("%(product)s, as you designed it, is in your basket.") % {"product": line.product})
+    return redirect("basket:summary")
+
+
+def _save(request, slug, values, design):
+    owner = request.user if request.user.is_authenticated else None
+    try:
+        design, _configuration = services.save_design(
+            family_slug=slug, values=values, owner=owner, name=request.POST.get("name", ""), design=design
+        )
+    except services.InvalidConfiguration as invalid:
+        messages.error(request, _("Design not saved: %s") % invalid)
+        return _render_page(request, invalid.configuration, design, status=422)
+    remember_design(request, design)
+    messages.success(request, _("Design saved. Share it with this link, or find it again under My designs."))
+    return redirect("configurator:shared-design", token=design.share_token)
+
+
+@require_POST
+def quote(request, slug):
+    """Live update: the same computation as the page, as JSON with its rendered fragments."""
+    family = selectors.published_family(slug)
+    configuration = services.configure(family_slug=slug, values=raw_values_from_form(request.POST, family))
+    panel = build_panel(configuration)
+    options = {
+        option.code: {
+            "value_text": option.value_text,
+            "errors": option.errors,
+            "reasons": {choice.code: choice.reasons for choice in option.choices if choice.reasons},
+            "blocked": [choice.code for choice in option.choices if choice.blocking],
+            "bounds_text": option.bounds_text if option.is_numeric else "",
+            "derived_by": option.derived_by,
+        }
+        for option in panel.options
+    }
+    return JsonResponse(
+        {
+            "valid": configuration.is_valid,
+            "quote_html": render_to_string("configurator/partials/quote.html", {"panel": panel}, request=request),
+            "preview_svg": panel.preview_svg(),
+            "options": options,
+        }
+    )
+
+
+@login_required
+def design_list(request):
+    designs = selectors.designs_for(request.user)
+    return render(request, "configurator/design_list.html", {"designs": designs})
+
+
+def shared_design(request, token):
+    """A design by its share link: read-only for everyone; its owner may go on editing it."""
+    design = selectors.shared_design(token)
+    configuration, repair = services.recheck_design(design)
+    is_owner = (design.owner_id and design.owner_id == request.user.pk) or (
+        design.owner_id is None and str(design.uuid) in session_designs(request)
+    )
+    context = {
+        "design": design,
+        "panel": build_panel(configuration, design=design),
+        "repair": repair,
+        "repaired_panel": build_panel(services.configure(family_slug=design.family.slug, values=repair.values))
+        if repair
+        else None,
+        "is_owner": is_owner,
+        "edit_url": f"{reverse('configurator:configure', args=[design.family.slug])}?design={design.uuid}",
+        "copy_url": f"{reverse('configurator:configure', args=[design.family.slug])}?from={design.share_token}",
+    }
+    return render(request, "configurator/shared_design.html", context)

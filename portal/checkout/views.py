@@ -1,0 +1,97 @@
+"""Checkout views: Oscar's, with payment taken after the order is placed (see the package docstring)."""
+
+import hashlib
+import logging
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from oscar.apps.checkout import exceptions
+from oscar.apps.checkout import views as oscar_views
+from oscar.apps.payment.exceptions import PaymentError
+from oscar.core.loading import get_model
+
+from portal.payments import gateways
+from portal.payments.money import to_minor
+from portal.payments.ownership import allow_paying
+from portal.payments.services import source_type
+
+logger = logging.getLogger(__name__)
+Source = get_model("payment", "Source")
+
+IndexView = oscar_views.IndexView
+ShippingAddressView = oscar_views.ShippingAddressView
+UserAddressUpdateView = oscar_views.UserAddressUpdateView
+UserAddressDeleteView = oscar_views.UserAddressDeleteView
+ShippingMethodView = oscar_views.ShippingMethodView
+PaymentMethodView = oscar_views.PaymentMethodView
+ThankYouView = oscar_views.ThankYouView
+
+
+def basket_fingerprint(basket):
+    """Changes whenever a line, quantity or price changes: what the shopper reviewed."""
+    parts = [f"{line.pk}:{line.quantity}:{line.line_price_incl_tax}" for line in basket.all_lines()]
+    parts.append(str(basket.total_incl_tax))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+class PaymentDetailsView(oscar_views.PaymentDetailsView):
+    def get_skip_conditions(self, request):
+        if not self.preview:
+            # Card details are taken on the pay page, after the order exists.
+            return ["skip_to_preview"]
+        return super().get_skip_conditions(request)
+
+    def skip_to_preview(self, request):
+        raise exceptions.PassedSkipCondition(url=reverse("checkout:preview"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["basket_fingerprint"] = basket_fingerprint(self.request.basket)
+        context["gateway_test_mode"] = gateways.gateway().test_mode
+        return context
+
+    def handle_place_order_submission(self, request):
+        # Another tab may have changed the basket since this page was shown: the shopper
+        # must confirm what they are paying for, never a total they have not seen.
+        if request.POST.get("basket_fingerprint") != basket_fingerprint(request.basket):
+            messages.warning(
+                request, _("Your basket changed since you reviewed it. Please check it and confirm again.")
+            )
+            return redirect("checkout:preview")
+        return super().handle_place_order_submission(request)
+
+    def handle_payment(self, order_number, total, **kwargs):
+        gateway = gateways.gateway()
+        try:
+            state = gateway.create_payment(
+                order_number=order_number,
+                amount=to_minor(total.incl_tax, total.currency),
+                currency=total.currency,
+                email=self.get_order_email(),
+            )
+        except gateways.GatewayUnavailable as error:
+            raise PaymentError(str(error)) from error
+        self.add_payment_source(
+            Source(
+                source_type=source_type(gateway.name),
+                currency=total.currency,
+                amount_allocated=total.incl_tax,
+                reference=state.reference,
+            )
+        )
+
+    def get_order_email(self):
+        if self.request.user.is_authenticated:
+            return self.request.user.email
+        return self.checkout_session.get_guest_email() or ""
+
+    def handle_successful_order(self, order):
+        # The confirmation email is sent when payment is confirmed, with the invoice attached.
+        self.checkout_session.flush()
+        self.request.session["checkout_order_id"] = order.id
+        allow_paying(self.request, order)
+        response = redirect("checkout:pay", number=order.number)
+        self.send_signal(self.request, response, order)
+        return response

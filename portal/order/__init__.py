@@ -1,0 +1,1 @@
+"""Oscar's order app, forked: configured lines describe themselves in words (payments come later)."""

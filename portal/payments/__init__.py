@@ -1,0 +1,1 @@
+"""Taking payment for orders: gateways (Stripe, demo), webhooks, marking orders paid, refunds."""

@@ -1,0 +1,45 @@
+"""Refunds from Oscar's dashboard order page, through the order's gateway."""
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+from oscar.core.loading import get_model
+
+from . import services
+
+Order = get_model("order", "Order")
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(min_value=0.01, max_digits=10, decimal_places=2, label="Amount to refund")
+    reason = forms.CharField(max_length=200, required=False)
+    # One per rendering of the form: a double-clicked button sends the same token twice.
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+@permission_required("payments.refund_order", raise_exception=True)
+@require_POST
+def refund(request, number):
+    order = get_object_or_404(Order, number=number)
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect("dashboard:order-detail", number=number)
+    try:
+        services.refund_order(
+            order=order,
+            amount=form.cleaned_data["amount"],
+            request_token=form.cleaned_data["token"],
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.RefundRefused as refused:
+        messages.error(request, f"Not refunded: {refused}")
+    else:
+        messages.success(request, f"Refunded {form.cleaned_data['amount']} {order.currency}.")
+    return redirect("dashboard:order-detail", number=number)

@@ -1,0 +1,82 @@
+"""The pay page, the return from payment, the demo gateway's 3-D Secure page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .gateways import GatewayUnavailable, PaymentDeclined, gateway
+from .models import DemoPayment
+from .ownership import order_for
+
+
+@require_http_methods(["GET", "POST"])
+def pay(request, number):
+    order = order_for(request, number)
+    if order.status not in services.UNPAID:
+        return redirect("checkout:thank-you")
+    active = gateway()
+    source = services.card_source(order)
+    try:
+        state = active.retrieve(source.reference)
+    except GatewayUnavailable:
+        messages.error(
+            request, _("We cannot reach the payment provider just now. Nothing was charged; try again shortly.")
+        )
+        state = None
+    if request.method == "POST" and active.test_mode:
+        try:
+            state = active.confirm(source.reference, request.POST.get("card_number", ""))
+        except PaymentDeclined as declined:
+            services.apply_payment_state(active.retrieve(source.reference), via="demo gateway")
+            messages.error(request, str(declined))
+            return redirect("checkout:pay", number=number)
+        if state.status == "requires_action":
+            return redirect(state.action_url)
+        services.apply_payment_state(state, via="demo gateway")
+        return redirect("checkout:thank-you")
+    context = {
+        "order": order,
+        "state": state,
+        "test_mode": active.test_mode,
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "return_url": request.build_absolute_uri(reverse("checkout:payment-return", args=[number])),
+    }
+    return render(request, "payments/pay.html", context)
+
+
+def payment_return(request, number):
+    """Where Stripe sends the shopper back: ask Stripe, apply the state, show the outcome."""
+    order = order_for(request, number)
+    try:
+        outcome = services.refresh_payment(order)
+    except GatewayUnavailable:
+        messages.warning(request, _("We are confirming your payment; this page will show it once it is through."))
+        return redirect("checkout:thank-you")
+    if outcome.result in ("paid", "already-paid"):
+        return redirect("checkout:thank-you")
+    order.refresh_from_db()
+    if order.status in services.UNPAID:
+        messages.error(request, _("The payment did not go through. Please try again or use another card."))
+        return redirect("checkout:pay", number=number)
+    return redirect("checkout:thank-you")
+
+
+@require_http_methods(["GET", "POST"])
+def demo_authenticate(request, reference):
+    """The demo gateway's stand-in for a bank's 3-D Secure page."""
+    payment = DemoPayment.objects.filter(reference=reference).first()
+    if payment is None:
+        return render(request, "404.html", status=404)
+    order = order_for(request, payment.order_number)
+    if request.method == "POST":
+        state = gateway().authenticate(reference, success=request.POST.get("outcome") == "complete")
+        services.apply_payment_state(state, via="demo gateway")
+        if state.succeeded:
+            return redirect("checkout:thank-you")
+        messages.error(request, state.failure_message)
+        return redirect("checkout:pay", number=order.number)
+    return render(request, "payments/demo_authenticate.html", {"payment": payment, "order": order})

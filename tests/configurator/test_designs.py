@@ -1,0 +1,130 @@
+"""Saved designs: save, share read-only, claim at sign-in, re-check after a rule change."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from configurator import services
+from configurator.models import ProductFamily, Rule, SavedDesign
+
+pytestmark = pytest.mark.django_db
+
+FRIDGE = "/configure/atelier-fridge/"
+
+
+def save(client, **values):
+    response = client.post(FRIDGE, {"action": "save", "name": "Kitchen fridge", **values})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return SavedDesign.objects.filter(is_preset=False).latest("pk"), response["Location"]
+
+
+def test_signed_in_shopper_saves_and_finds_the_design(login):
+    client = login("ada@example.com")
+
+    design, location = save(client, hinge="left", finish="clay")
+
+    assert design.owner.email == "ada@example.com"
+    assert location == f"/designs/{design.share_token}/"
+    assert "Kitchen fridge" in client.get("/designs/").content.decode()
+
+
+def test_anonymous_design_is_claimed_at_sign_in(client):
+    design, _ = save(client, hinge="left")
+    assert design.owner is None
+
+    client.post(
+        "/accounts/login/",
+        {"login-username": "ben@example.com", "login-password": "atelier-shopper", "login_submit": "1"},
+    )
+
+    design.refresh_from_db()
+    assert design.owner.email == "ben@example.com"
+
+
+def test_share_link_is_read_only_for_others(client, login):
+    owner = login("ada@example.com")
+    _design, location = save(owner, hinge="left")
+    owner.logout()
+
+    login("ben@example.com")
+    html = client.get(location).content.decode()
+
+    assert "Door opens on the" in html and "Left" in html
+    assert "Edit this design" not in html
+    assert "Start from this design" in html
+
+
+def test_another_customer_cannot_edit_a_design(client, login):
+    owner = login("ada@example.com")
+    design, _ = save(owner, hinge="left")
+    owner.logout()
+
+    login("ben@example.com")
+    response = client.post(FRIDGE, {"action": "save", "design": str(design.uuid), "hinge": "right"})
+
+    assert response.status_code == 404
+    design.refresh_from_db()
+    assert design.values["hinge"] == "left"
+    assert client.get(f"{FRIDGE}?design={design.uuid}").status_code == 404
+
+
+def test_owner_edits_the_same_design(login):
+    client = login("ada@example.com")
+    design, _ = save(client, hinge="left")
+
+    client.post(FRIDGE, {"action": "save", "design": str(design.uuid), "hinge": "right"})
+
+    design.refresh_from_db()
+    assert design.values["hinge"] == "right"
+    assert SavedDesign.objects.filter(owner=design.owner).count() == 1
+
+
+def test_design_broken_by_a_rule_change_says_why_and_offers_the_nearest_valid_one(client, login):
+    owner = login("ada@example.com")
+    design, location = save(owner, hinge="left", handle="strap", finish="clay")
+    family = ProductFamily.objects.get(slug="atelier-fridge")
+    Rule.objects.create(
+        family=family,
+        kind="excludes",
+        message="Leather straps are no longer made in clay.",
+        definition={
+            "when": [{"option": "finish", "op": "is", "value": "clay"}],
+            "then": [{"option": "handle", "op": "is", "value": "strap"}],
+        },
+    )
+    services.publish_version(family=family)
+
+    html = owner.get(location).content.decode()
+
+    assert "This design no longer fits our current options." in html
+    assert "Leather straps are no longer made in clay." in html
+    assert "Use the suggested design" in html
+    assert design.family.versions.count() == 2
+
+
+def test_other_users_design_list_is_their_own(login, django_user_model):
+    client = login("ada@example.com")
+    save(client, hinge="left")
+    client.logout()
+
+    login("ben@example.com")
+    assert "Kitchen fridge" not in client.get("/designs/").content.decode()
+
+
+def test_design_list_needs_sign_in(client):
+    assert client.get("/designs/").status_code == 302
+
+
+def test_other_customers_design_is_404_through_the_service():
+    design = SavedDesign.objects.create(
+        family=ProductFamily.objects.get(slug="atelier-fridge"),
+        owner=get_user_model().objects.get(email="ada@example.com"),
+        version_number=1,
+        values={},
+        price=1,
+    )
+    from django.http import Http404
+
+    from configurator.selectors import design_for
+
+    with pytest.raises(Http404):
+        design_for(user=get_user_model().objects.get(email="ben@example.com"), uuid=design.uuid)
