@@ -28,26 +28,6 @@ class Layout:
         """No unfrozen operation starts before its job's release or the horizon start."""
         return max(self.jobs[self.job_of[op]].release, self.problem.horizon_start)
 
-    def horizon(self) -> int:
-        """A time by which some plan certainly ends, used as the upper bound of every variable.
-
-        Run the operations one by one in precedence order from the latest of release, horizon
-        start and frozen end: each waits at most for closures after that time, so the sum of
-        lengths plus all closed time later than it is enough.
-        """
-        if self.problem.horizon_end is not None:
-            return self.problem.horizon_end
-        origin = max(
-            [self.problem.horizon_start]
-            + [job.release for job in self.jobs]
-            + [frozen.end for frozen in self.frozen.values()]
-        )
-        work = sum(max(alt.length for alt in op.alternatives) for op in self.operations)
-        closed = sum(
-            end - max(start, origin) for windows in self.closures.values() for start, end in windows if end > origin
-        )
-        return origin + work + closed
-
 
 def topological_order(predecessors: list[list[int]] | tuple[tuple[int, ...], ...]) -> list[int]:
     """Positions in an order that respects precedence, ties by position (Kahn's algorithm).

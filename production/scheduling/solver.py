@@ -29,12 +29,15 @@ from ortools.sat.python import cp_model
 from .formulation import PlanModel
 from .graph import Layout, lay_out
 from .heuristic import best_dispatch, dispatch_layout
+from .lns import Search, improve
 from .model import Assignment, Id, Problem, Schedule, build_schedule
 from .validation import PlanningError, validate
 
 Objective = Literal["tardiness", "makespan"]
-DETERMINISTIC_TIME_PER_SECOND = 0.5
-WALL_CAP_FACTOR = 2.0
+DETERMINISTIC_TIME_PER_SECOND = 0.15
+LNS_THRESHOLD = 600  # movable operations; above it the plan is improved neighbourhood by neighbourhood
+LNS_DETERMINISTIC_TIME_PER_SECOND = 0.45
+WALL_CAP_FACTOR = 3.0
 PRIMARY_SHARE = 0.8  # of the time left for stage 1 when a makespan stage follows
 
 
@@ -62,15 +65,64 @@ def solve(
         raise ValueError(f"objective must be 'tardiness' or 'makespan', not {objective!r}")
     began = time.perf_counter()
     validate(problem)
+    how = {"seed": seed, "workers": workers, "deterministic": deterministic}
     layout = lay_out(problem)
     previous = hint.assignments if hint is not None else None
     if previous is not None:
         start_plan = dispatch_layout(layout, "edd", follow=previous)
     else:
         start_plan = best_dispatch(layout, objective)
-    plan_model = PlanModel(layout, previous if stability_weight else None)
-    search = _Search(plan_model, began, time_limit, seed=seed, workers=workers, deterministic=deterministic)
+    kept = previous if stability_weight else None
+    if len(layout.operations) - len(layout.frozen) > LNS_THRESHOLD:
+        return _improve_large(layout, start_plan, began, time_limit, objective, stability_weight, kept, **how)
+    plan_model = PlanModel(layout, _horizon(problem, start_plan), previous=kept)
+    search = _Search(plan_model, began, time_limit, **how)
     return search.run(objective, stability_weight, start_plan, layout)
+
+
+def _improve_large(
+    layout, start_plan, began, time_limit, objective, stability_weight, kept, *, seed, workers, deterministic
+):
+    """Large problems: the starting plan improved by neighbourhoods (see lns); no bound is proved."""
+    search = Search(
+        layout=layout,
+        objective=objective,
+        stability_weight=stability_weight,
+        previous=kept,
+        seed=seed,
+        workers=workers,
+        deterministic=deterministic,
+        budget=time_limit * LNS_DETERMINISTIC_TIME_PER_SECOND,
+        wall_deadline=began + time_limit * (WALL_CAP_FACTOR if deterministic else 1.0),
+        began=began,
+    )
+    assignments = improve(search, start_plan.assignments)
+    seconds = round(time.perf_counter() - began, 3)
+    if assignments == start_plan.assignments:
+        return replace(start_plan, seconds=seconds)
+    return build_schedule(
+        layout.problem,
+        assignments,
+        status="feasible",
+        method="cp-sat",
+        seconds=seconds,
+        found_seconds=search.found_at,
+        improvements=tuple(search.improvements),
+    )
+
+
+def _horizon(problem: Problem, start_plan: Schedule) -> int:
+    """The model's last minute: the horizon end if given, else twice the starting plan's span.
+
+    A makespan-optimal plan ends no later than the starting plan, so this loses nothing for
+    objective="makespan"; for tardiness it excludes only plans that stretch the floor's work
+    over twice as long as the dispatching rules need. A tighter horizon means fewer closures
+    inside it and a smaller model.
+    """
+    if problem.horizon_end is not None:
+        return problem.horizon_end
+    span = max(start_plan.makespan - problem.horizon_start, 1)
+    return start_plan.makespan + span
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
