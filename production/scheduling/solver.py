@@ -6,14 +6,20 @@ tardiness (plus `stability_weight` per moved operation when re-planning); stage 
 primary at or below the best value found and minimises makespan. With objective="makespan"
 there is one stage, makespan (plus the stability term).
 
+Large problems (more than LNS_THRESHOLD operations to place) are not given to CP-SAT whole: on
+2 cores it spends the time limit loading and presolving the model. Their starting plan is
+improved neighbourhood by neighbourhood instead (see lns), optimising the primary objective;
+no bound is proved then (lower_bound None).
+
 Determinism. CP-SAT is reproducible for a given model, seed and worker count only when both the
 search and its stopping point are: its parallel portfolio is thread-timed unless
 `interleave_search` is set (then subsolvers run in deterministic batches, whatever the worker
 count), and a wall-clock limit stops the same search at a load-dependent point. So with
 `deterministic=True` (the default) `time_limit` is spent as CP-SAT deterministic time
-(`max_deterministic_time`, scaled by DETERMINISTIC_TIME_PER_SECOND, measured on a 2-core
-machine) with interleaved search; a wall-clock cap of WALL_CAP_FACTOR * time_limit remains as
-a safety net, and a run cut by it is no longer guaranteed reproducible. With
+(`max_deterministic_time`) with interleaved search. Deterministic time is not seconds: on this
+2-core machine one second bought 0.13 (mk02) to 0.6 (ft10) units, so DETERMINISTIC_TIME_PER_SECOND
+is set low, and a wall-clock cap of WALL_CAP_FACTOR * time_limit remains as a safety net; a run
+cut by that cap is no longer guaranteed reproducible. With
 `deterministic=False` the full parallel portfolio runs against the wall clock: usually faster to
 good plans, not reproducible.
 """
@@ -59,7 +65,8 @@ def solve(
     `stability_weight` > 0 and a `hint`, each operation that leaves the hint's machine or start
     costs that much in the primary objective (weighted minutes of tardiness, or minutes of
     makespan). If CP-SAT finds no plan in time, the starting plan is returned (method
-    "heuristic"). Raises PlanningError when CP-SAT proves that no plan fits the horizon.
+    "heuristic"). Raises PlanningError when CP-SAT proves that no plan fits the horizon, or
+    finds none that does in time.
     """
     if objective not in ("tardiness", "makespan"):
         raise ValueError(f"objective must be 'tardiness' or 'makespan', not {objective!r}")
@@ -98,6 +105,7 @@ def _improve_large(
     )
     assignments = improve(search, start_plan.assignments)
     seconds = round(time.perf_counter() - began, 3)
+    _check_horizon_end(layout.problem, assignments)
     if assignments == start_plan.assignments:
         return replace(start_plan, seconds=seconds)
     return build_schedule(
@@ -189,6 +197,8 @@ class _Search:
             model.minimize(primary)
             solver, status, found = self._run_stage(PRIMARY_SHARE if makespan_stage else 1.0, assignments)
             if status == cp_model.INFEASIBLE:
+                if layout.problem.horizon_end is None:
+                    raise RuntimeError("CP-SAT found the starting plan's horizon infeasible: a modelling bug")
                 raise PlanningError(
                     f"no plan fits before the horizon end {layout.problem.horizon_end}: "
                     "there is not enough open machine time for all operations"
@@ -225,7 +235,11 @@ class _Search:
         )
 
     def _fallback(self, start_plan: Schedule, layout: Layout) -> Schedule:
-        horizon_end = layout.problem.horizon_end
-        if horizon_end is not None and any(a.end > horizon_end for a in start_plan.assignments.values()):
-            raise PlanningError(f"no plan ending by the horizon end {horizon_end} was found in time")
+        _check_horizon_end(layout.problem, start_plan.assignments)
         return replace(start_plan, seconds=round(self._elapsed(), 3))
+
+
+def _check_horizon_end(problem: Problem, assignments: Mapping[Id, Assignment]) -> None:
+    """Dispatching ignores the horizon end; a plan that overruns it is no answer."""
+    if problem.horizon_end is not None and any(a.end > problem.horizon_end for a in assignments.values()):
+        raise PlanningError(f"no plan ending by the horizon end {problem.horizon_end} was found in time")
