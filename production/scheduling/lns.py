@@ -51,6 +51,7 @@ class Search:
     began: float
     improvements: list[tuple[float, int]] = field(default_factory=list)
     found_at: float = 0.0
+    stopped_by_clock: bool = False
 
 
 def improve(search: Search, assignments: Mapping[Id, Assignment]) -> dict[Id, Assignment]:
@@ -91,6 +92,7 @@ def improve(search: Search, assignments: Mapping[Id, Assignment]) -> dict[Id, As
                     current, score = candidate, candidate_score
             grow = optimal * 2 > len(answers)
             size = min(MAX_SIZE, int(size * 1.25)) if grow else max(MIN_SIZE, int(size * 0.8))
+    search.stopped_by_clock = spent < search.budget
     return current
 
 

@@ -121,6 +121,9 @@ class Schedule:
     makespan for objective="makespan"; stability penalties included when asked for).
     `found_seconds` is when the returned plan was found, `seconds` the whole run;
     `improvements` lists (seconds, primary objective) for each better plan found.
+    `reproducible` is False when the same call could return another plan: the search was not
+    in deterministic mode, or was cut by the wall-clock safety cap before its deterministic
+    budget ran out.
     """
 
     assignments: Mapping[Id, Assignment]
@@ -135,6 +138,7 @@ class Schedule:
     lower_bound: int | None = None
     proved_optimal: bool = False
     improvements: tuple[tuple[float, int], ...] = field(default=())
+    reproducible: bool = True
 
 
 def build_schedule(problem: Problem, assignments: Mapping[Id, Assignment], **how) -> Schedule:

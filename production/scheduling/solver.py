@@ -19,7 +19,7 @@ count), and a wall-clock limit stops the same search at a load-dependent point. 
 (`max_deterministic_time`) with interleaved search. Deterministic time is not seconds: on this
 2-core machine one second bought 0.13 (mk02) to 0.6 (ft10) units, so DETERMINISTIC_TIME_PER_SECOND
 is set low, and a wall-clock cap of WALL_CAP_FACTOR * time_limit remains as a safety net; a run
-cut by that cap is no longer guaranteed reproducible. With
+cut by that cap is no longer guaranteed reproducible, and its Schedule says so (`reproducible`). With
 `deterministic=False` the full parallel portfolio runs against the wall clock: usually faster to
 good plans, not reproducible.
 """
@@ -43,7 +43,7 @@ Objective = Literal["tardiness", "makespan"]
 DETERMINISTIC_TIME_PER_SECOND = 0.15
 LNS_THRESHOLD = 600  # movable operations; above it the plan is improved neighbourhood by neighbourhood
 LNS_DETERMINISTIC_TIME_PER_SECOND = 0.45
-WALL_CAP_FACTOR = 3.0
+WALL_CAP_FACTOR = 1.5
 PRIMARY_SHARE = 0.8  # of the time left for stage 1 when a makespan stage follows
 
 
@@ -106,8 +106,9 @@ def _improve_large(
     assignments = improve(search, start_plan.assignments)
     seconds = round(time.perf_counter() - began, 3)
     _check_horizon_end(layout.problem, assignments)
+    reproducible = deterministic and not search.stopped_by_clock
     if assignments == start_plan.assignments:
-        return replace(start_plan, seconds=seconds)
+        return replace(start_plan, seconds=seconds, reproducible=reproducible)
     return build_schedule(
         layout.problem,
         assignments,
@@ -116,6 +117,7 @@ def _improve_large(
         seconds=seconds,
         found_seconds=search.found_at,
         improvements=tuple(search.improvements),
+        reproducible=reproducible,
     )
 
 
@@ -154,6 +156,7 @@ class _Search:
         self.workers = workers
         self.deterministic = deterministic
         self.deterministic_used = 0.0
+        self.reproducible = deterministic
 
     def _elapsed(self) -> float:
         return time.perf_counter() - self.began
@@ -178,6 +181,9 @@ class _Search:
         progress = _Progress(self.began)
         status = solver.solve(self.plan_model.model, progress)
         self.deterministic_used += solver.deterministic_time
+        budget_spent = solver.deterministic_time >= 0.999 * solver.parameters.max_deterministic_time
+        if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and not budget_spent:
+            self.reproducible = False
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"the CP-SAT model is invalid: {self.plan_model.model.validate()}")
         return solver, status, progress.found
@@ -232,11 +238,12 @@ class _Search:
             lower_bound=lower_bound,
             proved_optimal=proved,
             improvements=improvements,
+            reproducible=self.reproducible,
         )
 
     def _fallback(self, start_plan: Schedule, layout: Layout) -> Schedule:
         _check_horizon_end(layout.problem, start_plan.assignments)
-        return replace(start_plan, seconds=round(self._elapsed(), 3))
+        return replace(start_plan, seconds=round(self._elapsed(), 3), reproducible=self.reproducible)
 
 
 def _check_horizon_end(problem: Problem, assignments: Mapping[Id, Assignment]) -> None:

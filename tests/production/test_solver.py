@@ -12,6 +12,14 @@ from .problems import workshop
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
 
+def test_free_mode_runs_against_the_clock_and_says_it_may_vary():
+    problem = load_instance(DATA / "ft06.txt")
+
+    schedule = solve(problem, objective="makespan", time_limit=5, deterministic=False)
+
+    assert (schedule.makespan, schedule.reproducible) == (55, False)
+
+
 def test_ft06_solves_to_its_optimum_of_55_and_proves_it():
     problem = load_instance(DATA / "ft06.txt")
 
@@ -61,6 +69,7 @@ def test_the_same_seed_gives_the_same_plan():
     first = solve(problem, objective="makespan", time_limit=1, seed=3)
     second = solve(problem, objective="makespan", time_limit=1, seed=3)
 
+    assert first.reproducible
     assert first.assignments == second.assignments
     assert first.makespan == second.makespan
 
@@ -120,6 +129,7 @@ def test_large_problems_are_improved_neighbourhood_by_neighbourhood_reproducibly
     second = solve(problem, objective="makespan", time_limit=0.5, seed=5)
 
     assert verify(problem, first) == []
+    assert first.reproducible
     assert first.assignments == second.assignments
     assert first.makespan <= start
     assert first.lower_bound is None
