@@ -9,8 +9,11 @@ integer minutes from an origin the caller picks.
     validate(problem)                      -> None, or PlanningError naming the job/operation/machine
     solve(problem, *, time_limit=10.0, seed=0, workers=2, objective="tardiness",
           hint=None, stability_weight=0, deterministic=True) -> Schedule
+                                           (CP-SAT; large floors improved by neighbourhoods;
+                                            same seed, same plan when schedule.reproducible)
     dispatch(problem, rule="edd")          -> Schedule  (rules "edd", "atc", "mwkr"; fast, feasible)
-    replan(previous, problem, *, time_limit=5.0, ...) -> Replan(schedule, moved_operations)
+    replan(previous, problem, *, time_limit=5.0, seed=0, workers=2, objective="tardiness",
+           stability_weight=120, deterministic=True) -> Replan(schedule, moved_operations)
     with_job / with_downtime / with_frozen / advance_to   build the changed problem for replan
     verify(problem, schedule)              -> list of violations ([] = feasible)
     load_instance(path, format=None)       -> Problem  (OR-Library .txt, Brandimarte .fjs;

@@ -49,6 +49,7 @@ class PlanModel:
         self.completion: dict[int, cp_model.IntVar] = {}
         self.tardy: dict[int, cp_model.IntVar] = {}
         self.kept: dict[int, cp_model.IntVar] = {}
+        self.intervals: dict[Id, list] = {machine_id: [] for machine_id in layout.machines}
         self.previous = previous or {}
         self._operations()
         self._machines()
@@ -64,7 +65,6 @@ class PlanModel:
 
     def _operations(self) -> None:
         layout, model = self.layout, self.model
-        self.intervals: dict[Id, list] = {machine_id: [] for machine_id in layout.machines}
         for op, operation in enumerate(layout.operations):
             if op in self.fixed:
                 continue

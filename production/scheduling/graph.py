@@ -16,11 +16,9 @@ class Layout:
     operations: tuple[Operation, ...]
     jobs: tuple[Job, ...]
     job_of: tuple[int, ...]
-    position: dict[Id, int]
     machines: dict[Id, Machine]
     predecessors: tuple[tuple[int, ...], ...]
     successors: tuple[tuple[int, ...], ...]
-    order: tuple[int, ...]
     frozen: dict[int, FrozenAssignment]
     closures: dict[Id, tuple[Window, ...]]
 
@@ -75,11 +73,9 @@ def lay_out(problem: Problem) -> Layout:
         operations=tuple(operations),
         jobs=problem.jobs,
         job_of=tuple(job_of),
-        position=position,
         machines=machines,
         predecessors=predecessors,
         successors=tuple(tuple(s) for s in successors),
-        order=tuple(topological_order(predecessors)),
         frozen={position[f.operation_id]: f for f in problem.frozen},
         closures={machine.id: tuple(merge_windows(machine.unavailable)) for machine in problem.machines},
     )
