@@ -63,13 +63,21 @@ def test_cp_sat_is_never_worse_than_dispatching_and_minimises_tardiness_first():
     assert schedule.lower_bound == schedule.weighted_tardiness
 
 
+@pytest.fixture
+def patient_clock(monkeypatch):
+    """A wall-clock safety cap that a loaded test machine cannot reach before the deterministic
+    budget runs out (a run cut by the clock may differ, and says so)."""
+    monkeypatch.setattr(solver_module, "WALL_CAP_FACTOR", 30.0)
+
+
+@pytest.mark.usefixtures("patient_clock")
 def test_the_same_seed_gives_the_same_plan():
     problem = load_instance(DATA / "mk02.fjs")
 
     first = solve(problem, objective="makespan", time_limit=1, seed=3)
     second = solve(problem, objective="makespan", time_limit=1, seed=3)
 
-    assert first.reproducible
+    assert (first.reproducible, second.reproducible) == (True, True)
     assert first.assignments == second.assignments
     assert first.makespan == second.makespan
 
@@ -120,6 +128,7 @@ def test_without_a_cp_sat_solution_the_dispatching_plan_is_returned(monkeypatch)
     assert verify(problem, schedule) == []
 
 
+@pytest.mark.usefixtures("patient_clock")
 def test_large_problems_are_improved_neighbourhood_by_neighbourhood_reproducibly(monkeypatch):
     monkeypatch.setattr(solver_module, "LNS_THRESHOLD", 0)
     problem = load_instance(DATA / "mk01.fjs")
@@ -129,7 +138,7 @@ def test_large_problems_are_improved_neighbourhood_by_neighbourhood_reproducibly
     second = solve(problem, objective="makespan", time_limit=0.5, seed=5)
 
     assert verify(problem, first) == []
-    assert first.reproducible
+    assert (first.reproducible, second.reproducible) == (True, True)
     assert first.assignments == second.assignments
     assert first.makespan <= start
     assert first.lower_bound is None
