@@ -178,6 +178,7 @@ def jssp_stage(name: str, time_limit: float, deterministic: bool) -> dict:
         "seconds": plan.seconds,
         "heuristic_makespan": heuristic.makespan,
         "ratio": round(plan.makespan / heuristic.makespan, 3),
+        "reproducible": plan.reproducible,
         "violations": violations,
     }
     progress(
@@ -203,6 +204,7 @@ def brandimarte_stage(name: str, time_limit: float, deterministic: bool) -> dict
         "seconds": plan.seconds,
         "heuristic_makespan": heuristic.makespan,
         "ratio": round(plan.makespan / heuristic.makespan, 3),
+        "reproducible": plan.reproducible,
         "violations": violations,
     }
     progress(
@@ -240,6 +242,7 @@ def factory_stage(args) -> tuple[dict, Problem, object]:
         "makespan": plan.makespan,
         "seconds": plan.seconds,
         "method": plan.method,
+        "reproducible": plan.reproducible,
         "heuristic_tardiness": edd.weighted_tardiness,
         "heuristic_late_jobs": _late(edd),
         "heuristic_makespan": edd.makespan,
