@@ -4,9 +4,10 @@ On a floor of thousands of operations one CP-SAT model is too heavy for a short 
 small machine: each of CP-SAT's own neighbourhoods copies and presolves the whole model (seconds
 each on the 2,500-operation benchmark). Here a neighbourhood is a few dozen operations, free to
 move within the span they occupy while everything else stays where it is, solved as a small
-PlanModel from the current plan. Most neighbourhoods are a late job and rival jobs using its
-machines while it waits (the swaps that cut tardiness); the others are runs of operations
-consecutive by start. Neighbourhoods grow while CP-SAT proves them optimal and shrink when not.
+PlanModel from the current plan. Most neighbourhoods are a late job with the operations of
+rival jobs that hold its machines while it is in the shop (the swaps that cut tardiness); the
+others are runs of operations consecutive by start. Neighbourhoods grow while CP-SAT proves
+them optimal and shrink when not.
 
 A neighbourhood's objective is its part of the primary objective (weighted tardiness or
 makespan, plus the stability price); for makespan, ties prefer earlier ends. `workers`
@@ -32,7 +33,7 @@ MIN_SIZE = 40
 MAX_SIZE = 400
 SOLVE_DETERMINISTIC_TIME = 0.05  # per neighbourhood: many small solves beat few large ones here
 BUILD_CHARGE = 0.1  # budget charged per neighbourhood for building its model in Python
-LATE_SHARE = 0.7  # of neighbourhoods drawn around late jobs  # of slices drawn around late jobs
+LATE_SHARE = 0.9  # of neighbourhoods drawn around late jobs
 
 
 @dataclass
@@ -214,8 +215,11 @@ def _neighbourhood(search: Search, current, movable: list[int], size: int, rng: 
 
 
 def _rivals(search: Search, current, late_job: int, size: int, rng: random.Random) -> set[int]:
-    """The movable operations of `late_job` and of random jobs that use its machines while it is
-    in the shop, until about `size` operations are chosen.
+    """The movable operations of `late_job`, and those of random other jobs that run on its
+    machines while it is in the shop, until about `size` operations are chosen.
+
+    Only the rivals' competing operations are freed, not their whole routings: more rivals fit
+    in a neighbourhood of the same size (0.63 of EDD against 0.66 on the factory benchmark).
     """
     layout = search.layout
     ops = layout.operations
@@ -239,7 +243,13 @@ def _rivals(search: Search, current, late_job: int, size: int, rng: random.Rando
     for job in rivals:
         if len(chosen) >= size:
             break
-        chosen.update(op for op in members[job] if op not in layout.frozen)
+        chosen.update(
+            op
+            for op in members[job]
+            if op not in layout.frozen
+            and current[ops[op].id].machine_id in machines
+            and since <= current[ops[op].id].start < until
+        )
     return chosen
 
 
