@@ -93,7 +93,7 @@ def improve(search: Search, assignments: Mapping[Id, Assignment]) -> dict[Id, As
                     current, score = candidate, candidate_score
             grow = optimal * 2 > len(answers)
             size = min(MAX_SIZE, int(size * 1.25)) if grow else max(MIN_SIZE, int(size * 0.8))
-    search.stopped_by_clock = spent < search.budget
+    search.stopped_by_clock = spent < search.budget or time.perf_counter() >= search.wall_deadline
     return current
 
 

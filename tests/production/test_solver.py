@@ -110,6 +110,7 @@ class _SilentSolver:
     """A CP-SAT that finds nothing, as if its time ran out before the first solution."""
 
     deterministic_time = 0.0
+    wall_time = 0.0
 
     def __init__(self):
         self.parameters = sat_parameters_pb2.SatParameters()
