@@ -1,0 +1,254 @@
+"""Plan with CP-SAT, starting from a dispatching plan, falling back to it when CP-SAT finds nothing.
+
+The objective is lexicographic, solved in two stages rather than as one big-M sum (whose huge
+coefficients weaken CP-SAT's bounds): stage 1 minimises the primary objective, weighted
+tardiness (plus `stability_weight` per moved operation when re-planning); stage 2 keeps the
+primary at or below the best value found and minimises makespan. With objective="makespan"
+there is one stage, makespan (plus the stability term).
+
+Large problems (more than LNS_THRESHOLD operations to place) are not given to CP-SAT whole: on
+2 cores it spends the time limit loading and presolving the model. Their starting plan is
+improved neighbourhood by neighbourhood instead (see lns), optimising the primary objective;
+no bound is proved then (lower_bound None).
+
+Determinism. CP-SAT is reproducible for a given model, seed and worker count only when both the
+search and its stopping point are: its parallel portfolio is thread-timed unless
+`interleave_search` is set (then subsolvers run in deterministic batches, whatever the worker
+count), and a wall-clock limit stops the same search at a load-dependent point. So with
+`deterministic=True` (the default) `time_limit` is spent as CP-SAT deterministic time
+(`max_deterministic_time`) with interleaved search. Deterministic time is not seconds: on this
+2-core machine one second bought 0.13 (mk02) to 0.6 (ft10) units, so DETERMINISTIC_TIME_PER_SECOND
+is set low, and a wall-clock cap of WALL_CAP_FACTOR * time_limit remains as a safety net; a run
+cut by that cap is no longer guaranteed reproducible, and its Schedule says so (`reproducible`). With
+`deterministic=False` the full parallel portfolio runs against the wall clock: usually faster to
+good plans, not reproducible.
+"""
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from .formulation import PlanModel
+from .graph import Layout, lay_out
+from .heuristic import best_dispatch, dispatch_layout
+from .lns import Search, improve
+from .model import Assignment, Id, Problem, Schedule, build_schedule
+from .validation import PlanningError, validate
+
+Objective = Literal["tardiness", "makespan"]
+DETERMINISTIC_TIME_PER_SECOND = 0.15
+LNS_THRESHOLD = 600  # movable operations; above it the plan is improved neighbourhood by neighbourhood
+LNS_DETERMINISTIC_TIME_PER_SECOND = 0.45
+WALL_CAP_FACTOR = 1.5
+PRIMARY_SHARE = 0.8  # of the time left for stage 1 when a makespan stage follows
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 2,
+    objective: Objective = "tardiness",
+    hint: Schedule | None = None,
+    stability_weight: int = 0,
+    deterministic: bool = True,
+) -> Schedule:
+    """The best plan CP-SAT finds within `time_limit` seconds; never worse than the dispatching plan.
+
+    Validates first (PlanningError). The CP-SAT search starts from a complete feasible plan:
+    the best dispatching rule, or `hint` (a previous plan) replayed onto this problem. With
+    `stability_weight` > 0 and a `hint`, each operation that leaves the hint's machine or start
+    costs that much in the primary objective (weighted minutes of tardiness, or minutes of
+    makespan). If CP-SAT finds no plan in time, the starting plan is returned (method
+    "heuristic"). Raises PlanningError when CP-SAT proves that no plan fits the horizon, or
+    finds none that does in time.
+    """
+    if objective not in ("tardiness", "makespan"):
+        raise ValueError(f"objective must be 'tardiness' or 'makespan', not {objective!r}")
+    began = time.perf_counter()
+    validate(problem)
+    how = {"seed": seed, "workers": workers, "deterministic": deterministic}
+    layout = lay_out(problem)
+    previous = hint.assignments if hint is not None else None
+    if previous is not None:
+        start_plan = dispatch_layout(layout, "edd", follow=previous)
+    else:
+        start_plan = best_dispatch(layout, objective)
+    kept = previous if stability_weight else None
+    if len(layout.operations) - len(layout.frozen) > LNS_THRESHOLD:
+        return _improve_large(layout, start_plan, began, time_limit, objective, stability_weight, kept, **how)
+    plan_model = PlanModel(layout, _horizon(problem, start_plan), previous=kept)
+    search = _Search(plan_model, began, time_limit, **how)
+    return search.run(objective, stability_weight, start_plan, layout)
+
+
+def _improve_large(
+    layout, start_plan, began, time_limit, objective, stability_weight, kept, *, seed, workers, deterministic
+):
+    """Large problems: the starting plan improved by neighbourhoods (see lns); no bound is proved."""
+    search = Search(
+        layout=layout,
+        objective=objective,
+        stability_weight=stability_weight,
+        previous=kept,
+        seed=seed,
+        workers=workers,
+        deterministic=deterministic,
+        budget=time_limit * LNS_DETERMINISTIC_TIME_PER_SECOND,
+        wall_deadline=began + time_limit * (WALL_CAP_FACTOR if deterministic else 1.0),
+        began=began,
+    )
+    assignments = improve(search, start_plan.assignments)
+    seconds = round(time.perf_counter() - began, 3)
+    _check_horizon_end(layout.problem, assignments)
+    reproducible = deterministic and not search.stopped_by_clock
+    if assignments == start_plan.assignments:
+        return replace(start_plan, seconds=seconds, reproducible=reproducible)
+    return build_schedule(
+        layout.problem,
+        assignments,
+        status="feasible",
+        method="cp-sat",
+        seconds=seconds,
+        found_seconds=search.found_at,
+        improvements=tuple(search.improvements),
+        reproducible=reproducible,
+    )
+
+
+def _horizon(problem: Problem, start_plan: Schedule) -> int:
+    """The model's last minute: the horizon end if given, else twice the starting plan's span.
+
+    A makespan-optimal plan ends no later than the starting plan, so this loses nothing for
+    objective="makespan"; for tardiness it excludes only plans that stretch the floor's work
+    over twice as long as the dispatching rules need. A tighter horizon means fewer closures
+    inside it and a smaller model.
+    """
+    if problem.horizon_end is not None:
+        return problem.horizon_end
+    span = max(start_plan.makespan - problem.horizon_start, 1)
+    return start_plan.makespan + span
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Records the wall time and objective of each improving solution."""
+
+    def __init__(self, began: float):
+        super().__init__()
+        self.began = began
+        self.found: list[tuple[float, int]] = []
+
+    def on_solution_callback(self) -> None:
+        self.found.append((round(time.perf_counter() - self.began, 3), round(self.objective_value)))
+
+
+class _Search:
+    def __init__(self, plan_model: PlanModel, began: float, time_limit: float, *, seed, workers, deterministic):
+        self.plan_model = plan_model
+        self.began = began
+        self.time_limit = time_limit
+        self.seed = seed
+        self.workers = workers
+        self.deterministic = deterministic
+        self.deterministic_used = 0.0
+        self.reproducible = deterministic
+
+    def _elapsed(self) -> float:
+        return time.perf_counter() - self.began
+
+    def _solver(self, share: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.random_seed = self.seed
+        params.num_workers = self.workers
+        if self.deterministic:
+            budget = self.time_limit * DETERMINISTIC_TIME_PER_SECOND - self.deterministic_used
+            params.interleave_search = True
+            params.max_deterministic_time = max(0.01, budget * share)
+            params.max_time_in_seconds = max(0.1, WALL_CAP_FACTOR * self.time_limit - self._elapsed())
+        else:
+            params.max_time_in_seconds = max(0.1, (self.time_limit - self._elapsed()) * share)
+        return solver
+
+    def _run_stage(self, share: float, hint: Mapping[Id, Assignment]) -> tuple[cp_model.CpSolver, int, list]:
+        self.plan_model.hint(hint)
+        solver = self._solver(share)
+        progress = _Progress(self.began)
+        status = solver.solve(self.plan_model.model, progress)
+        self.deterministic_used += solver.deterministic_time
+        # Interleaved batches overshoot the deterministic limit, so a run can pass it and still be
+        # cut by the clock mid-batch: only a run that stopped well before the clock is trusted.
+        clock = solver.wall_time >= 0.95 * solver.parameters.max_time_in_seconds
+        if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and clock:
+            self.reproducible = False
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"the CP-SAT model is invalid: {self.plan_model.model.validate()}")
+        return solver, status, progress.found
+
+    def run(self, objective: Objective, stability_weight: int, start_plan: Schedule, layout: Layout) -> Schedule:
+        plan_model, model = self.plan_model, self.plan_model.model
+        measure = plan_model.weighted_tardiness if objective == "tardiness" else plan_model.makespan
+        primary = measure + stability_weight * plan_model.moved_count
+        makespan_stage = objective == "tardiness"
+        assignments = start_plan.assignments
+        found_at = start_plan.found_seconds
+        improvements: tuple[tuple[float, int], ...] = ()
+        if isinstance(primary, int):
+            # Nothing to trade in stage 1 (no due dates, nothing to keep): its optimum is that constant.
+            lower_bound, proved = primary, True
+        else:
+            model.minimize(primary)
+            solver, status, found = self._run_stage(PRIMARY_SHARE if makespan_stage else 1.0, assignments)
+            if status == cp_model.INFEASIBLE:
+                if layout.problem.horizon_end is None:
+                    raise RuntimeError("CP-SAT found the starting plan's horizon infeasible: a modelling bug")
+                raise PlanningError(
+                    f"no plan fits before the horizon end {layout.problem.horizon_end}: "
+                    "there is not enough open machine time for all operations"
+                )
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return self._fallback(start_plan, layout)
+            assignments = plan_model.read(solver)
+            lower_bound = math.ceil(solver.best_objective_bound - 1e-6)
+            proved = status == cp_model.OPTIMAL
+            improvements = tuple(found)
+            found_at = found[-1][0] if found else self._elapsed()
+            if makespan_stage:
+                model.add(primary <= round(solver.objective_value))
+                model.clear_objective()
+
+        if makespan_stage:
+            before = max((a.end for a in assignments.values()), default=0)
+            model.minimize(plan_model.makespan)
+            solver, status, found = self._run_stage(1.0, assignments)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) < before:
+                assignments = plan_model.read(solver)
+                found_at = found[-1][0]
+            proved = proved and status == cp_model.OPTIMAL
+        return build_schedule(
+            layout.problem,
+            assignments,
+            status="optimal" if proved else "feasible",
+            method="cp-sat",
+            seconds=round(self._elapsed(), 3),
+            found_seconds=found_at,
+            lower_bound=lower_bound,
+            proved_optimal=proved,
+            improvements=improvements,
+            reproducible=self.reproducible,
+        )
+
+    def _fallback(self, start_plan: Schedule, layout: Layout) -> Schedule:
+        _check_horizon_end(layout.problem, start_plan.assignments)
+        return replace(start_plan, seconds=round(self._elapsed(), 3), reproducible=self.reproducible)
+
+
+def _check_horizon_end(problem: Problem, assignments: Mapping[Id, Assignment]) -> None:
+    """Dispatching ignores the horizon end; a plan that overruns it is no answer."""
+    if problem.horizon_end is not None and any(a.end > problem.horizon_end for a in assignments.values()):
+        raise PlanningError(f"no plan ending by the horizon end {problem.horizon_end} was found in time")
