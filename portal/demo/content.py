@@ -6,7 +6,17 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
-from portal.cms.models import ContentPage, FooterLink, HomePage, NavigationLink, NavigationMenu, SiteFooter
+from configurator import services as configurator_services
+from configurator.models import SavedDesign
+from portal.cms.models import (
+    ContentPage,
+    FooterLink,
+    HomePage,
+    NavigationLink,
+    NavigationMenu,
+    ProductStoryPage,
+    SiteFooter,
+)
 
 from .catalogue import product
 
@@ -157,6 +167,7 @@ MENU = [
     ("Sofas", "category:Living room > Sofas"),
     ("Printed goods", "category:Printed goods"),
     ("All products", "/catalogue/"),
+    ("Stories", "page:the-fridge-that-fits"),
     ("How it works", "page:how-it-works"),
 ]
 
@@ -243,7 +254,48 @@ def load_content_pages():
     return created
 
 
+PRESET_NAME = "The alcove fridge"
+STORY = {
+    "slug": "the-fridge-that-fits",
+    "title": "The fridge that fits",
+    "introduction": "Priya's kitchen had an alcove, a wall on the right and a door that opened the wrong way "
+    "for every fridge in the shops. This is the fridge we built for it; start from her design and make it yours.",
+}
+
+
+def load_story_pages():
+    """A product story with the configurator embedded, opening on a preset design."""
+    if ProductStoryPage.objects.filter(slug=STORY["slug"]).exists():
+        return 0
+    preset = SavedDesign.objects.filter(is_preset=True, name=PRESET_NAME).first()
+    if preset is None:
+        preset, _ = configurator_services.save_design(
+            family_slug="atelier-fridge",
+            values={"hinge": "left", "finish": "sage", "ice_maker": True, "water_kit": True, "capacity": "380"},
+            name=PRESET_NAME,
+        )
+        preset.is_preset = True
+        preset.save(update_fields=["is_preset"])
+    body = [
+        (
+            "rich_text",
+            "<h2>Hinges on the left, by the wall</h2><p>With the wall on the right, a right-hinged door "
+            "opens into the room and blocks the worktop. We moved the hinges, kept a 380 litre body that "
+            "fits the alcove, and added an ice maker on the water line that was already there.</p>",
+        ),
+        (
+            "configurator",
+            {"heading": "Start from Priya's design", "family": "atelier-fridge", "preset": preset.share_token},
+        ),
+    ]
+    page = HomePage.objects.get().add_child(instance=ProductStoryPage(body=body, **STORY))
+    page.save_revision().publish()
+    return 1
+
+
 def _link_fields(target):
+    if target == "page:the-fridge-that-fits":
+        return {"link_page": ProductStoryPage.objects.get(slug=STORY["slug"]), "link_url": ""}
     if target.startswith("category:"):
         category = create_from_breadcrumbs(target.removeprefix("category:"))
         return {"link_page": None, "link_url": category.get_absolute_url()}

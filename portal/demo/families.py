@@ -23,7 +23,7 @@ def choices(*rows):
     result = []
     for row in rows:
         code, name, *rest = row
-        price, lead_days, swatch = [*rest, 0, 0, ""][:3]
+        price, lead_days, swatch = [*rest, *[0, 0, ""][len(rest) :]]
         result.append(
             {"code": code, "name": name, "price": Decimal(str(price)), "lead_days": lead_days, "swatch": swatch}
         )

@@ -150,3 +150,13 @@ def test_preview_escapes_the_shoppers_text(client):
 
     assert "<b>" not in data["preview_svg"]
     assert json.dumps(data)  # serialisable
+
+
+def test_configurator_embedded_in_a_wagtail_story_opens_on_the_preset(client):
+    html = client.get("/the-fridge-that-fits/").content.decode()
+
+    assert "Start from Priya&#x27;s design" in html or "Start from Priya's design" in html
+    assert "data-configurator" in html
+    assert 'value="left" checked' in html  # the preset's hinge side
+    assert "£1,637.00" in html  # the preset, priced now
+    assert 'action="/configure/atelier-fridge/"' in html  # the plain form posts to the configurator

@@ -15,6 +15,7 @@ STEPS = [
     ("sites", content.load_sites),
     ("home page", content.load_home_page),
     ("content pages", content.load_content_pages),
+    ("story pages", content.load_story_pages),
     ("navigation", content.load_navigation),
     ("footer", content.load_footer),
     ("groups", people.load_groups),
