@@ -22,6 +22,8 @@ ShippingAddress = get_model("order", "ShippingAddress")
 Country = get_model("address", "Country")
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 Source = get_model("payment", "Source")
+CommunicationEvent = get_model("order", "CommunicationEvent")
+CommunicationEventType = get_model("communication", "CommunicationEventType")
 SourceType = get_model("payment", "SourceType")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
@@ -114,6 +116,14 @@ def _record_payment(order):
     source.debit(order.total_incl_tax, reference=source.reference, status="succeeded")
 
 
+def _record_confirmation(order):
+    """Demo orders were confirmed when they were placed; the audit trail says so, so no job resends it."""
+    event_type, _ = CommunicationEventType.objects.get_or_create(
+        code="ORDER_PLACED", defaults={"name": "Order confirmation", "category": CommunicationEventType.ORDER_RELATED}
+    )
+    CommunicationEvent.objects.create(order=order, event_type=event_type)
+
+
 def _date_back(order, spec):
     placed = timezone.now() - timedelta(days=spec.days_ago, hours=3)
     statuses = HISTORY[spec.status]
@@ -135,6 +145,7 @@ def load_orders():
             user = user_model.objects.get(email=spec.email)
             order = _place(spec, user)
             _record_payment(order)
+            _record_confirmation(order)
             _date_back(order, spec)
         created += 1
     return created

@@ -374,7 +374,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
-        "oscar": {"level": "INFO"},
+        "oscar": {"level": env("LOG_LEVEL", default="INFO")},
         "oscar.alerts": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

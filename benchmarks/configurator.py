@@ -1,0 +1,232 @@
+"""Benchmark the configurator: the engine in-process, then the live update over HTTP.
+
+    python benchmarks/configurator.py [--quick]
+
+1. Engine: runs benchmarks/configurator_engine.py (60 options, 300 rules; evaluate with the
+   availability of every choice, then quote) against the naive evaluator in the same run.
+2. HTTP: serves the demo shop with gunicorn on a private SQLite database and sends the live
+   configurator's request (POST /configure/<family>/quote/, which returns price, rule
+   messages, availability and the SVG preview) from 20 concurrent clients. Clients are
+   measured twice: as shoppers (a pause of 150-350 ms between changes, like clicks and the
+   page's 250 ms typing debounce) and saturated (no pause at all, the worst case).
+
+Progress goes to stderr; the last line on stdout is one JSON object.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+FAMILIES = {
+    "atelier-fridge": {
+        "hinge": ["left", "right"],
+        "finish": ["sage", "ink", "clay", "cream", "steel", "black"],
+        "capacity": ["300", "380", "450"],
+        "ice_maker": ["true", "false"],
+        "water_kit": ["true", "false"],
+        "layout": ["classic", "chef", "wine"],
+        "country": ["gb", "fr", "us"],
+    },
+    "modular-sofa": {
+        "modules": ["2", "3", "4", "5"],
+        "width": ["200", "240", "280", "320"],
+        "depth": ["85", "95", "105"],
+        "chaise": ["none", "left", "right"],
+        "fabric": ["oatmeal", "moss", "rust", "velvet"],
+    },
+    "printed-tee": {
+        "colour": ["white", "black", "navy", "sage"],
+        "print_text": ["Made for you", "Team Atelier", "Hello"],
+        "position": ["front", "back", "both"],
+        "quantity": ["1", "10", "30"],
+    },
+}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def engine_figures(quick):
+    log("engine: evaluate + quote against the naive evaluator…")
+    args = [PYTHON, str(ROOT / "benchmarks" / "configurator_engine.py")] + (["--quick"] if quick else [])
+    result = subprocess.run(args, capture_output=True, text=True, check=False, cwd=ROOT)
+    sys.stderr.write(result.stderr)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(env):
+    log("http: migrating and loading the demo shop into a private database…")
+    for command in (["migrate", "--no-input", "-v", "0"], ["load_demo", "--no-progress"]):
+        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def start_server(env, port, workers):
+    server = subprocess.Popen(
+        [
+            PYTHON, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", "1", "--log-level", "warning",
+        ],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+class Client:
+    """One shopper with a session: takes the CSRF cookie, then sends quote requests."""
+
+    def __init__(self, port, family, seed):
+        self.port, self.family, self.random = port, family, random.Random(seed)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.connection.request("GET", f"/configure/{family}/")
+        response = self.connection.getresponse()
+        response.read()
+        cookie = response.getheader("Set-Cookie") or ""
+        self.csrf = re.search(r"csrftoken=([^;]+)", cookie).group(1)
+        self.values = {code: choices[0] for code, choices in FAMILIES[family].items()}
+
+    def change_one_option(self):
+        code = self.random.choice(list(FAMILIES[self.family]))
+        self.values[code] = self.random.choice(FAMILIES[self.family][code])
+        body = urlencode({**self.values, "csrfmiddlewaretoken": self.csrf})
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={self.csrf}",
+            "X-CSRFToken": self.csrf,
+            "Referer": f"http://127.0.0.1:{self.port}/configure/{self.family}/",
+        }
+        started = time.perf_counter()
+        self.connection.request("POST", f"/configure/{self.family}/quote/", body=body, headers=headers)
+        response = self.connection.getresponse()
+        payload = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200 or b'"quote_html"' not in payload:
+            raise RuntimeError(f"quote failed: {response.status} {payload[:200]!r}")
+        return elapsed
+
+
+def load(port, *, clients, seconds, think):
+    timings, errors = [], []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+    families = list(FAMILIES)
+
+    def shopper(index):
+        try:
+            client = Client(port, families[index % len(families)], seed=index)
+            rnd = random.Random(1000 + index)
+            while time.monotonic() < stop:
+                elapsed = client.change_one_option()
+                with lock:
+                    timings.append(elapsed)
+                if think:
+                    time.sleep(rnd.uniform(*think))
+        except Exception as error:  # noqa: BLE001 -- counted and reported, not hidden
+            with lock:
+                errors.append(repr(error))
+
+    threads = [threading.Thread(target=shopper, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings, errors
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def http_figures(quick):
+    bench_dir = ROOT / "var" / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.embedded",
+        "DATABASE_URL": f"sqlite:///{bench_dir / 'configurator.sqlite3'}",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    prepare_database(env)
+    port = free_port()
+    workers = (os.cpu_count() or 2) * 2
+    server = start_server(env, port, workers)
+    try:
+        seconds = 8 if quick else 30
+        load(port, clients=4, seconds=2, think=None)  # warm every worker's caches
+        log(f"http: 20 shoppers for {seconds} s (150-350 ms between changes)…")
+        shoppers, shopper_errors = load(port, clients=20, seconds=seconds, think=(0.15, 0.35))
+        log(f"http: 20 saturating clients for {seconds} s (no pause)…")
+        saturated, saturated_errors = load(port, clients=20, seconds=seconds, think=None)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {
+        "http_clients": 20,
+        "http_workers": workers,
+        "http_requests": len(shoppers),
+        "http_median_ms": round(statistics.median(shoppers), 2),
+        "http_p95_ms": round(percentile(shoppers, 0.95), 2),
+        "http_rps": round(len(shoppers) / seconds, 1),
+        "http_saturated_p95_ms": round(percentile(saturated, 0.95), 2),
+        "http_saturated_rps": round(len(saturated) / seconds, 1),
+        "http_errors": len(shopper_errors) + len(saturated_errors),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples and shorter load")
+    args = parser.parse_args()
+    engine = engine_figures(args.quick)
+    http = http_figures(args.quick)
+    result = {
+        "median_ms": engine["median_ms"],
+        "p95_ms": engine.get("p95_ms"),
+        "naive_median_ms": engine["naive_median_ms"],
+        "ratio": engine["ratio"],
+        "options": engine.get("options"),
+        "rules": engine.get("rules"),
+        **http,
+    }
+    log(
+        f"engine median {result['median_ms']} ms ({result['ratio']}x the naive evaluator); "
+        f"HTTP p95 {result['http_p95_ms']} ms for 20 shoppers, {result['http_saturated_p95_ms']} ms saturated"
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
