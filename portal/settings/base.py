@@ -8,6 +8,7 @@ tight and refuses to start without the values production needs.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "portal.cms.apps.CmsConfig",
     "portal.payments.apps.PaymentsConfig",
+    "portal.hub.apps.HubConfig",
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
@@ -321,7 +323,13 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-pending-payments": {"task": "portal.payments.tasks.reconcile_pending_payments", "schedule": 300.0},
     "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
     "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
+    "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
 }
+
+# --- Account hub ------------------------------------------------------------------------
+
+# Days between a customer's deletion request and the erasure; they may cancel until then.
+HUB_DELETION_GRACE_DAYS = env.int("HUB_DELETION_GRACE_DAYS", default=14)
 
 # --- Configurator ---------------------------------------------------------------------
 
