@@ -336,6 +336,10 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Tests point the real client at a local fake; unset in production, so Stripe's own base applies.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 
+# Production planning: CP-SAT time per (re-)plan, in seconds, and how many days ahead calendars reach.
+PRODUCTION_PLAN_SECONDS = env.float("PRODUCTION_PLAN_SECONDS", default=5.0)
+PRODUCTION_HORIZON_DAYS = env.int("PRODUCTION_HORIZON_DAYS", default=120)
+
 # --- Security (tightened in production.py) -------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
