@@ -21,6 +21,6 @@ def replan_plant(plant_id=None, trigger="scheduled re-plan"):
     services.replan(plant=plant, trigger=trigger)
 
 
-@shared_task(name="production.tasks.print_travelers", queue="documents")
+@shared_task(name="production.tasks.print_travelers")
 def print_travelers(batch_id):
     travelers.render_batch(batch_id=batch_id)

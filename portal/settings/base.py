@@ -310,6 +310,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "production.tasks.print_travelers": {"queue": "documents"},  # PDFs, not planning: listed first
     "production.*": {"queue": "scheduling"},
     "loyalty.reminders.*": {"queue": "reminders"},
     "*.documents.*": {"queue": "documents"},
