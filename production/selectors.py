@@ -218,3 +218,27 @@ def day_operations(plant, day):
         .distinct()
         .order_by("pk")
     )
+
+
+def closed_spans(plant, start, end):
+    """{work center pk: [(start, end)]} when each is closed in [start, end), for the Gantt's grey."""
+    from .scheduling import closures_from_openings
+
+    clock = planning.Clock(start)
+    horizon = int((end - start).total_seconds() // 60)
+    days = max(1, (end - start).days)
+    result = {}
+    for center in WorkCenter.objects.filter(plant=plant).select_related("calendar"):
+        calendar = center.calendar
+        holidays = set(calendar.holidays.values_list("date", flat=True))
+        spans = planning.open_spans(
+            center, clock, days, list(calendar.shifts.all()), list(calendar.breaks.all()), holidays, []
+        )
+        closed = [(clock.moment(a), clock.moment(b)) for a, b in closures_from_openings(spans, 0, horizon)]
+        closed += [(d.start, d.end) for d in center.downtimes.filter(start__lt=end, end__gt=start)]
+        result[center.pk] = closed
+    return result
+
+
+def recent_events(plant, limit=15):
+    return ProductionEvent.objects.select_related("user", "work_order").order_by("-at", "-pk")[:limit]

@@ -225,6 +225,13 @@ OSCAR_THUMBNAILER = "catalog.thumbnails.SvgAwareThumbnailer"
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,
     {
+        "label": _("Planning"),
+        "icon": "fas fa-industry",
+        "children": [
+            {"label": _("Planner board"), "url_name": "production:board", "access_fn": dashboard_access.planners},
+        ],
+    },
+    {
         "label": _("Site"),
         "icon": "fas fa-heartbeat",
         "children": [
