@@ -27,6 +27,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),
+    path("dashboard/production/", include("production.urls")),
     path("api/", api.urls),
     path("", include("configurator.urls")),
     path("", include("portal.payments.urls")),

@@ -227,6 +227,13 @@ OSCAR_THUMBNAILER = "catalog.thumbnails.SvgAwareThumbnailer"
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,
     {
+        "label": _("Planning"),
+        "icon": "fas fa-industry",
+        "children": [
+            {"label": _("Planner board"), "url_name": "production:board", "access_fn": dashboard_access.planners},
+        ],
+    },
+    {
         "label": _("Site"),
         "icon": "fas fa-heartbeat",
         "children": [
@@ -312,6 +319,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "production.tasks.print_travelers": {"queue": "documents"},  # PDFs, not planning: listed first
     "production.*": {"queue": "scheduling"},
     "loyalty.reminders.*": {"queue": "reminders"},
     "*.documents.*": {"queue": "documents"},
@@ -343,6 +351,10 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Tests point the real client at a local fake; unset in production, so Stripe's own base applies.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+
+# Production planning: CP-SAT time per (re-)plan, in seconds, and how many days ahead calendars reach.
+PRODUCTION_PLAN_SECONDS = env.float("PRODUCTION_PLAN_SECONDS", default=5.0)
+PRODUCTION_HORIZON_DAYS = env.int("PRODUCTION_HORIZON_DAYS", default=120)
 
 # --- Security (tightened in production.py) -------------------------------------------------
 

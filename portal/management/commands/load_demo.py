@@ -5,6 +5,7 @@ from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
 from portal.demo import catalogue, content, families, orders, people
+from portal.demo import production as factory
 
 STEPS = [
     ("wagtail roots", content.load_wagtail_roots),
@@ -21,6 +22,9 @@ STEPS = [
     ("groups", people.load_groups),
     ("users", people.load_users),
     ("orders", orders.load_orders),
+    ("factory", factory.load_factory),
+    ("planner permission", factory.load_planner_permission),
+    ("work orders", factory.load_work_orders),
 ]
 
 
