@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
-from portal.demo import catalogue, content, families, orders, people
+from portal.demo import catalogue, content, designs, families, orders, people
 from portal.demo import production as factory
 
 STEPS = [
@@ -22,6 +22,7 @@ STEPS = [
     ("groups", people.load_groups),
     ("users", people.load_users),
     ("orders", orders.load_orders),
+    ("saved designs", designs.load_designs),
     ("factory", factory.load_factory),
     ("planner permission", factory.load_planner_permission),
     ("work orders", factory.load_work_orders),
