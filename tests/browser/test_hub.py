@@ -7,10 +7,10 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 
-def sign_in(page, shop, email, password="atelier-shopper"):
+def sign_in(page, shop, email):
     page.goto(shop + "/accounts/login/")
     page.locator("#id_login-username").fill(email)
-    page.locator("#id_login-password").fill(password)
+    page.locator("#id_login-password").fill("atelier-shopper")
     page.get_by_role("button", name="Log In").click()
 
 
