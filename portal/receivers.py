@@ -1,9 +1,12 @@
 """Every signal from Django, Oscar or Wagtail that crosses apps is received here, and only here."""
 
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from oscar.core.loading import get_class
 
 from configurator import services as configurator_services
 from configurator.ownership import session_designs
+from loyalty import tasks as loyalty_tasks
 
 from .documents import tasks as document_tasks
 from .events import order_paid_signal, order_refunded_signal
@@ -23,7 +26,35 @@ def refresh_invoice(sender, order_id, **kwargs):
     document_tasks.render_invoice.delay(order_id)
 
 
+def earn_points(sender, order_id, number, **kwargs):
+    loyalty_tasks.earn_for_paid_order.delay(order_id, number)
+
+
+def reverse_points(sender, order_id, amount, refund_reference, **kwargs):
+    loyalty_tasks.reverse_for_refund.delay(order_id, str(amount), refund_reference)
+
+
+# Order statuses that move points: delivered orders' points become available; points held for
+# an order whose payment failed or that was cancelled go back to the customer.
+POINTS_ON_STATUS = {"Delivered": "vest", "Payment failed": "release", "Cancelled": "release"}
+
+
+def points_follow_order_status(sender, order, old_status, new_status, **kwargs):
+    action = POINTS_ON_STATUS.get(new_status)
+    number = order.number
+    if action == "vest":
+        transaction.on_commit(lambda: loyalty_tasks.vest_delivered_order.delay(number))
+    elif action == "release":
+        why = f"Order {number}: {new_status.lower()}"
+        transaction.on_commit(lambda: loyalty_tasks.release_points_for_order.delay(number, why))
+
+
 def connect():
     user_logged_in.connect(claim_anonymous_designs, dispatch_uid="portal-claim-designs")
     order_paid_signal.connect(confirm_paid_order, dispatch_uid="portal-confirm-paid-order")
     order_refunded_signal.connect(refresh_invoice, dispatch_uid="portal-refresh-invoice")
+    order_paid_signal.connect(earn_points, dispatch_uid="loyalty-earn-points")
+    order_refunded_signal.connect(reverse_points, dispatch_uid="loyalty-reverse-points")
+    get_class("order.signals", "order_status_changed").connect(
+        points_follow_order_status, dispatch_uid="loyalty-order-status"
+    )
