@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from .models import LedgerEntry, LoyaltyAccount, PointsLot, ProgrammeRules, Segment, Tier
+from . import earning
+from .models import LedgerEntry, LoyaltyAccount, PointsHold, PointsLot, ProgrammeRules, Segment, Tier
 
 ZERO = Decimal("0.00")
 
@@ -137,3 +138,68 @@ def tier_distribution():
 def segment_distribution():
     counts = dict(LoyaltyAccount.objects.values_list("segment").annotate(n=Count("pk")).order_by())
     return [(label, counts.get(value, 0)) for value, label in Segment.choices]
+
+
+def _tier_of(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Tier.objects.filter(accounts__user=user).first()
+
+
+def points_for_product(*, user, product, amount, today=None):
+    """Points `amount` spent on `product` would earn this customer today (rules, campaign, tier)."""
+    rules = earning.EarnRules.load(day=today or timezone.localdate(), tier=_tier_of(user))
+    points, _ = rules.points([(amount, *earning.product_scope(product))])
+    return points
+
+
+def points_for_basket(*, user, basket, today=None):
+    """Points the basket would earn if paid now (after discounts, points included)."""
+    rules = earning.EarnRules.load(day=today or timezone.localdate(), tier=_tier_of(user))
+    lines = [
+        (line.line_price_incl_tax_incl_discounts, *earning.product_scope(line.product))
+        for line in basket.all_lines()
+        if line.line_price_incl_tax_incl_discounts is not None
+    ]
+    points, _ = rules.points(lines)
+    return points
+
+
+@dataclass(frozen=True)
+class RedemptionOptions:
+    available: int
+    minimum: int
+    maximum: int
+    step: int
+    held: int
+    held_amount: Decimal
+    point_value: Decimal
+
+    @property
+    def possible(self):
+        return self.maximum >= self.minimum and self.maximum > 0
+
+
+def redemption_options(*, user, basket):
+    """What the checkout offers this shopper for this basket (None for guests)."""
+    if user is None or not user.is_authenticated:
+        return None
+    from .services import basket_total_before_points, redeemable
+
+    account = account_for(user=user)
+    rules = ProgrammeRules.current()
+    hold = PointsHold.objects.filter(basket_id=basket.pk, status=PointsHold.Status.HELD).first() if basket.pk else None
+    # Points already held for this basket are the shopper's to choose again.
+    available = account.available + (hold.points if hold else 0)
+    minimum, maximum, step = redeemable(
+        basket_total=basket_total_before_points(basket), available=available, rules=rules
+    )
+    return RedemptionOptions(
+        available=available,
+        minimum=minimum,
+        maximum=maximum,
+        step=step,
+        held=hold.points if hold else 0,
+        held_amount=hold.amount if hold else Decimal("0.00"),
+        point_value=rules.point_value,
+    )

@@ -450,7 +450,19 @@ def confirm_hold_for_payment(*, order_number):
 
 
 def spend_hold(*, order_number):
-    """The order is paid: its held points are spent for good. Idempotent."""
+    """The order is paid: its held points are spent for good. Idempotent.
+
+    If a failed attempt had released them and the order was then paid without passing our pay
+    page (Stripe's own retry), they are taken again; if the balance no longer allows it, the
+    shortfall is logged for staff rather than the balance going negative.
+    """
+    latest = PointsHold.objects.filter(order_number=order_number).order_by("-pk").first()
+    if latest is not None and latest.status == PointsHold.Status.RELEASED:
+        try:
+            confirm_hold_for_payment(order_number=order_number)
+        except PointsRefused as refused:
+            logger.warning("Order %s paid but its points could not be taken again: %s", order_number, refused)
+            return None
     with transaction.atomic():
         hold = PointsHold.objects.select_for_update().filter(order_number=order_number, status="held").first()
         if hold is None:

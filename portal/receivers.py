@@ -2,10 +2,11 @@
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
 
 from configurator import services as configurator_services
 from configurator.ownership import session_designs
+from configurator.quote_extras import register_provider as register_quote_extra
 from loyalty import tasks as loyalty_tasks
 
 from .documents import tasks as document_tasks
@@ -49,12 +50,24 @@ def points_follow_order_status(sender, order, old_status, new_status, **kwargs):
         transaction.on_commit(lambda: loyalty_tasks.release_points_for_order.delay(number, why))
 
 
+def earn_points_line(*, request, product_id, total):
+    """Under the configurator's live quote: what this configuration would earn."""
+    from loyalty import selectors as loyalty_selectors
+
+    product = get_model("catalogue", "Product").objects.filter(pk=product_id).first()
+    if product is None:
+        return None
+    points = loyalty_selectors.points_for_product(user=request.user, product=product, amount=total)
+    return f"Earn {points} points" if points else None
+
+
 def connect():
     user_logged_in.connect(claim_anonymous_designs, dispatch_uid="portal-claim-designs")
     order_paid_signal.connect(confirm_paid_order, dispatch_uid="portal-confirm-paid-order")
     order_refunded_signal.connect(refresh_invoice, dispatch_uid="portal-refresh-invoice")
     order_paid_signal.connect(earn_points, dispatch_uid="loyalty-earn-points")
     order_refunded_signal.connect(reverse_points, dispatch_uid="loyalty-reverse-points")
+    register_quote_extra(earn_points_line)
     get_class("order.signals", "order_status_changed").connect(
         points_follow_order_status, dispatch_uid="loyalty-order-status"
     )

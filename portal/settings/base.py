@@ -215,6 +215,8 @@ OSCAR_SHOP_NAME = "Atelier"
 OSCAR_SHOP_TAGLINE = _("Made to order, made for you")
 OSCAR_HOMEPAGE = "/"
 OSCAR_DEFAULT_CURRENCY = "GBP"
+# Prices are VAT-inclusive, so a £5 discount (points redeemed) takes £5 off what the shopper pays.
+OSCAR_OFFERS_INCL_TAX = True
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
