@@ -483,6 +483,36 @@ def release_for_order(*, order_number, why):
         return _release(hold, account, why=why)
 
 
+def release_stale_holds(*, older_than=timedelta(hours=2)):
+    """Beat: points set aside for a basket that never became an order go back after a while."""
+    cutoff = timezone.now() - older_than
+    released = 0
+    for hold_id, user_id in list(
+        PointsHold.objects.filter(status="held", order_number="", created__lt=cutoff).values_list(
+            "pk", "account__user_id"
+        )
+    ):
+        with transaction.atomic():
+            account = locked_account(user_id)
+            hold = PointsHold.objects.select_for_update().get(pk=hold_id)
+            if hold.order_number == "" and _release(hold, account, why="Checkout not completed"):
+                released += 1
+    return released
+
+
+PAID_STATUSES = ("Paid", "In production", "Shipped", "Delivered")
+
+
+def paid_orders_without_points(*, within=timedelta(days=30)):
+    """(order id, number) of recent paid customer orders with no points recorded."""
+    Order = get_model("order", "Order")
+    return list(
+        Order.objects.filter(status__in=PAID_STATUSES, user__isnull=False, date_placed__gte=timezone.now() - within)
+        .exclude(number__in=PendingEarn.objects.values("order_number"))
+        .values_list("pk", "number")
+    )
+
+
 # --- Staff ------------------------------------------------------------------------------------
 
 

@@ -52,3 +52,15 @@ def award_review_bonus(user_id, review_id):
 def nightly_recompute():
     """Tiers (with the grace period and notifications) and RFM segments for every customer."""
     return recompute.recompute_all().as_dict()
+
+
+@shared_task
+def release_stale_holds():
+    return services.release_stale_holds()
+
+
+@shared_task
+def reconcile_missing_points():
+    """Paid orders whose points task was lost (a worker killed mid-task) get their points."""
+    for order_id, number in services.paid_orders_without_points():
+        earn_for_paid_order.delay(order_id, number)

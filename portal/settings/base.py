@@ -8,6 +8,7 @@ tight and refuses to start without the values production needs.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -324,6 +325,18 @@ CELERY_BEAT_SCHEDULE = {
     "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
     "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
 }
+
+# --- Loyalty (nightly jobs in the small hours, shop time) ----------------------------------
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "loyalty-reconcile-points": {"task": "loyalty.tasks.reconcile_missing_points", "schedule": 900.0},
+        "loyalty-release-stale-holds": {"task": "loyalty.tasks.release_stale_holds", "schedule": 900.0},
+        "loyalty-vest-due": {"task": "loyalty.tasks.vest_due_points", "schedule": crontab(hour=1, minute=30)},
+        "loyalty-expire-due": {"task": "loyalty.tasks.expire_due_points", "schedule": crontab(hour=1, minute=45)},
+        "loyalty-birthdays": {"task": "loyalty.tasks.award_birthday_bonuses", "schedule": crontab(hour=6, minute=0)},
+        "loyalty-nightly-recompute": {"task": "loyalty.tasks.nightly_recompute", "schedule": crontab(hour=2, minute=0)},
+    }
+)
 
 # --- Configurator ---------------------------------------------------------------------
 
