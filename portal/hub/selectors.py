@@ -6,6 +6,7 @@ from django.http import Http404
 from oscar.core.loading import get_model
 
 from configurator import selectors as configurator_selectors
+from loyalty import selectors as loyalty_selectors
 
 from .timeline import build_timeline
 
@@ -49,6 +50,7 @@ class Overview:
     unread_count: int = 0
     latest_notifications: list = field(default_factory=list)
     deletion: object = None
+    points: object = None  # loyalty's AccountSummary: balance, tier and the way to the next
 
 
 def overview(user, *, progress_for=lambda order: None):
@@ -64,4 +66,5 @@ def overview(user, *, progress_for=lambda order: None):
         unread_count=unread.count(),
         latest_notifications=list(unread.order_by("-date_sent")[:3]),
         deletion=pending_deletion(user),
+        points=loyalty_selectors.account_summary(user=user),
     )

@@ -217,6 +217,8 @@ OSCAR_SHOP_NAME = "Atelier"
 OSCAR_SHOP_TAGLINE = _("Made to order, made for you")
 OSCAR_HOMEPAGE = "/"
 OSCAR_DEFAULT_CURRENCY = "GBP"
+# Prices are VAT-inclusive, so a £5 discount (points redeemed) takes £5 off what the shopper pays.
+OSCAR_OFFERS_INCL_TAX = True
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
@@ -338,6 +340,17 @@ CELERY_BEAT_SCHEDULE = {
 
 # Days between a customer's deletion request and the erasure; they may cancel until then.
 HUB_DELETION_GRACE_DAYS = env.int("HUB_DELETION_GRACE_DAYS", default=14)
+# --- Loyalty (nightly jobs in the small hours, shop time) ----------------------------------
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "loyalty-reconcile-points": {"task": "loyalty.tasks.reconcile_missing_points", "schedule": 900.0},
+        "loyalty-release-stale-holds": {"task": "loyalty.tasks.release_stale_holds", "schedule": 900.0},
+        "loyalty-vest-due": {"task": "loyalty.tasks.vest_due_points", "schedule": crontab(hour=1, minute=30)},
+        "loyalty-expire-due": {"task": "loyalty.tasks.expire_due_points", "schedule": crontab(hour=1, minute=45)},
+        "loyalty-birthdays": {"task": "loyalty.tasks.award_birthday_bonuses", "schedule": crontab(hour=6, minute=0)},
+        "loyalty-nightly-recompute": {"task": "loyalty.tasks.nightly_recompute", "schedule": crontab(hour=2, minute=0)},
+    }
+)
 
 # --- Configurator ---------------------------------------------------------------------
 
