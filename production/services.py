@@ -6,7 +6,7 @@ also appear on the shopper's order timeline.
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import time as clock_time
 
 from django.conf import settings
@@ -158,6 +158,25 @@ def release_order_to_production(*, order_id, customer_weight=1):
             continue  # another worker released this line a moment ago
         created.append(work_order)
     return created
+
+
+def orders_missing_work_orders(*, days=30):
+    """Paid orders (last `days` days) with a configured line that has no work order yet, and a
+    routing for its family: the release was lost (a worker killed mid-task) and is due again."""
+    Line = get_model("order", "Line")
+    families = set(RoutingTemplate.objects.values_list("family_slug", flat=True))
+    lines = Line.objects.filter(
+        order__status__in=[PAID, IN_PRODUCTION],
+        order__date_placed__gte=timezone.now() - timedelta(days=days),
+        attributes__option__code=LINE_OPTION_CODE,
+        work_order__isnull=True,
+    ).prefetch_related("attributes__option")
+    missing = set()
+    for line in lines:
+        parsed, _raw = _configuration(line)
+        if parsed is not None and parsed[0] in families:
+            missing.add(line.order_id)
+    return sorted(missing)
 
 
 def _create_work_order(*, order, line, template, values, promised, weight):

@@ -329,6 +329,9 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-pending-payments": {"task": "portal.payments.tasks.reconcile_pending_payments", "schedule": 300.0},
     "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
     "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
+    "release-missing-work-orders": {"task": "production.tasks.release_missing_work_orders", "schedule": 600.0},
+    # Rolls the plan forward as time passes (work not started when planned moves on).
+    "replan-production": {"task": "production.tasks.replan_plant", "schedule": 1800.0},
 }
 
 # --- Configurator ---------------------------------------------------------------------

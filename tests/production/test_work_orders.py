@@ -283,3 +283,14 @@ def test_a_family_production_does_not_make_falls_back_to_the_configurator():
     today = timezone.localdate()
 
     assert selectors.capable_to_promise(family_slug="unknown", values={}, lead_days=3, start=today) is None
+
+
+def test_beat_releases_paid_orders_whose_work_orders_went_missing():
+    fridge_order = demo_order("DEMO-2001")
+    WorkOrder.objects.filter(order=fridge_order).delete()  # as if the worker died mid-task
+
+    assert services.orders_missing_work_orders() == [fridge_order.pk]
+    tasks.release_missing_work_orders()
+
+    assert WorkOrder.objects.filter(order=fridge_order).count() == 1
+    assert services.orders_missing_work_orders() == []
