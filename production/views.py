@@ -131,7 +131,8 @@ def freeze(request, pk):
 @require_POST
 def move(request, pk):
     operation = get_object_or_404(Operation.objects.select_related("work_order", "work_center"), pk=pk)
-    work_center = WorkCenter.objects.filter(pk=request.POST.get("work_center") or 0).first()
+    chosen = request.POST.get("work_center", "")
+    work_center = WorkCenter.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     try:
         if work_center is None:
             raise services.ProductionActionError("Choose a work center.")
