@@ -239,6 +239,7 @@ def test_batch_print_with_a_bad_day_is_refused(planner_client):
 def test_the_shoppers_order_page_shows_promised_and_planned_dates(login, sofa):
     content = login("ben@example.com").get("/accounts/orders/DEMO-2002/").content.decode()
 
+    assert content.count('id="order-production"') == 1
     assert 'id="promised-ship-date"' in content
     assert 'id="planned-ship-date"' in content
     assert "Scheduled" in content
