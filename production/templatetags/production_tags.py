@@ -16,3 +16,9 @@ def order_production(order):
     progress = selectors.order_progress(order_id=order.pk)
     shown = progress.stage != selectors.WAITING or progress.promised_ship_date or progress.events
     return {"progress": progress if shown else None}
+
+
+@register.simple_tag
+def basket_ship_date(basket):
+    """The date the checkout promises for the made-to-order lines of a basket (None if there are none)."""
+    return selectors.ship_date_for_lines(basket.all_lines())

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from portal.events import order_paid_signal
 from production import routing, selectors, services, tasks
@@ -294,3 +294,22 @@ def test_beat_releases_paid_orders_whose_work_orders_went_missing():
 
     assert WorkOrder.objects.filter(order=fridge_order).count() == 1
     assert services.orders_missing_work_orders() == []
+
+
+def test_the_checkout_promises_the_latest_ship_date_of_the_made_to_order_lines(django_user_model):
+    from configurator import services as configurator_services
+    from production.templatetags.production_tags import basket_ship_date
+
+    Basket = get_model("basket", "Basket")
+    Selector = get_class("partner.strategy", "Selector")
+    basket = Basket.objects.create(owner=django_user_model.objects.get(email="chloe@example.com"))
+    basket.strategy = Selector().strategy()
+    assert basket_ship_date(basket) is None
+    _, sofa = configurator_services.add_configuration_to_basket(
+        basket=basket, family_slug="modular-sofa", values={"modules": 3, "width": 220, "depth": 95, "fabric": "moss"}
+    )
+    _, tee = configurator_services.add_configuration_to_basket(
+        basket=basket, family_slug="printed-tee", values={"colour": "sage", "print_text": "Hi", "ink": "white"}
+    )
+
+    assert basket_ship_date(basket) == max(sofa.ship_date, tee.ship_date)
