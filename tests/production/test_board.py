@@ -4,6 +4,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from oscar.core.loading import get_model
 from pypdf import PdfReader
 
@@ -247,3 +248,30 @@ def test_the_shoppers_order_page_shows_promised_and_planned_dates(login, sofa):
 
 def test_another_shopper_cannot_see_the_order(login):
     assert login("ada@example.com").get("/accounts/orders/DEMO-2002/").status_code == 404
+
+
+def test_a_work_center_going_down_moves_its_work_out_of_the_downtime(planner_client, sofa):
+    frame = sofa.operations.get(code="frame")
+    start, end = frame.planned_start, frame.planned_end
+
+    response = planner_client.post(
+        reverse("production:downtime"),
+        {
+            "work_center": frame.work_center_id,
+            "start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
+            "end": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
+            "reason": "spindle fault",
+        },
+        follow=True,
+    )
+
+    frame.refresh_from_db()
+    assert "the plan works around it" in response.content.decode()
+    assert frame.planned_start >= end or frame.planned_end <= start
+    assert ProductionEvent.objects.filter(kind="downtime", user__email="planner@atelier.example").exists()
+
+
+def test_a_downtime_without_dates_is_refused(planner_client, sofa):
+    response = planner_client.post(reverse("production:downtime"), {"work_center": "1", "start": "soon"}, follow=True)
+
+    assert "give the start and end of the downtime" in response.content.decode()
