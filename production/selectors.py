@@ -209,6 +209,18 @@ class OrderStanding:
 def orders_at_risk(plant, *, slack_hours=8):
     """Open work orders planned after their due time (late), or within `slack_hours` of it (at risk)."""
     late, risk = [], []
+    for standing in open_work_orders(plant):
+        minutes = int((standing.planned_end - standing.due).total_seconds() // 60)
+        if minutes > 0:
+            late.append(standing)
+        elif minutes > -slack_hours * 60:
+            risk.append(standing)
+    return late, risk
+
+
+def open_work_orders(plant):
+    """Every open, planned work order with its promise (due) and planned end, least slack first."""
+    standings = []
     rows = (
         WorkOrder.objects.filter(plant=plant)
         .filter(operations__status__in=[Operation.PLANNED, Operation.STARTED, Operation.BLOCKED])
@@ -220,12 +232,8 @@ def orders_at_risk(plant, *, slack_hours=8):
         if wo.planned_end is None:
             continue
         minutes = int((wo.planned_end - wo.due_at).total_seconds() // 60)
-        standing = OrderStanding(wo, wo.order.number, wo.due_at, wo.planned_end, max(0, minutes))
-        if minutes > 0:
-            late.append(standing)
-        elif minutes > -slack_hours * 60:
-            risk.append(standing)
-    return late, risk
+        standings.append(OrderStanding(wo, wo.order.number, wo.due_at, wo.planned_end, max(0, minutes)))
+    return sorted(standings, key=lambda s: (s.due - s.planned_end, s.work_order.pk))
 
 
 def work_center_load(plant, start, end):

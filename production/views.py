@@ -69,6 +69,7 @@ def board(request):
     centers = list(WorkCenter.objects.filter(plant=plant))
     operations = list(selectors.board_operations(plant, start, end))
     late, at_risk = selectors.orders_at_risk(plant)
+    standings = selectors.open_work_orders(plant)
     late_ids = frozenset(standing.work_order.pk for standing in late)
     load = selectors.work_center_load(plant, start, end)
     eligible = {}
@@ -96,6 +97,7 @@ def board(request):
         "load": load,
         "operations": [(op, eligible[op.pk]) for op in operations],
         "late": late,
+        "standings": standings,
         "at_risk": at_risk,
         "last_run": selectors.last_run(plant),
         "failure": selectors.last_failure(plant),

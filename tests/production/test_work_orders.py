@@ -313,3 +313,11 @@ def test_the_checkout_promises_the_latest_ship_date_of_the_made_to_order_lines(d
     )
 
     assert basket_ship_date(basket) == max(sofa.ship_date, tee.ship_date)
+
+
+def test_a_rush_option_counts_only_when_chosen():
+    assert routing.is_rush({"delivery": "rush"}, "delivery")
+    assert routing.is_rush({"express": True}, "express")
+    assert not routing.is_rush({"delivery": "standard"}, "delivery")
+    assert not routing.is_rush({"express": False}, "express")
+    assert not routing.is_rush({"express": True}, "")  # the family sells no rush option
