@@ -8,6 +8,7 @@ tight and refuses to start without the values production needs.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "portal.cms.apps.CmsConfig",
     "portal.payments.apps.PaymentsConfig",
+    "portal.hub.apps.HubConfig",
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
@@ -215,6 +217,8 @@ OSCAR_SHOP_NAME = "Atelier"
 OSCAR_SHOP_TAGLINE = _("Made to order, made for you")
 OSCAR_HOMEPAGE = "/"
 OSCAR_DEFAULT_CURRENCY = "GBP"
+# Prices are VAT-inclusive, so a £5 discount (points redeemed) takes £5 off what the shopper pays.
+OSCAR_OFFERS_INCL_TAX = True
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
@@ -329,10 +333,27 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-pending-payments": {"task": "portal.payments.tasks.reconcile_pending_payments", "schedule": 300.0},
     "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
     "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
+    "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
     "release-missing-work-orders": {"task": "production.tasks.release_missing_work_orders", "schedule": 600.0},
     # Rolls the plan forward as time passes (work not started when planned moves on).
     "replan-production": {"task": "production.tasks.replan_plant", "schedule": 1800.0},
 }
+
+# --- Account hub ------------------------------------------------------------------------
+
+# Days between a customer's deletion request and the erasure; they may cancel until then.
+HUB_DELETION_GRACE_DAYS = env.int("HUB_DELETION_GRACE_DAYS", default=14)
+# --- Loyalty (nightly jobs in the small hours, shop time) ----------------------------------
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "loyalty-reconcile-points": {"task": "loyalty.tasks.reconcile_missing_points", "schedule": 900.0},
+        "loyalty-release-stale-holds": {"task": "loyalty.tasks.release_stale_holds", "schedule": 900.0},
+        "loyalty-vest-due": {"task": "loyalty.tasks.vest_due_points", "schedule": crontab(hour=1, minute=30)},
+        "loyalty-expire-due": {"task": "loyalty.tasks.expire_due_points", "schedule": crontab(hour=1, minute=45)},
+        "loyalty-birthdays": {"task": "loyalty.tasks.award_birthday_bonuses", "schedule": crontab(hour=6, minute=0)},
+        "loyalty-nightly-recompute": {"task": "loyalty.tasks.nightly_recompute", "schedule": crontab(hour=2, minute=0)},
+    }
+)
 
 # --- Configurator ---------------------------------------------------------------------
 

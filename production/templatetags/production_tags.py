@@ -1,21 +1,10 @@
-"""Production's part of pages other apps own: the order's progress in the workshop."""
+"""Production's part of pages other apps own: the ship date the checkout promises."""
 
 from django import template
 
 from .. import selectors
 
 register = template.Library()
-
-
-@register.inclusion_tag("production/order_progress.html")
-def order_production(order):
-    """The order's stage, promised and planned ship dates and workshop timeline.
-
-    The page has already loaded the order for its owner; this only reads by its id.
-    """
-    progress = selectors.order_progress(order_id=order.pk)
-    shown = progress.stage != selectors.WAITING or progress.promised_ship_date or progress.events
-    return {"progress": progress if shown else None}
 
 
 @register.simple_tag

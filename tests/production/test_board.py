@@ -8,7 +8,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from pypdf import PdfReader
 
-from production import services, travelers
+from production import selectors, services, travelers
 from production.models import Operation, PlanRun, ProductionEvent, TravelerBatch, WorkOrder
 
 pytestmark = pytest.mark.django_db
@@ -238,12 +238,14 @@ def test_batch_print_with_a_bad_day_is_refused(planner_client):
 
 
 def test_the_shoppers_order_page_shows_promised_and_planned_dates(login, sofa):
+    progress = selectors.order_progress(order_id=sofa.order_id)
+
     content = login("ben@example.com").get("/accounts/orders/DEMO-2002/").content.decode()
 
-    assert content.count('id="order-production"') == 1
-    assert 'id="promised-ship-date"' in content
-    assert 'id="planned-ship-date"' in content
-    assert "Scheduled" in content
+    assert content.count('class="timeline__promise') == 1
+    assert f"Promised to ship by {progress.promised_ship_date:%A} {progress.promised_ship_date.day}" in content
+    assert f"on plan for {progress.planned_ship_date:%A} {progress.planned_ship_date.day}" in content
+    assert "The Modular Sofa: scheduled in the workshop" in content
 
 
 def test_another_shopper_cannot_see_the_order(login):
