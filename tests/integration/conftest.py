@@ -28,6 +28,7 @@ class WorkerProcess:
     def __init__(self, log_path):
         self.log_path = log_path
         self.process = None
+        self.log = None
 
     def start(self):
         env = {
@@ -46,9 +47,17 @@ class WorkerProcess:
             ],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        wait_for(lambda: "ready." in self.output() or self.process.poll() is not None, timeout=60, message="worker")
-        assert self.process.poll() is None, self.output()
+        try:
+            wait_for(self.ready_or_gone, timeout=120, message="worker")
+            assert self.process.poll() is None, self.output()
+        except BaseException:
+            # A worker that never got ready must not live on, taking later runs' tasks.
+            self.stop()
+            raise
         return self
+
+    def ready_or_gone(self):
+        return "ready." in self.output() or self.process.poll() is not None
 
     def output(self):
         return Path(self.log_path).read_text()
@@ -61,7 +70,8 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.log.close()
+        if self.log and not self.log.closed:
+            self.log.close()
 
 
 @pytest.fixture
@@ -70,8 +80,9 @@ def celery_worker_process(transactional_db, tmp_path):
     celery_app.control.purge()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    worker = WorkerProcess(tmp_path / "worker.log").start()
+    worker = WorkerProcess(tmp_path / "worker.log")
     try:
+        worker.start()
         yield worker
     finally:
         celery_app.conf.task_always_eager = eager
