@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("configurator.urls")),
     path("", include("portal.payments.urls")),
+    path("", include("loyalty.reminders.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.
     path("accounts/logout/", views.sign_out, name="sign-out"),
     path("", include(apps.get_app_config("oscar").urls[0])),
