@@ -60,7 +60,11 @@ def filter_interval():
     fridge = ProductFamily.objects.get(slug="atelier-fridge")
     interval, _ = ReplenishmentInterval.objects.update_or_create(
         family=fridge,
-        defaults={"item": "water filter", "reorder_product": Product.objects.get(upc="ATL-FILTER"), "interval_days": 180},
+        defaults={
+            "item": "water filter",
+            "reorder_product": Product.objects.get(upc="ATL-FILTER"),
+            "interval_days": 180,
+        },
     )
     return interval
 
@@ -104,7 +108,10 @@ def test_abandoned_basket_after_n_hours(rule, customer, now):
     for owner, idle in ((left, timedelta(hours=30)), (active, timedelta(hours=2))):
         basket = Basket.objects.create(owner=owner, status="Open")
         line = BasketLine.objects.create(
-            basket=basket, product=product, stockrecord=product.stockrecords.first(), line_reference=f"filter-{owner.pk}"
+            basket=basket,
+            product=product,
+            stockrecord=product.stockrecords.first(),
+            line_reference=f"filter-{owner.pk}",
         )
         BasketLine.objects.filter(pk=line.pk).update(date_updated=now - idle)
     select(r, now)

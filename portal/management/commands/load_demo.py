@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
-from portal.demo import catalogue, content, families, orders, people
+from portal.demo import catalogue, content, families, orders, people, reminders
 
 STEPS = [
     ("wagtail roots", content.load_wagtail_roots),
@@ -21,6 +21,9 @@ STEPS = [
     ("groups", people.load_groups),
     ("users", people.load_users),
     ("orders", orders.load_orders),
+    ("reminder rules", reminders.load_rules),
+    ("reminder messages", reminders.load_messages),
+    ("sent reminders", reminders.load_sent_reminders),
 ]
 
 
