@@ -8,6 +8,7 @@ half-way leaves nothing behind and its retry starts clean.
 """
 
 import logging
+import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,6 +41,8 @@ REQUEUE_AFTER = timedelta(hours=1)  # a chunk not delivered by then was lost wit
 class RunSummary:
     selected: dict = field(default_factory=dict)  # trigger -> candidate rows read
     created: int = 0
+    select_seconds: float = 0.0  # running the rules' queries and reading their rows
+    insert_seconds: float = 0.0  # writing the send rows
     chunks: list = field(default_factory=list)  # lists of send ids, to enqueue
 
 
@@ -79,10 +82,15 @@ def select_candidates(*, rule, now=None, summary=None):
     pending_rows = []
     # ON CONFLICT DO NOTHING returns no ids on every database; the row count tells what was new.
     before = ReminderSend.objects.filter(rule=rule).count()
+    started = time.perf_counter()
+    inserting = 0.0
 
     def flush():
+        nonlocal inserting
+        flush_started = time.perf_counter()
         ReminderSend.objects.bulk_create(pending_rows, batch_size=INSERT_BATCH, ignore_conflicts=True)
         pending_rows.clear()
+        inserting += time.perf_counter() - flush_started
 
     for selection in triggers.selections_for(rule, now):
         for row in _eligible(selection, rule, now).iterator(chunk_size=INSERT_BATCH):
@@ -105,6 +113,8 @@ def select_candidates(*, rule, now=None, summary=None):
             if len(pending_rows) >= INSERT_BATCH:
                 flush()
     flush()
+    summary.select_seconds += time.perf_counter() - started - inserting
+    summary.insert_seconds += inserting
     created = ReminderSend.objects.filter(rule=rule).count() - before
     summary.selected[rule.trigger] = summary.selected.get(rule.trigger, 0) + read
     summary.created += created
