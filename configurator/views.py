@@ -17,6 +17,7 @@ from oscar.core.loading import get_class, get_model
 from . import selectors, services
 from .ownership import remember_design, session_designs
 from .panel import build_panel, raw_values_from_form
+from .quote_extras import extras_for
 
 basket_addition = get_class("basket.signals", "basket_addition")
 
@@ -61,7 +62,8 @@ def configure(request, slug):
 def _render_page(request, configuration, design, status=200):
     product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
     panel = build_panel(configuration, design=design)
-    context = {"panel": panel, "product": product}
+    extras = extras_for(request=request, configuration=configuration)
+    context = {"panel": panel, "product": product, "quote_extras": extras}
     return render(request, "configurator/configure_page.html", context, status=status)
 
 
@@ -112,7 +114,11 @@ def quote(request, slug):
     return JsonResponse(
         {
             "valid": configuration.is_valid,
-            "quote_html": render_to_string("configurator/partials/quote.html", {"panel": panel}, request=request),
+            "quote_html": render_to_string(
+                "configurator/partials/quote.html",
+                {"panel": panel, "quote_extras": extras_for(request=request, configuration=configuration)},
+                request=request,
+            ),
             "preview_svg": panel.preview_svg(),
             "options": options,
         }
@@ -122,7 +128,34 @@ def quote(request, slug):
 @login_required
 def design_list(request):
     designs = selectors.designs_for(request.user)
-    return render(request, "configurator/design_list.html", {"designs": designs})
+    context = {"designs": designs, "page_title": _("Saved designs"), "active_tab": "designs"}
+    return render(request, "configurator/design_list.html", context)
+
+
+@login_required
+@require_POST
+def design_to_basket(request, uuid):
+    """A saved design into the basket as it stands today: re-validated and re-priced."""
+    design = selectors.design_for(user=request.user, uuid=uuid)
+    try:
+        line, _configuration = services.add_configuration_to_basket(
+            basket=request.basket, family_slug=design.family.slug, values=design.values
+        )
+    except services.InvalidConfiguration as invalid:
+        messages.error(request, _("Not added to your basket: %s") % invalid)
+        return redirect("configurator:shared-design", token=design.share_token)
+    basket_addition.send(sender=design_to_basket, product=line.product, user=request.user, request=request)
+    messages.success(request, _("%(product)s, as you designed it, is in your basket.") % {"product": line.product})
+    return redirect("basket:summary")
+
+
+@login_required
+@require_POST
+def delete_design(request, uuid):
+    design = selectors.design_for(user=request.user, uuid=uuid)
+    services.delete_design(design=design)
+    messages.success(request, _("Design deleted."))
+    return redirect("configurator:design-list")
 
 
 def shared_design(request, token):

@@ -27,10 +27,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),
+    path("dashboard/production/", include("production.urls")),
     path("api/", api.urls),
     path("", include("configurator.urls")),
     path("", include("portal.payments.urls")),
     path("", include("loyalty.reminders.urls")),
+    path("", include("portal.hub.urls")),
+    path("", include("loyalty.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.
     path("accounts/logout/", views.sign_out, name="sign-out"),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -12,6 +12,8 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
+from loyalty import selectors as loyalty_selectors
+from loyalty import services as loyalty_services
 from portal.payments import gateways
 from portal.payments.money import to_minor
 from portal.payments.ownership import allow_paying
@@ -50,6 +52,9 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         context = super().get_context_data(**kwargs)
         context["basket_fingerprint"] = basket_fingerprint(self.request.basket)
         context["gateway_test_mode"] = gateways.gateway().test_mode
+        context["points_options"] = loyalty_selectors.redemption_options(
+            user=self.request.user, basket=self.request.basket
+        )
         return context
 
     def handle_place_order_submission(self, request):
@@ -63,6 +68,12 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         return super().handle_place_order_submission(request)
 
     def handle_payment(self, order_number, total, **kwargs):
+        # Points chosen for this basket now belong to the order; a hold that no longer fits
+        # the basket is released and the shopper chooses again, before any payment exists.
+        try:
+            loyalty_services.attach_hold_to_order(basket=self.request.basket, order_number=order_number)
+        except loyalty_services.PointsRefused as refused:
+            raise PaymentError(str(refused)) from refused
         gateway = gateways.gateway()
         try:
             state = gateway.create_payment(

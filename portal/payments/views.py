@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from loyalty import services as loyalty_services
+
 from . import services
 from .gateways import GatewayUnavailable, PaymentDeclined, gateway
 from .models import DemoPayment
@@ -27,6 +29,14 @@ def pay(request, number):
             request, _("We cannot reach the payment provider just now. Nothing was charged; try again shortly.")
         )
         state = None
+    # The points this order's discount stands for must still be set aside before a card is
+    # charged (a failed payment gave them back; they are taken again if the balance allows).
+    try:
+        loyalty_services.confirm_hold_for_payment(order_number=order.number)
+    except loyalty_services.PointsRefused as refused:
+        messages.error(request, str(refused))
+        if request.method == "POST":
+            return redirect("checkout:pay", number=number)
     if request.method == "POST" and active.test_mode:
         try:
             state = active.confirm(source.reference, request.POST.get("card_number", ""))

@@ -8,6 +8,7 @@ tight and refuses to start without the values production needs.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "portal.cms.apps.CmsConfig",
     "portal.payments.apps.PaymentsConfig",
+    "portal.hub.apps.HubConfig",
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
@@ -216,6 +218,8 @@ OSCAR_SHOP_NAME = "Atelier"
 OSCAR_SHOP_TAGLINE = _("Made to order, made for you")
 OSCAR_HOMEPAGE = "/"
 OSCAR_DEFAULT_CURRENCY = "GBP"
+# Prices are VAT-inclusive, so a £5 discount (points redeemed) takes £5 off what the shopper pays.
+OSCAR_OFFERS_INCL_TAX = True
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
@@ -225,6 +229,13 @@ OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 OSCAR_THUMBNAILER = "catalog.thumbnails.SvgAwareThumbnailer"
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Planning"),
+        "icon": "fas fa-industry",
+        "children": [
+            {"label": _("Planner board"), "url_name": "production:board", "access_fn": dashboard_access.planners},
+        ],
+    },
     {
         "label": _("Site"),
         "icon": "fas fa-heartbeat",
@@ -316,6 +327,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "production.tasks.print_travelers": {"queue": "documents"},  # PDFs, not planning: listed first
     "production.*": {"queue": "scheduling"},
     "loyalty.reminders.*": {"queue": "reminders"},
     "*.documents.*": {"queue": "documents"},
@@ -329,7 +341,24 @@ CELERY_BEAT_SCHEDULE = {
     "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
     "run-reminders": {"task": "loyalty.reminders.tasks.run_reminders", "schedule": 3600.0},
     "deliver-reminder-emails": {"task": "loyalty.reminders.tasks.deliver_outbox_emails", "schedule": 60.0},
+    "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
 }
+
+# --- Account hub ------------------------------------------------------------------------
+
+# Days between a customer's deletion request and the erasure; they may cancel until then.
+HUB_DELETION_GRACE_DAYS = env.int("HUB_DELETION_GRACE_DAYS", default=14)
+# --- Loyalty (nightly jobs in the small hours, shop time) ----------------------------------
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "loyalty-reconcile-points": {"task": "loyalty.tasks.reconcile_missing_points", "schedule": 900.0},
+        "loyalty-release-stale-holds": {"task": "loyalty.tasks.release_stale_holds", "schedule": 900.0},
+        "loyalty-vest-due": {"task": "loyalty.tasks.vest_due_points", "schedule": crontab(hour=1, minute=30)},
+        "loyalty-expire-due": {"task": "loyalty.tasks.expire_due_points", "schedule": crontab(hour=1, minute=45)},
+        "loyalty-birthdays": {"task": "loyalty.tasks.award_birthday_bonuses", "schedule": crontab(hour=6, minute=0)},
+        "loyalty-nightly-recompute": {"task": "loyalty.tasks.nightly_recompute", "schedule": crontab(hour=2, minute=0)},
+    }
+)
 
 # --- Configurator ---------------------------------------------------------------------
 
@@ -343,6 +372,10 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Tests point the real client at a local fake; unset in production, so Stripe's own base applies.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+
+# Production planning: CP-SAT time per (re-)plan, in seconds, and how many days ahead calendars reach.
+PRODUCTION_PLAN_SECONDS = env.float("PRODUCTION_PLAN_SECONDS", default=5.0)
+PRODUCTION_HORIZON_DAYS = env.int("PRODUCTION_HORIZON_DAYS", default=120)
 
 # --- Security (tightened in production.py) -------------------------------------------------
 

@@ -11,6 +11,8 @@ from oscar.apps.shipping import repository
 from oscar.core import prices
 from oscar.core.loading import get_model
 
+from loyalty import selectors as loyalty_selectors
+
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 WeightBased = get_model("shipping", "WeightBased")
 
@@ -38,6 +40,17 @@ def _serves(method, country_code):
     return not countries or country_code is None or country_code in countries
 
 
+class TierFreeShipping(VatInclusiveCharge):
+    """The cheapest method, free for customers whose loyalty tier includes free shipping."""
+
+    @property
+    def name(self):
+        return f"{self.method.name} (free for your tier)"
+
+    def calculate(self, basket):
+        return prices.Price(currency=basket.currency, excl_tax=Decimal("0.00"), tax=Decimal("0.00"))
+
+
 class Repository(repository.Repository):
     def get_available_shipping_methods(self, basket, shipping_addr=None, **kwargs):
         country_code = getattr(getattr(shipping_addr, "country", None), "code", None)
@@ -48,5 +61,9 @@ class Repository(repository.Repository):
         methods = [method for method in methods if _serves(method, country_code)]
         if not methods:
             return list(self.methods)
-        methods = [VatInclusiveCharge(method) for method in methods]
-        return sorted(methods, key=lambda method: method.calculate(basket).incl_tax)
+        methods = sorted(
+            (VatInclusiveCharge(method) for method in methods), key=lambda method: method.calculate(basket).incl_tax
+        )
+        if loyalty_selectors.has_free_shipping(user=basket.owner):
+            methods[0] = TierFreeShipping(methods[0].method)
+        return methods

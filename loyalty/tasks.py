@@ -1,0 +1,66 @@
+"""Celery tasks of the loyalty programme: take ids, call a service. All idempotent, on the default queue."""
+
+from decimal import Decimal
+
+from celery import shared_task
+
+from . import recompute, services
+
+
+@shared_task
+def earn_for_paid_order(order_id, number):
+    services.spend_hold(order_number=number)
+    services.earn_for_order(order_id=order_id)
+
+
+@shared_task
+def reverse_for_refund(order_id, amount, refund_reference):
+    services.reverse_for_refund(order_id=order_id, amount=Decimal(str(amount)), refund_reference=refund_reference)
+
+
+@shared_task
+def release_points_for_order(number, why):
+    services.release_for_order(order_number=number, why=why)
+
+
+@shared_task
+def vest_delivered_order(number):
+    services.vest_order(order_number=number)
+
+
+@shared_task
+def vest_due_points():
+    return services.vest_due()
+
+
+@shared_task
+def expire_due_points():
+    return services.expire_due()
+
+
+@shared_task
+def award_birthday_bonuses():
+    return services.award_birthday_bonuses()
+
+
+@shared_task
+def award_review_bonus(user_id, review_id):
+    services.award_review_bonus(user_id=user_id, review_id=review_id)
+
+
+@shared_task
+def nightly_recompute():
+    """Tiers (with the grace period and notifications) and RFM segments for every customer."""
+    return recompute.recompute_all().as_dict()
+
+
+@shared_task
+def release_stale_holds():
+    return services.release_stale_holds()
+
+
+@shared_task
+def reconcile_missing_points():
+    """Paid orders whose points task was lost (a worker killed mid-task) get their points."""
+    for order_id, number in services.paid_orders_without_points():
+        earn_for_paid_order.delay(order_id, number)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "loyalty"
+urlpatterns = [
+    path("accounts/points/", views.points_page, name="points"),
+    path("checkout/points/", views.redeem, name="redeem"),
+]

@@ -1,0 +1,134 @@
+"""Redeeming points at checkout: chosen on the review page, a discount through Oscar's offers,
+tied to the order at placement, spent when paid, released when payment fails."""
+
+from decimal import Decimal
+
+import pytest
+from oscar.core.loading import get_model
+
+from loyalty import services
+from loyalty.models import LoyaltyAccount, PointsHold
+from tests.payments.conftest import checkout, demo_mode  # noqa: F401 -- the payments suite's checkout driver
+
+pytestmark = pytest.mark.django_db
+Order = get_model("order", "Order")
+
+
+@pytest.fixture
+def ben(login, checkout, demo_mode, admin_user):  # noqa: F811
+    """Ben, signed in, with 2,000 available points and a £100+ basket."""
+    client = login("ben@example.com")
+    user = client.session and get_model("users", "User").objects.get(email="ben@example.com")
+    account = LoyaltyAccount.objects.filter(user=user).first()
+    topup = 2000 - (account.available if account else 0)
+    services.adjust_points(user_id=user.pk, points=topup, reason="Test balance", staff=admin_user)
+    checkout.add_stocked(upc="ATL-FILTER", quantity=4)
+    return user
+
+
+def available(user):
+    return LoyaltyAccount.objects.get(user=user).available
+
+
+def test_points_show_as_a_discount_and_are_spent_when_paid(ben, checkout):  # noqa: F811
+    preview = checkout.to_preview()
+    assert "Use your points" in preview.content.decode()
+    before_total = preview.context["basket"].total_incl_tax
+
+    response = checkout.client.post("/checkout/points/", {"points": "500", "next": "/checkout/preview/"})
+    assert response.status_code == 302
+    assert available(ben) == 1500
+
+    preview = checkout.client.get("/checkout/preview/")
+    assert preview.context["basket"].total_incl_tax == before_total - Decimal("5.00")
+    assert "Points redeemed" in preview.content.decode()
+
+    order = checkout.place_order()
+    discount = order.discounts.get()
+    assert (discount.offer_name, discount.amount) == ("Points redeemed", Decimal("5.00"))
+    assert PointsHold.objects.get(order_number=order.number).status == "held"
+
+    checkout.pay_demo(order)
+    order.refresh_from_db()
+    assert order.status == "Paid"
+    assert PointsHold.objects.get(order_number=order.number).status == "spent"
+    account = LoyaltyAccount.objects.get(user=ben)
+    assert account.available == 1500
+    assert account.pending > 0  # earned on what was paid in money
+
+
+@pytest.mark.parametrize(
+    ("points", "message"),
+    [
+        ("99999", "you cannot redeem 99999"),
+        ("-100", "more than zero"),
+        ("550.5", "whole number"),
+        ("300", "at least 500"),
+        ("550", "steps of 100"),
+    ],
+)
+def test_bad_redemptions_are_refused_and_nothing_moves(ben, checkout, points, message):  # noqa: F811
+    checkout.to_preview()
+    response = checkout.client.post("/checkout/points/", {"points": points}, follow=True)
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert available(ben) == 2000
+    assert not PointsHold.objects.filter(account__user=ben).exists()
+
+
+def test_more_than_the_share_of_the_order_is_refused(ben, checkout, admin_user):  # noqa: F811
+    services.adjust_points(user_id=ben.pk, points=20000, reason="Test balance", staff=admin_user)
+    preview = checkout.to_preview()
+    maximum = preview.context["points_options"].maximum
+    assert maximum == 5800  # half of the £116 basket at 1p a point
+    response = checkout.client.post("/checkout/points/", {"points": str(maximum + 100)}, follow=True)
+    assert "At most 5800 points can be redeemed on this order." in response.content.decode()
+    assert available(ben) == 22000
+
+
+def test_choosing_again_replaces_the_earlier_choice(ben, checkout):  # noqa: F811
+    checkout.to_preview()
+    checkout.client.post("/checkout/points/", {"points": "500"})
+    checkout.client.post("/checkout/points/", {"points": "700"})
+    assert available(ben) == 1300
+    checkout.client.post("/checkout/points/", {"points": "0"})
+    assert available(ben) == 2000
+
+
+def test_failed_payment_releases_the_points_and_paying_again_takes_them_back(ben, checkout):  # noqa: F811
+    checkout.to_preview()
+    checkout.client.post("/checkout/points/", {"points": "500"})
+    order = checkout.place_order()
+    checkout.pay_demo(order, card="4000 0000 0000 0002")  # declined
+    order.refresh_from_db()
+    assert order.status == "Payment failed"
+    assert available(ben) == 2000
+
+    checkout.pay_demo(order)
+    order.refresh_from_db()
+    assert order.status == "Paid"
+    assert available(ben) == 1500
+    assert PointsHold.objects.get(order_number=order.number).status == "spent"
+
+
+def test_refund_after_a_redemption_returns_points_in_proportion(ben, checkout):  # noqa: F811
+    checkout.to_preview()
+    checkout.client.post("/checkout/points/", {"points": "1000"})
+    order = checkout.place_order()
+    checkout.pay_demo(order)
+    pending = LoyaltyAccount.objects.get(user=ben).pending
+    assert available(ben) == 1000
+
+    half = (order.total_incl_tax / 2).quantize(Decimal("0.01"))
+    services.reverse_for_refund(order_id=order.pk, amount=half, refund_reference="re_half")
+    services.reverse_for_refund(order_id=order.pk, amount=half, refund_reference="re_half")  # replayed
+
+    account = LoyaltyAccount.objects.get(user=ben)
+    assert account.available == 1500  # half of the 1,000 redeemed came back
+    assert account.pending == pending - pending // 2 or account.pending == pending - (pending + 1) // 2
+
+
+def test_guests_are_not_offered_points(checkout, demo_mode):  # noqa: F811
+    checkout.add_stocked()
+    assert "Use your points" not in checkout.to_preview().content.decode()
+    assert checkout.client.post("/checkout/points/", {"points": "500"}).status_code == 302
+    assert not PointsHold.objects.exists()
