@@ -4,12 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
-<<<<<<< HEAD
-from portal.demo import catalogue, content, families, orders, people, reminders
-=======
-from portal.demo import catalogue, content, designs, families, loyalty, orders, people
+from portal.demo import catalogue, content, designs, families, loyalty, orders, people, reminders
 from portal.demo import production as factory
->>>>>>> main
 
 STEPS = [
     ("wagtail roots", content.load_wagtail_roots),
@@ -26,11 +22,6 @@ STEPS = [
     ("groups", people.load_groups),
     ("users", people.load_users),
     ("orders", orders.load_orders),
-<<<<<<< HEAD
-    ("reminder rules", reminders.load_rules),
-    ("reminder messages", reminders.load_messages),
-    ("sent reminders", reminders.load_sent_reminders),
-=======
     ("saved designs", designs.load_designs),
     ("factory", factory.load_factory),
     ("planner permission", factory.load_planner_permission),
@@ -38,7 +29,9 @@ STEPS = [
     ("loyalty tiers", loyalty.load_tiers),
     ("loyalty rules", loyalty.load_rules),
     ("points history", loyalty.load_history),
->>>>>>> main
+    ("reminder rules", reminders.load_rules),
+    ("reminder messages", reminders.load_messages),
+    ("sent reminders", reminders.load_sent_reminders),
 ]
 
 
