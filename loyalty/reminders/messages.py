@@ -50,8 +50,8 @@ DEFAULT_COPY = {
         "Use your points",
     ),
     Trigger.TIER_GAP: (
-        "{amount} points to {tier}",
-        "Hello {first_name},\n\nyou are {amount} points short of {tier}.",
+        "{amount} away from {tier}",
+        "Hello {first_name},\n\nyou are {amount} of orders away from {tier}.",
         "Shop now",
     ),
     Trigger.WIN_BACK: (

@@ -48,7 +48,7 @@ THRESHOLD_MEANING = {
     Trigger.SAVED_DESIGN: _("days after saving"),
     Trigger.ABANDONED_BASKET: _("hours since the basket last changed"),
     Trigger.POINTS_EXPIRING: _("days before the points expire"),
-    Trigger.TIER_GAP: _("at most this many points short"),
+    Trigger.TIER_GAP: _("at most this much 12-month spend short of the next tier"),
     Trigger.WIN_BACK: _("days without an order"),
     Trigger.ORDER_SHIPPED: _("unused"),
     Trigger.ORDER_DELIVERED: _("unused"),

@@ -14,13 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, Max, Min, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 from configurator.models import SavedDesign
+from loyalty import selectors as loyalty_selectors
 
 from .models import ReminderRule, ReplenishmentInterval, Trigger
 
@@ -194,12 +197,44 @@ def survey(rule, now):
     return [Selection(rows, "order__user__", _order_read)]
 
 
+def points_expiring(rule, now):
+    """Loyalty's expiring lots, summed per customer and expiry date: one reminder per date."""
+    today = timezone.localdate(now)
+    rows = loyalty_selectors.expiring_points(within_days=rule.threshold, today=today)
+    points_link = reverse("loyalty:points")
+
+    def read(r):
+        context = {
+            "points": f"{r['points']:,}",
+            "expires_on": formats.date_format(r["expires_on"], "j F Y"),
+            "link": points_link,
+        }
+        return r["user_id"], f"{r['expires_on']:%Y%m%d}", context
+
+    return [Selection(rows, "account__user__", read)]
+
+
+def tier_gap(rule, now):
+    """Customers within N (spend, in the shop's currency) of their next tier; once a year per tier."""
+    year = timezone.localdate(now).year
+    rows = loyalty_selectors.tier_gaps(within_amount=rule.threshold)
+
+    def read(r):
+        amount = currency(r["amount_short"], settings.OSCAR_DEFAULT_CURRENCY)
+        context = {"tier": r["next_tier"], "amount": amount, "link": "/catalogue/"}
+        return r["user_id"], f"{r['next_tier']}:{year}", context
+
+    return [Selection(rows, "user__", read)]
+
+
 SELECTORS = {
     Trigger.BIRTHDAY: birthday,
     Trigger.ANNIVERSARY: anniversary,
     Trigger.REPLENISHMENT: replenishment,
     Trigger.SAVED_DESIGN: saved_design,
     Trigger.ABANDONED_BASKET: abandoned_basket,
+    Trigger.POINTS_EXPIRING: points_expiring,
+    Trigger.TIER_GAP: tier_gap,
     Trigger.WIN_BACK: win_back,
     Trigger.ORDER_SHIPPED: order_shipped,
     Trigger.ORDER_DELIVERED: order_delivered,

@@ -29,7 +29,7 @@ RULES = {
     Trigger.SAVED_DESIGN: (3, 7, 2, 10, True, True),
     Trigger.ABANDONED_BASKET: (24, 3, 2, 10, True, False),
     Trigger.POINTS_EXPIRING: (30, 7, 3, 10, True, True),
-    Trigger.TIER_GAP: (200, 7, 2, 10, True, True),
+    Trigger.TIER_GAP: (150, 7, 2, 10, True, True),
     Trigger.WIN_BACK: (365, 7, 1, 20, True, True),
     Trigger.ORDER_SHIPPED: (0, 3, 10, 0, True, True),
     Trigger.ORDER_DELIVERED: (0, 3, 10, 0, True, True),
@@ -75,8 +75,9 @@ COPY = {
         "Spend your points",
     ),
     Trigger.TIER_GAP: (
-        "Only {amount} points to {tier}",
-        "Hello {first_name},\n\nyou are {amount} points away from {tier}, with its extra benefits.",
+        "{amount} away from {tier}",
+        "Hello {first_name},\n\nyou are {amount} of orders away from {tier} and its benefits: "
+        "more points on every order, and free delivery at the higher tiers.",
         "See what is new",
     ),
     Trigger.WIN_BACK: (
@@ -103,9 +104,6 @@ COPY = {
     ),
 }
 
-# Two selections appear only once loyalty's points and tiers exist; until then they stay off.
-NEEDS_LOYALTY = {Trigger.POINTS_EXPIRING, Trigger.TIER_GAP}
-
 
 def load_rules():
     created = 0
@@ -113,7 +111,7 @@ def load_rules():
         _, was_created = ReminderRule.objects.get_or_create(
             trigger=trigger,
             defaults={
-                "enabled": trigger not in NEEDS_LOYALTY,
+                "enabled": True,
                 "threshold": n,
                 "lookback_days": lookback,
                 "weekly_cap": cap,
