@@ -5,9 +5,9 @@
         [--broker redis://127.0.0.1:6379/6]
 
 1. Customers (1,000,000; --quick 20,000) are generated in SQL with generate_series: a birth
-   date each, an order for 30 % of them over the last 400 days (the ones placed 365-400 days
-   ago are lapsed: win-back), a fifth of those a year or more ago (anniversaries), and 0.5 %
-   orders shipped yesterday. Data generation is not timed.
+   date each (birthdays: about 1 in 365), an order for 30 % of them over the last 400 days (the
+   ones placed 365-400 days ago are lapsed: win-back; those placed on this day last year have an
+   anniversary), and 0.5 % an order shipped yesterday. Data generation is not timed.
 2. The run, timed: every rule selects its candidates (one query per rule, `select_s`), send rows
    are inserted with ON CONFLICT DO NOTHING, pending sends are handed out in chunks of 1,000 and
    enqueued on the `reminders` queue in Redis; one worker process (prefork, concurrency 1)
@@ -104,8 +104,8 @@ def generate_customers(n):
             INSERT INTO users_user (password, is_superuser, email, first_name, last_name, is_staff, is_active,
                                     date_joined, birth_date, time_zone)
             SELECT '!', false, 'customer' || g || '@bench.example', 'Customer' || g, '', false, true,
-                   now() - interval '2 years', date '1950-01-01' + (g * 7919 % 18250),
-                   (ARRAY['Europe/London', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo'])[1 + g % 4]
+                   now() - interval '2 years', date '1950-01-01' + (g * 7919 %% 18250),
+                   (ARRAY['Europe/London', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo'])[1 + g %% 4]
             FROM generate_series(1, %s) AS g
             """,
             [n],
@@ -115,29 +115,32 @@ def generate_customers(n):
             """
             INSERT INTO order_order (number, currency, total_incl_tax, total_excl_tax, shipping_incl_tax,
                                      shipping_excl_tax, shipping_method, shipping_code, status, guest_email,
-                                     date_placed, user_id)
+                                     date_placed, user_id, analytics_tracked)
             SELECT 'B' || u.id, 'GBP', 120, 100, 0, 0, 'Standard', 'standard', 'Delivered', '',
-                   now() - ((u.id * 7919 % 400) || ' days')::interval - interval '1 hour', u.id
-            FROM users_user u WHERE u.id % 10 < 3
-            """
+                   now() - ((u.id * 7919 %% 400) || ' days')::interval - interval '1 hour', u.id, true
+            FROM users_user u WHERE u.id %% 10 < 3
+            """,
+            [],
         )
         # 0.5 % of customers: an order shipped yesterday.
         cursor.execute(
             """
             INSERT INTO order_order (number, currency, total_incl_tax, total_excl_tax, shipping_incl_tax,
                                      shipping_excl_tax, shipping_method, shipping_code, status, guest_email,
-                                     date_placed, user_id)
+                                     date_placed, user_id, analytics_tracked)
             SELECT 'S' || u.id, 'GBP', 120, 100, 0, 0, 'Standard', 'standard', 'Shipped', '',
-                   now() - interval '6 days', u.id
-            FROM users_user u WHERE u.id % 200 = 7
-            """
+                   now() - interval '6 days', u.id, true
+            FROM users_user u WHERE u.id %% 200 = 7
+            """,
+            [],
         )
         cursor.execute(
             """
             INSERT INTO order_orderstatuschange (order_id, old_status, new_status, date_created)
             SELECT o.id, 'In production', 'Shipped', now() - interval '1 day'
             FROM order_order o WHERE o.number LIKE 'S%%'
-            """
+            """,
+            [],
         )
         cursor.execute("ANALYZE")
     log(f"  generated in {time.perf_counter() - started:.1f} s")

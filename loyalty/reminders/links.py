@@ -31,11 +31,22 @@ def is_local_path(path):
     return isinstance(path, str) and path.startswith("/") and not path.startswith("//") and "\\" not in path
 
 
+def _path_with_token(url_name, token):
+    # One reverse() per name, not per message: a chunk makes thousands of these links.
+    prefix, suffix = _prefixes.get(url_name) or _prefixes.setdefault(
+        url_name, tuple(reverse(url_name, args=["TOKEN"]).split("TOKEN"))
+    )
+    return f"{prefix}{token}{suffix}"
+
+
+_prefixes = {}
+
+
 def tracked_path(send_id, path):
     if not is_local_path(path):
         raise ValueError(f"only paths on this site can be tracked: {path!r}")
     token = signing.dumps([send_id, path], salt=CLICK_SALT, compress=True)
-    return reverse("reminders:go", args=[token])
+    return _path_with_token("reminders:go", token)
 
 
 def read_click(token):
@@ -51,7 +62,7 @@ def read_click(token):
 
 def unsubscribe_path(user_id, trigger):
     token = signing.dumps({"u": user_id, "t": trigger}, salt=UNSUBSCRIBE_SALT, compress=True)
-    return reverse("reminders:unsubscribe", args=[token])
+    return _path_with_token("reminders:unsubscribe", token)
 
 
 def read_unsubscribe(token):

@@ -6,10 +6,12 @@ escaped in HTML, and Oscar's inbox shows the body as HTML, so it is built from e
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -126,9 +128,20 @@ class MessageCatalogue:
         return Copy(*DEFAULT_COPY[trigger])
 
 
+@lru_cache(maxsize=16)
+def _footer_words(language):
+    # Translated once per language and process: a chunk renders a thousand footers.
+    return {"stop": _("Stop these reminders"), "preferences": _("Your reminder preferences"), "there": _("there")}
+
+
+@lru_cache(maxsize=1)
+def _preferences_path():
+    return reverse("reminders:preferences")
+
+
 def render(*, send, message):
     """The message for one send; links are tracked and the unsubscribe link is signed for its customer."""
-    first_name = send.user.first_name or _("there")
+    first_name = send.user.first_name or _footer_words(translation.get_language())["there"]
     return render_copy(
         message, values={**send.context, "first_name": first_name}, send_id=send.pk, user_id=send.user_id,
         trigger=send.rule.trigger,
@@ -143,8 +156,9 @@ def render_copy(message, *, values, send_id, user_id, trigger):
     if values.get("design_link"):
         values["design_link"] = site + links.tracked_path(send_id, values["design_link"])
     unsubscribe_url = site + links.unsubscribe_path(user_id, trigger)
-    preferences_url = site + reverse("reminders:preferences")
+    preferences_url = site + _preferences_path()
 
+    words = _footer_words(translation.get_language())
     subject = placeholders.fill(message.subject, values)
     text_body = placeholders.fill(message.body, values)
     label = placeholders.fill(message.button_label, values)
@@ -153,8 +167,7 @@ def render_copy(message, *, values, send_id, user_id, trigger):
         for p in text_body.split("\n\n")
         if p.strip()
     ]
-    html = render_to_string(
-        "reminders/email/reminder.html",
+    html = get_template("reminders/email/reminder.html").render(
         {
             "subject": subject,
             "paragraphs": paragraphs,
@@ -163,11 +176,12 @@ def render_copy(message, *, values, send_id, user_id, trigger):
             "unsubscribe_url": unsubscribe_url,
             "preferences_url": preferences_url,
             "shop_name": settings.OSCAR_SHOP_NAME,
+            "words": words,
         },
     )
     text = (
         f"{text_body}\n\n{label}: {values['link']}\n\n-- \n"
-        f"{_('Stop these reminders')}: {unsubscribe_url}\n{_('Your reminder preferences')}: {preferences_url}\n"
+        f"{words['stop']}: {unsubscribe_url}\n{words['preferences']}: {preferences_url}\n"
     )
     inbox_html = "".join(f"<p>{p}</p>" for p in paragraphs) + (
         f'<p><a class="btn btn-primary" href="{escape(link_path)}">{escape(label)}</a></p>'
