@@ -31,8 +31,8 @@ def is_local_path(path):
     return isinstance(path, str) and path.startswith("/") and not path.startswith("//") and "\\" not in path
 
 
-def _path_with_token(url_name, token):
-    # One reverse() per name, not per message: a chunk makes thousands of these links.
+def path_with_arg(url_name, token):
+    # One reverse() per name, not per row: a run or a chunk makes thousands of these links.
     prefix, suffix = _prefixes.get(url_name) or _prefixes.setdefault(
         url_name, tuple(reverse(url_name, args=["TOKEN"]).split("TOKEN"))
     )
@@ -46,7 +46,7 @@ def tracked_path(send_id, path):
     if not is_local_path(path):
         raise ValueError(f"only paths on this site can be tracked: {path!r}")
     token = signing.dumps([send_id, path], salt=CLICK_SALT, compress=True)
-    return _path_with_token("reminders:go", token)
+    return path_with_arg("reminders:go", token)
 
 
 def read_click(token):
@@ -62,7 +62,7 @@ def read_click(token):
 
 def unsubscribe_path(user_id, trigger):
     token = signing.dumps({"u": user_id, "t": trigger}, salt=UNSUBSCRIBE_SALT, compress=True)
-    return _path_with_token("reminders:unsubscribe", token)
+    return path_with_arg("reminders:unsubscribe", token)
 
 
 def read_unsubscribe(token):

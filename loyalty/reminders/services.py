@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import islice
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -42,7 +43,7 @@ class RunSummary:
     selected: dict = field(default_factory=dict)  # trigger -> candidate rows read
     created: int = 0
     select_seconds: float = 0.0  # running the rules' queries and reading their rows
-    insert_seconds: float = 0.0  # writing the send rows
+    insert_seconds: float = 0.0  # building and writing the send rows
     chunks: list = field(default_factory=list)  # lists of send ids, to enqueue
 
 
@@ -83,38 +84,40 @@ def select_candidates(*, rule, now=None, summary=None):
     # ON CONFLICT DO NOTHING returns no ids on every database; the row count tells what was new.
     before = ReminderSend.objects.filter(rule=rule).count()
     started = time.perf_counter()
-    inserting = 0.0
+    selecting = 0.0
 
     def flush():
-        nonlocal inserting
-        flush_started = time.perf_counter()
         ReminderSend.objects.bulk_create(pending_rows, batch_size=INSERT_BATCH, ignore_conflicts=True)
         pending_rows.clear()
-        inserting += time.perf_counter() - flush_started
 
     for selection in triggers.selections_for(rule, now):
-        for row in _eligible(selection, rule, now).iterator(chunk_size=INSERT_BATCH):
-            read += 1
-            user_id, cause, context = selection.read(row)
-            holdout = is_held_out(rule, user_id)
-            pending_rows.append(
-                ReminderSend(
-                    rule=rule,
-                    user_id=user_id,
-                    dedupe_key=f"{rule.trigger}:{user_id}:{cause}",
-                    context=context,
-                    holdout=holdout,
-                    status=ReminderSend.Status.HELD_OUT if holdout else ReminderSend.Status.PENDING,
-                    created_at=now,
-                    window_start=now,
-                    window_end=now + CONVERSION_WINDOW,
+        rows = _eligible(selection, rule, now).iterator(chunk_size=INSERT_BATCH)
+        while True:
+            fetch_started = time.perf_counter()
+            batch = list(islice(rows, INSERT_BATCH))
+            selecting += time.perf_counter() - fetch_started
+            if not batch:
+                break
+            read += len(batch)
+            for row in batch:
+                user_id, cause, context = selection.read(row)
+                holdout = is_held_out(rule, user_id)
+                pending_rows.append(
+                    ReminderSend(
+                        rule=rule,
+                        user_id=user_id,
+                        dedupe_key=f"{rule.trigger}:{user_id}:{cause}",
+                        context=context,
+                        holdout=holdout,
+                        status=ReminderSend.Status.HELD_OUT if holdout else ReminderSend.Status.PENDING,
+                        created_at=now,
+                        window_start=now,
+                        window_end=now + CONVERSION_WINDOW,
+                    )
                 )
-            )
-            if len(pending_rows) >= INSERT_BATCH:
-                flush()
-    flush()
-    summary.select_seconds += time.perf_counter() - started - inserting
-    summary.insert_seconds += inserting
+            flush()
+    summary.select_seconds += selecting
+    summary.insert_seconds += time.perf_counter() - started - selecting
     created = ReminderSend.objects.filter(rule=rule).count() - before
     summary.selected[rule.trigger] = summary.selected.get(rule.trigger, 0) + read
     summary.created += created

@@ -25,6 +25,7 @@ from oscar.templatetags.currency_filters import currency
 from configurator.models import SavedDesign
 from loyalty import selectors as loyalty_selectors
 
+from .links import path_with_arg
 from .models import ReminderRule, ReplenishmentInterval, Trigger
 
 Order = get_model("order", "Order")
@@ -129,7 +130,7 @@ def saved_design(rule, now):
     )
 
     def read(r):
-        link = reverse("configurator:shared-design", args=[r["share_token"]])
+        link = path_with_arg("configurator:shared-design", r["share_token"])
         return r["owner_id"], str(r["id"]), {"product": r["family__name"], "design_link": link, "link": link}
 
     return [Selection(rows, "owner__", read)]
@@ -178,7 +179,7 @@ def _status_changes(status, since, until=None):
 
 def _order_read(r):
     number = r["order__number"]
-    return r["order__user_id"], number, {"order_number": number, "link": reverse("customer:order", args=[number])}
+    return r["order__user_id"], number, {"order_number": number, "link": path_with_arg("customer:order", number)}
 
 
 def order_shipped(rule, now):
