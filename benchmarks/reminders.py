@@ -118,7 +118,7 @@ def generate_customers(n):
                                      shipping_excl_tax, shipping_method, shipping_code, status, guest_email,
                                      date_placed, user_id, analytics_tracked)
             SELECT 'B' || u.id, 'GBP', 120, 100, 0, 0, 'Standard', 'standard', 'Delivered', '',
-                   now() - ((u.id * 7919 %% 400) || ' days')::interval - interval '1 hour', u.id, true
+                   now() - (((u.id / 10) * 7919 %% 400) || ' days')::interval - interval '1 hour', u.id, true
             FROM users_user u WHERE u.id %% 10 < 3
             """,
             [],

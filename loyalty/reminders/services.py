@@ -363,7 +363,12 @@ def save_preferences(*, user, allowed):
 
 
 def unsubscribe(*, user_id, trigger):
-    """The one-click unsubscribe: this reminder type stops on every channel. Idempotent."""
+    """The one-click unsubscribe: this reminder type stops on every channel. Idempotent.
+
+    A link kept after its customer's account was erased changes nothing (there is nothing to stop).
+    """
+    if not ReminderSend._meta.get_field("user").related_model.objects.filter(pk=user_id).exists():
+        return
     with transaction.atomic():
         for channel in Channel.values:
             ReminderConsent.objects.update_or_create(

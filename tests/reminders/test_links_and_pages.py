@@ -69,6 +69,16 @@ def test_expired_unsubscribe_token_is_refused_and_changes_nothing(client, custom
     assert consents(ada) == set()
 
 
+def test_unsubscribe_link_of_an_erased_account_changes_nothing(client, customer):
+    gone = customer()
+    gone_id = gone.pk
+    path = links.unsubscribe_path(gone_id, Trigger.WIN_BACK)
+    gone.delete()
+    response = client.post(path)
+    assert response.status_code == 200
+    assert not ReminderConsent.objects.filter(user_id=gone_id).exists()
+
+
 def test_unsubscribing_from_a_type_stops_the_next_one(sent_birthday, client, now):
     ada = sent_birthday.user
     client.post(links.unsubscribe_path(ada.pk, Trigger.BIRTHDAY))
