@@ -342,6 +342,9 @@ CELERY_BEAT_SCHEDULE = {
     "run-reminders": {"task": "loyalty.reminders.tasks.run_reminders", "schedule": 3600.0},
     "deliver-reminder-emails": {"task": "loyalty.reminders.tasks.deliver_outbox_emails", "schedule": 60.0},
     "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
+    "release-missing-work-orders": {"task": "production.tasks.release_missing_work_orders", "schedule": 600.0},
+    # Rolls the plan forward as time passes (work not started when planned moves on).
+    "replan-production": {"task": "production.tasks.replan_plant", "schedule": 1800.0},
 }
 
 # --- Account hub ------------------------------------------------------------------------
