@@ -16,5 +16,9 @@ def merchandisers(user, url_name=None, url_args=None, url_kwargs=None):
     return user.is_active and user.is_staff and user.has_perm("configurator.change_productfamily")
 
 
+def reminder_analysts(user, url_name=None, url_args=None, url_kwargs=None):
+    return user.is_active and user.is_staff and user.has_perm("reminders.view_remindersend")
+
+
 def planners(user, url_name=None, url_args=None, url_kwargs=None):
     return user.is_active and user.is_staff and user.has_perm("production.plan_production")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("configurator.urls")),
     path("", include("portal.payments.urls")),
+    path("", include("loyalty.reminders.urls")),
     path("", include("portal.hub.urls")),
     path("", include("loyalty.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
+    "loyalty.reminders.apps.RemindersConfig",
     *_oscar_apps,
     "sorl.thumbnail",
     # Wagtail
@@ -241,6 +242,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "children": [
             {"label": _("Health"), "url_name": "portal:health", "access_fn": dashboard_access.staff},
             {
+                "label": _("Reminders"),
+                "url_name": "reminders:dashboard",
+                "access_fn": dashboard_access.reminder_analysts,
+            },
+            {
                 "label": _("Content (Wagtail)"),
                 "url_name": "wagtailadmin_home",
                 "access_fn": dashboard_access.content_editors,
@@ -333,6 +339,8 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-pending-payments": {"task": "portal.payments.tasks.reconcile_pending_payments", "schedule": 300.0},
     "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
     "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
+    "run-reminders": {"task": "loyalty.reminders.tasks.run_reminders", "schedule": 3600.0},
+    "deliver-reminder-emails": {"task": "loyalty.reminders.tasks.deliver_outbox_emails", "schedule": 60.0},
     "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
     "release-missing-work-orders": {"task": "production.tasks.release_missing_work_orders", "schedule": 600.0},
     # Rolls the plan forward as time passes (work not started when planned moves on).

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
-from portal.demo import catalogue, content, designs, families, loyalty, orders, people
+from portal.demo import catalogue, content, designs, families, loyalty, orders, people, reminders
 from portal.demo import production as factory
 
 STEPS = [
@@ -29,6 +29,9 @@ STEPS = [
     ("loyalty tiers", loyalty.load_tiers),
     ("loyalty rules", loyalty.load_rules),
     ("points history", loyalty.load_history),
+    ("reminder rules", reminders.load_rules),
+    ("reminder messages", reminders.load_messages),
+    ("sent reminders", reminders.load_sent_reminders),
 ]
 
 

@@ -1,0 +1,109 @@
+"""Reads: a customer's reminder preferences, and how each reminder type performs."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from oscar.core.loading import get_model
+
+from .models import Channel, ReminderConsent, ReminderSend, Trigger
+from .triggers import COUNTED_STATUSES
+
+Order = get_model("order", "Order")
+
+
+def preferences_for(*, user):
+    """Rows for the preferences page: each reminder type with its channels allowed or not."""
+    withdrawn = set(ReminderConsent.objects.filter(user=user, allowed=False).values_list("trigger", "channel"))
+    return [
+        {
+            "trigger": value,
+            "label": label,
+            "channels": [
+                {"channel": c, "label": c_label, "allowed": (value, c) not in withdrawn}
+                for c, c_label in Channel.choices
+            ],
+        }
+        for value, label in Trigger.choices
+    ]
+
+
+@dataclass
+class TypeStats:
+    trigger: str
+    label: str
+    sent: int
+    opened: int
+    clicked: int
+    converted: int
+    control: int
+    control_converted: int
+
+    @staticmethod
+    def _rate(part, whole):
+        return part / whole if whole else None
+
+    @property
+    def open_rate(self):
+        return self._rate(self.opened, self.sent)
+
+    @property
+    def click_rate(self):
+        return self._rate(self.clicked, self.sent)
+
+    @property
+    def conversion_rate(self):
+        return self._rate(self.converted, self.sent)
+
+    @property
+    def control_rate(self):
+        return self._rate(self.control_converted, self.control)
+
+    @property
+    def lift(self):
+        """Conversion rate of those reminded minus that of the control group, in points."""
+        if self.conversion_rate is None or self.control_rate is None:
+            return None
+        return self.conversion_rate - self.control_rate
+
+
+def reminder_stats():
+    """Per reminder type: sent, opened (inbox read), clicked, converted (an order within 7 days),
+    and the same conversion for the hold-out control group. One grouped query."""
+    ordered = Order.objects.filter(
+        user_id=OuterRef("user_id"),
+        status__in=COUNTED_STATUSES,
+        date_placed__gte=OuterRef("window_start"),
+        date_placed__lt=OuterRef("window_end"),
+    )
+    sent, held = ReminderSend.Status.SENT, ReminderSend.Status.HELD_OUT
+    rows = (
+        ReminderSend.objects.filter(status__in=[sent, held])
+        .annotate(converted=Exists(ordered))
+        .values("rule__trigger")
+        .annotate(
+            sent=Count("id", filter=Q(status=sent)),
+            opened=Count("id", filter=Q(status=sent, notification__date_read__isnull=False)),
+            clicked=Count("id", filter=Q(status=sent, clicked_at__isnull=False)),
+            converted_n=Count("id", filter=Q(status=sent, converted=True)),
+            control=Count("id", filter=Q(status=held)),
+            control_converted=Count("id", filter=Q(status=held, converted=True)),
+        )
+    )
+    by_trigger = {row["rule__trigger"]: row for row in rows}
+    labels = dict(Trigger.choices)
+    stats = []
+    for trigger in Trigger.values:
+        row = by_trigger.get(trigger, {})
+        stats.append(
+            TypeStats(
+                trigger=trigger,
+                label=str(labels[trigger]),
+                sent=row.get("sent", 0),
+                opened=row.get("opened", 0),
+                clicked=row.get("clicked", 0),
+                converted=row.get("converted_n", 0),
+                control=row.get("control", 0),
+                control_converted=row.get("control_converted", 0),
+            )
+        )
+    return stats

@@ -1,0 +1,78 @@
+"""Thin views: preferences page, one-click unsubscribe, tracked links, the staff dashboard."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import charts, links, selectors, services
+from .forms import PreferencesForm
+from .models import Trigger
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            services.save_preferences(user=request.user, allowed=form.allowed())
+            messages.success(request, _("Your reminder preferences are saved."))
+            return redirect("reminders:preferences")
+    return render(
+        request,
+        "reminders/preferences.html",
+        {"rows": selectors.preferences_for(user=request.user), "page_title": _("Reminders"), "active_tab": "reminders"},
+    )
+
+
+def _link_error(request, reason):
+    return render(request, "reminders/link_error.html", {"reason": reason}, status=400)
+
+
+# The signed token is the authority here, not a session: mail clients POST the one-click
+# unsubscribe (RFC 8058) without any cookie, so there is no CSRF token to check.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        user_id, trigger = links.read_unsubscribe(token)
+    except links.InvalidLink as error:
+        return _link_error(request, error.reason)
+    if trigger not in Trigger.values:
+        return _link_error(request, "invalid")
+    label = Trigger(trigger).label
+    if request.method == "POST":
+        services.unsubscribe(user_id=user_id, trigger=trigger)
+        return render(request, "reminders/unsubscribed.html", {"label": label})
+    # A GET only asks: link scanners in mail systems open links, and must not unsubscribe anyone.
+    return render(request, "reminders/unsubscribe.html", {"label": label, "token": token})
+
+
+def go(request, token):
+    """A tracked link: count the click, then go to the path on this site the token names."""
+    try:
+        send_id, path = links.read_click(token)
+    except links.InvalidLink as error:
+        return _link_error(request, error.reason)
+    if not url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}):
+        return _link_error(request, "invalid")
+    if send_id:
+        services.record_click(send_id=send_id)
+    return HttpResponseRedirect(path)
+
+
+@staff_member_required(login_url="customer:login")
+@permission_required("reminders.view_remindersend", raise_exception=True)
+def dashboard(request):
+    stats = selectors.reminder_stats()
+    return render(
+        request,
+        "reminders/dashboard/index.html",
+        {"stats": stats, "chart": charts.conversion_chart(stats), "title": _("Reminders")},
+    )
