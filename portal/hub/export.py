@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 
 from configurator import selectors as configurator_selectors
 from loyalty import selectors as loyalty_selectors
+from loyalty.reminders import selectors as reminder_selectors
 
 from .selectors import orders_for
 
@@ -124,6 +125,19 @@ def points(user):
     }
 
 
+def reminders(user):
+    return {
+        "preferences": [
+            {"type": row["label"], "channels": {c["channel"]: c["allowed"] for c in row["channels"]}}
+            for row in reminder_selectors.preferences_for(user=user)
+        ],
+        "sent": [
+            {"type": send.rule.get_trigger_display(), "sent": send.sent_at, "channels": send.channels}
+            for send in user.reminder_sends.select_related("rule").exclude(sent_at=None)
+        ],
+    }
+
+
 SECTIONS = {
     "profile": profile,
     "addresses": addresses,
@@ -132,6 +146,7 @@ SECTIONS = {
     "messages": messages,
     "emails": emails,
     "points": points,
+    "reminders": reminders,
 }
 
 
