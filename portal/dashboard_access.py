@@ -14,3 +14,7 @@ def content_editors(user, url_name=None, url_args=None, url_kwargs=None):
 
 def merchandisers(user, url_name=None, url_args=None, url_kwargs=None):
     return user.is_active and user.is_staff and user.has_perm("configurator.change_productfamily")
+
+
+def loyalty_staff(user, url_name=None, url_args=None, url_kwargs=None):
+    return user.is_active and user.is_staff and user.has_perm("loyalty.manage_loyalty")
