@@ -9,7 +9,7 @@ rules from `loyalty.rfm`, so they agree.
 """
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -32,6 +32,7 @@ class RecomputeResult:
     tier_changes: int
     segment_changes: int
     seconds: float
+    steps: dict = field(default_factory=dict)  # seconds per statement, for operators
 
     def as_dict(self):
         return asdict(self)
@@ -94,7 +95,10 @@ def recompute_all(*, today=None, now=None):
     )  # fmt: skip
     statuses = ", ".join(["%s"] * len(PURCHASED))
 
-    with transaction.atomic(), connection.cursor() as cursor:
+    steps = {}
+
+    with transaction.atomic(), connection.cursor() as raw:
+        cursor = _TimedCursor(raw, steps)
         if pg:
             cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("DROP TABLE IF EXISTS loyalty_stats")
@@ -199,7 +203,23 @@ def recompute_all(*, today=None, now=None):
         )
         cursor.execute("DROP TABLE loyalty_stats")
         cursor.execute("DROP TABLE loyalty_nightly")
-    return RecomputeResult(customers, tier_changes, segment_changes, round(time.perf_counter() - started, 3))
+    return RecomputeResult(customers, tier_changes, segment_changes, round(time.perf_counter() - started, 3), steps)
+
+
+class _TimedCursor:
+    """Records how long each statement took, named by its first words."""
+
+    def __init__(self, cursor, steps):
+        self.cursor, self.steps = cursor, steps
+
+    def execute(self, sql, params=None):
+        started = time.perf_counter()
+        self.cursor.execute(sql, params)
+        name = " ".join(sql.split()[:4])
+        self.steps[name] = round(self.steps.get(name, 0) + time.perf_counter() - started, 3)
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
 
 
 def recompute_customer(*, user_id, today=None, now=None):
