@@ -181,6 +181,11 @@ def save_design(*, family_slug, values, owner=None, name="", design=None):
     return design, configuration
 
 
+def delete_design(*, design):
+    """Delete a design its owner asked to remove (the caller checked ownership)."""
+    design.delete()
+
+
 def claim_designs(*, user, design_uuids):
     """Give the anonymous designs saved in a browser session to the user who just signed in."""
     if not design_uuids:

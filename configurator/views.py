@@ -128,7 +128,34 @@ def quote(request, slug):
 @login_required
 def design_list(request):
     designs = selectors.designs_for(request.user)
-    return render(request, "configurator/design_list.html", {"designs": designs})
+    context = {"designs": designs, "page_title": _("Saved designs"), "active_tab": "designs"}
+    return render(request, "configurator/design_list.html", context)
+
+
+@login_required
+@require_POST
+def design_to_basket(request, uuid):
+    """A saved design into the basket as it stands today: re-validated and re-priced."""
+    design = selectors.design_for(user=request.user, uuid=uuid)
+    try:
+        line, _configuration = services.add_configuration_to_basket(
+            basket=request.basket, family_slug=design.family.slug, values=design.values
+        )
+    except services.InvalidConfiguration as invalid:
+        messages.error(request, _("Not added to your basket: %s") % invalid)
+        return redirect("configurator:shared-design", token=design.share_token)
+    basket_addition.send(sender=design_to_basket, product=line.product, user=request.user, request=request)
+    messages.success(request, _("%(product)s, as you designed it, is in your basket.") % {"product": line.product})
+    return redirect("basket:summary")
+
+
+@login_required
+@require_POST
+def delete_design(request, uuid):
+    design = selectors.design_for(user=request.user, uuid=uuid)
+    services.delete_design(design=design)
+    messages.success(request, _("Design deleted."))
+    return redirect("configurator:design-list")
 
 
 def shared_design(request, token):

@@ -14,7 +14,12 @@ from . import selectors, services
 def points_page(request):
     """Balance, tier, progress and history of the signed-in customer only."""
     page = Paginator(selectors.ledger_for(user=request.user), 25).get_page(request.GET.get("page"))
-    context = {"summary": selectors.account_summary(user=request.user), "entries": page, "page_obj": page}
+    context = {
+        "summary": selectors.account_summary(user=request.user),
+        "entries": page,
+        "page_obj": page,
+        "active_tab": "points",
+    }
     return render(request, "loyalty/points.html", context)
 
 

@@ -7,6 +7,11 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from configurator import promise
+        from production import selectors as production_selectors
+
         from . import receivers
 
         receivers.connect()
+        # Capable-to-promise: the configurator and checkout ask production's plan for ship dates.
+        promise.register_provider(production_selectors.capable_to_promise)

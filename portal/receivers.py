@@ -7,7 +7,9 @@ from oscar.core.loading import get_class, get_model
 from configurator import services as configurator_services
 from configurator.ownership import session_designs
 from configurator.quote_extras import register_provider as register_quote_extra
+from loyalty import selectors as loyalty_selectors
 from loyalty import tasks as loyalty_tasks
+from production import tasks as production_tasks
 
 from .documents import tasks as document_tasks
 from .events import order_paid_signal, order_refunded_signal
@@ -21,6 +23,13 @@ def claim_anonymous_designs(sender, request, user, **kwargs):
 
 def confirm_paid_order(sender, order_id, **kwargs):
     document_tasks.send_order_confirmation.delay(order_id)
+
+
+def release_to_production(sender, order_id, **kwargs):
+    """Production plans the order, weighted by the customer's tier (production never reads loyalty)."""
+    user_id = get_model("order", "Order").objects.filter(pk=order_id).values_list("user_id", flat=True).first()
+    weight = loyalty_selectors.production_weight(user_id=user_id) if user_id else 1
+    production_tasks.release_paid_order.delay(order_id, customer_weight=weight)
 
 
 def refresh_invoice(sender, order_id, **kwargs):
@@ -52,8 +61,6 @@ def points_follow_order_status(sender, order, old_status, new_status, **kwargs):
 
 def earn_points_line(*, request, product_id, total):
     """Under the configurator's live quote: what this configuration would earn."""
-    from loyalty import selectors as loyalty_selectors
-
     product = get_model("catalogue", "Product").objects.filter(pk=product_id).first()
     if product is None:
         return None
@@ -64,6 +71,7 @@ def earn_points_line(*, request, product_id, total):
 def connect():
     user_logged_in.connect(claim_anonymous_designs, dispatch_uid="portal-claim-designs")
     order_paid_signal.connect(confirm_paid_order, dispatch_uid="portal-confirm-paid-order")
+    order_paid_signal.connect(release_to_production, dispatch_uid="portal-release-to-production")
     order_refunded_signal.connect(refresh_invoice, dispatch_uid="portal-refresh-invoice")
     order_paid_signal.connect(earn_points, dispatch_uid="loyalty-earn-points")
     order_refunded_signal.connect(reverse_points, dispatch_uid="loyalty-reverse-points")

@@ -27,9 +27,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),
+    path("dashboard/production/", include("production.urls")),
     path("api/", api.urls),
     path("", include("configurator.urls")),
     path("", include("portal.payments.urls")),
+    path("", include("portal.hub.urls")),
     path("", include("loyalty.urls")),
     path("dashboard/loyalty/", include("loyalty.dashboard.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.

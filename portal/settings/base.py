@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "portal.cms.apps.CmsConfig",
     "portal.payments.apps.PaymentsConfig",
+    "portal.hub.apps.HubConfig",
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
@@ -249,6 +250,13 @@ OSCAR_DASHBOARD_NAVIGATION = [
         ],
     },
     {
+        "label": _("Planning"),
+        "icon": "fas fa-industry",
+        "children": [
+            {"label": _("Planner board"), "url_name": "production:board", "access_fn": dashboard_access.planners},
+        ],
+    },
+    {
         "label": _("Site"),
         "icon": "fas fa-heartbeat",
         "children": [
@@ -334,6 +342,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "production.tasks.print_travelers": {"queue": "documents"},  # PDFs, not planning: listed first
     "production.*": {"queue": "scheduling"},
     "loyalty.reminders.*": {"queue": "reminders"},
     "*.documents.*": {"queue": "documents"},
@@ -345,8 +354,13 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-pending-payments": {"task": "portal.payments.tasks.reconcile_pending_payments", "schedule": 300.0},
     "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
     "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
+    "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
 }
 
+# --- Account hub ------------------------------------------------------------------------
+
+# Days between a customer's deletion request and the erasure; they may cancel until then.
+HUB_DELETION_GRACE_DAYS = env.int("HUB_DELETION_GRACE_DAYS", default=14)
 # --- Loyalty (nightly jobs in the small hours, shop time) ----------------------------------
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -371,6 +385,10 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Tests point the real client at a local fake; unset in production, so Stripe's own base applies.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+
+# Production planning: CP-SAT time per (re-)plan, in seconds, and how many days ahead calendars reach.
+PRODUCTION_PLAN_SECONDS = env.float("PRODUCTION_PLAN_SECONDS", default=5.0)
+PRODUCTION_HORIZON_DAYS = env.int("PRODUCTION_HORIZON_DAYS", default=120)
 
 # --- Security (tightened in production.py) -------------------------------------------------
 

@@ -28,6 +28,7 @@ else:
         "unacked_restore_throttle": 1,
     }
 
+PRODUCTION_PLAN_SECONDS = 1.0  # demo-sized plans are proved optimal well within it
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 WHITENOISE_USE_FINDERS = True  # no collectstatic before tests

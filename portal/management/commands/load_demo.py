@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
-from portal.demo import catalogue, content, families, loyalty, orders, people
+from portal.demo import catalogue, content, designs, families, loyalty, orders, people
+from portal.demo import production as factory
 
 STEPS = [
     ("wagtail roots", content.load_wagtail_roots),
@@ -21,6 +22,10 @@ STEPS = [
     ("groups", people.load_groups),
     ("users", people.load_users),
     ("orders", orders.load_orders),
+    ("saved designs", designs.load_designs),
+    ("factory", factory.load_factory),
+    ("planner permission", factory.load_planner_permission),
+    ("work orders", factory.load_work_orders),
     ("loyalty tiers", loyalty.load_tiers),
     ("loyalty rules", loyalty.load_rules),
     ("points history", loyalty.load_history),

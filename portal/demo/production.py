@@ -1,0 +1,148 @@
+"""Demo factory: one plant, its calendars and work centers, routings for the demo families, and
+two paid orders whose configured lines are released to production and planned."""
+
+from datetime import date, time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from oscar.core.loading import get_model
+
+from production import services
+from production.models import Break, Calendar, Holiday, Plant, RoutingStep, RoutingTemplate, Shift, WorkCenter
+
+from .orders import DemoOrder, _date_back, _place, _record_confirmation, _record_payment
+from .people import PLANNERS
+
+Order = get_model("order", "Order")
+
+WEEKDAYS = range(5)
+CALENDARS = {
+    # name: (shifts per weekday, breaks)
+    "Day shift": ([(time(7), time(15, 30))], [(time(11, 30), time(12))]),
+    "Two shifts": ([(time(6), time(14)), (time(14), time(22))], [(time(10), time(10, 20)), (time(18), time(18, 20))]),
+}
+HOLIDAYS = [(date(2026, 12, 25), "Christmas Day"), (date(2026, 12, 28), "Boxing Day (substitute)"),
+            (date(2027, 1, 1), "New Year's Day")]  # fmt: skip
+
+# code, name, capacity, calendar
+WORK_CENTERS = [
+    ("cut", "CNC cutting", 1, "Day shift"),
+    ("paint", "Powder coating", 1, "Day shift"),
+    ("door-1", "Door assembly 1", 1, "Day shift"),
+    ("door-2", "Door assembly 2", 1, "Day shift"),
+    ("frame", "Frame and foam", 1, "Day shift"),
+    ("sew", "Sewing", 1, "Day shift"),
+    ("uph-1", "Upholstery 1", 1, "Day shift"),
+    ("uph-2", "Upholstery 2", 1, "Day shift"),
+    ("print-1", "DTG printer 1", 1, "Two shifts"),
+    ("print-2", "DTG printer 2", 1, "Two shifts"),
+    ("pack", "Inspection and packing", 2, "Day shift"),
+]
+
+FRIDGE_STEPS = [
+    # sequence, code, name, minutes, setup, per_piece, work centers, after, rules
+    (10, "cabinet", "Cut cabinet panels", 90, 10, 0, ["cut"], [], []),
+    (20, "coat", "Powder-coat finish", 60, 15, 0, ["paint"], ["cabinet"],
+     [{"option": "finish", "equals": "steel", "minutes": 30}]),
+    (30, "doors", "Door assembly", 75, 0, 0, ["door-1", "door-2"], ["coat"],
+     [{"option": "hinge", "equals": "left", "setup": 20}, {"option": "ice_maker", "equals": True, "minutes": 40},
+      {"option": "water_kit", "equals": True, "minutes": 20}]),
+    (40, "pack", "Test, inspect and pack", 45, 0, 0, ["pack"], ["doors"], []),
+]  # fmt: skip
+SOFA_STEPS = [
+    (10, "frame", "Build frame and foam", 120, 0, 0, ["frame"], [], [{"option": "modules", "per_unit": 20}]),
+    (20, "cut-fabric", "Cut fabric", 30, 10, 0, ["cut"], [], [{"option": "modules", "per_unit": 10}]),
+    (30, "sew", "Sew covers", 45, 0, 0, ["sew"], ["cut-fabric"], [{"option": "modules", "per_unit": 20}]),
+    (40, "upholster", "Upholster", 30, 0, 0, ["uph-1", "uph-2"], ["frame", "sew"],
+     [{"option": "modules", "per_unit": 45}, {"option": "chaise", "equals": "left", "minutes": 60},
+      {"option": "chaise", "equals": "right", "minutes": 60}]),
+    (50, "pack", "Inspect and wrap", 40, 0, 0, ["pack"], ["upholster"], []),
+]  # fmt: skip
+PRINT_STEPS = [
+    (10, "print", "Print run", 10, 20, 3, ["print-1", "print-2"], [],
+     [{"option": "ink", "equals": "gold", "setup": 15}]),
+    (20, "pack", "Fold and pack", 5, 0, 1, ["pack"], ["print"], []),
+]  # fmt: skip
+ROUTINGS = [
+    ("atelier-fridge", "Fridge", FRIDGE_STEPS),
+    ("modular-sofa", "Modular sofa", SOFA_STEPS),
+    ("printed-tee", "Printed T-shirt", PRINT_STEPS),
+    ("printed-tote", "Printed tote", PRINT_STEPS),
+]
+
+SOFA = ("modular-sofa", {"modules": 3, "width": 220, "depth": 95, "chaise": "right", "fabric": "moss"})
+FRIDGE = ("atelier-fridge", {"hinge": "left", "finish": "sage", "ice_maker": True, "water_kit": True})
+TEE = ("printed-tee", {"colour": "sage", "print_text": "Leeds half marathon crew", "ink": "white"})
+# Paid this week: released to production and planned by this module.
+PAID_ORDERS = [
+    DemoOrder("DEMO-2001", "ada@example.com", 2, (("ATL-FRIDGE", 1, FRIDGE),), "Paid", "room-of-choice"),
+    DemoOrder("DEMO-2002", "ben@example.com", 1, (("ATL-SOFA", 1, SOFA), ("ATL-TEE", 12, TEE)), "Paid",
+              "room-of-choice"),
+]  # fmt: skip
+
+
+def load_factory():
+    created = 0
+    plant, was_created = Plant.objects.get_or_create(code="leeds", defaults={"name": "Leeds workshop"})
+    created += was_created
+    calendars = {}
+    for name, (shifts, breaks) in CALENDARS.items():
+        calendar, was_created = Calendar.objects.get_or_create(name=name)
+        calendars[name] = calendar
+        if was_created:
+            created += 1
+            Shift.objects.bulk_create(
+                Shift(calendar=calendar, weekday=day, start=start, end=end) for day in WEEKDAYS for start, end in shifts
+            )
+            Break.objects.bulk_create(Break(calendar=calendar, start=start, end=end) for start, end in breaks)
+            Holiday.objects.bulk_create(Holiday(calendar=calendar, date=day, name=label) for day, label in HOLIDAYS)
+    centers = {}
+    for code, name, capacity, calendar in WORK_CENTERS:
+        centers[code], was_created = WorkCenter.objects.get_or_create(
+            code=code, defaults={"plant": plant, "name": name, "capacity": capacity, "calendar": calendars[calendar]}
+        )
+        created += was_created
+    for slug, name, steps in ROUTINGS:
+        template, was_created = RoutingTemplate.objects.get_or_create(
+            family_slug=slug, defaults={"plant": plant, "name": name}
+        )
+        if not was_created:
+            continue
+        created += 1
+        by_code = {}
+        for sequence, code, step_name, minutes, setup, per_piece, codes, after, rules in steps:
+            step = RoutingStep.objects.create(
+                routing=template, sequence=sequence, code=code, name=step_name, minutes=minutes, setup=setup,
+                per_piece=per_piece, rules=rules,
+            )  # fmt: skip
+            step.work_centers.add(*(centers[c] for c in codes))
+            step.after.add(*(by_code[c] for c in after))
+            by_code[code] = step
+    return created
+
+
+def load_planner_permission():
+    planners = Group.objects.get(name=PLANNERS)
+    permission = Permission.objects.get(content_type__app_label="production", codename="plan_production")
+    if planners.permissions.filter(pk=permission.pk).exists():
+        return 0
+    planners.permissions.add(permission)
+    return 1
+
+
+def load_work_orders():
+    """Place the week's paid orders and release them to production, as `order_paid` would."""
+    created = 0
+    for spec in PAID_ORDERS:
+        if Order.objects.filter(number=spec.number).exists():
+            continue
+        with transaction.atomic():
+            order = _place(spec, get_user_model().objects.get(email=spec.email))
+            _record_payment(order)
+            _record_confirmation(order)
+            _date_back(order, spec)
+        created += len(services.release_order_to_production(order_id=order.pk))
+    if created:
+        services.replan(trigger="demo orders paid")
+    return created

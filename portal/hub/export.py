@@ -1,0 +1,121 @@
+"""A customer's data as JSON: everything the shop holds about them, in one download.
+
+Each section is a function of the user; the hub composes them, so an app that starts keeping
+personal data adds its section here and the export stays complete.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from configurator import selectors as configurator_selectors
+
+from .selectors import orders_for
+
+UserAddress = get_model("address", "UserAddress")
+Notification = get_model("communication", "Notification")
+Email = get_model("communication", "Email")
+
+
+def profile(user):
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_of_birth": user.birth_date,
+        "time_zone": user.time_zone,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
+    }
+
+
+def addresses(user):
+    return [
+        {
+            "name": address.name,
+            "lines": list(address.active_address_fields()),
+            "phone_number": str(address.phone_number or ""),
+            "default_for_shipping": address.is_default_for_shipping,
+            "default_for_billing": address.is_default_for_billing,
+        }
+        for address in UserAddress.objects.filter(user=user)
+    ]
+
+
+def _line(line):
+    return {
+        "title": line.title,
+        "quantity": line.quantity,
+        "price_incl_tax": line.line_price_incl_tax,
+        "configuration": line.configuration_summary,
+    }
+
+
+def orders(user):
+    queryset = orders_for(user).prefetch_related("lines__attributes__option", "status_changes")
+    return [
+        {
+            "number": order.number,
+            "placed": order.date_placed,
+            "status": order.status,
+            "currency": order.currency,
+            "total_incl_tax": order.total_incl_tax,
+            "shipping_incl_tax": order.shipping_incl_tax,
+            "shipping_address": list(order.shipping_address.active_address_fields()) if order.shipping_address else [],
+            "lines": [_line(line) for line in order.lines.all()],
+            "status_history": [
+                {"status": change.new_status, "at": change.date_created} for change in order.status_changes.all()
+            ],
+        }
+        for order in queryset
+    ]
+
+
+def designs(user):
+    return [
+        {
+            "name": design.name,
+            "family": design.family.name,
+            "values": design.values,
+            "price": design.price,
+            "created": design.created_at,
+            "updated": design.updated_at,
+        }
+        for design in configurator_selectors.designs_for(user)
+    ]
+
+
+def messages(user):
+    return [
+        {"subject": item.subject, "body": item.body, "sent": item.date_sent, "read": item.date_read}
+        for item in Notification.objects.filter(recipient=user)
+    ]
+
+
+def emails(user):
+    return [
+        {"subject": item.subject, "sent": item.date_sent, "body": item.body_text}
+        for item in Email.objects.filter(user=user)
+    ]
+
+
+SECTIONS = {
+    "profile": profile,
+    "addresses": addresses,
+    "orders": orders,
+    "designs": designs,
+    "messages": messages,
+    "emails": emails,
+}
+
+
+def customer_data(user):
+    data = {"exported_at": timezone.now(), "format": "atelier-customer-export/1"}
+    data.update({name: section(user) for name, section in SECTIONS.items()})
+    return data
+
+
+def customer_data_json(user):
+    return json.dumps(customer_data(user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)

@@ -1,0 +1,109 @@
+"""An order's life as the customer follows it: placed, paid, scheduled, in production, shipped, delivered.
+
+Built from facts other apps own (Oscar's status changes, production's progress), so this
+module only decides which step is done, which is under way and what date each carries.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils.translation import gettext_lazy as _
+
+STEPS = (
+    ("placed", _("Placed")),
+    ("paid", _("Paid")),
+    ("scheduled", _("Scheduled")),
+    ("in_production", _("In production")),
+    ("shipped", _("Shipped")),
+    ("delivered", _("Delivered")),
+)
+STEP_KEYS = [key for key, _label in STEPS]
+
+# The furthest step each Oscar order status proves (the pipeline is in settings).
+STATUS_REACHES = {
+    "Pending payment": "placed",
+    "Payment failed": "placed",
+    "Paid": "paid",
+    "In production": "in_production",
+    "Shipped": "shipped",
+    "Delivered": "delivered",
+}
+STATUS_STEP = {"Paid": "paid", "In production": "in_production", "Shipped": "shipped", "Delivered": "delivered"}
+CLOSING_STATUSES = ("Cancelled", "Refunded")
+# Production's own stages, in the customer's words.
+PRODUCTION_REACHES = {"scheduled": "scheduled", "in_production": "in_production", "finished": "in_production"}
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    when: datetime | date | None
+    state: str  # "done", "current" or "upcoming"
+
+
+@dataclass
+class Timeline:
+    steps: list
+    status: str
+    closed_as: str = ""
+    closed_at: datetime | None = None
+    promised: date | None = None
+    planned: date | None = None
+    events: list = field(default_factory=list)
+
+    @property
+    def current(self):
+        return next((step for step in self.steps if step.state == "current"), None)
+
+    @property
+    def done_count(self):
+        return sum(step.state == "done" for step in self.steps)
+
+    @property
+    def percent(self):
+        return round(100 * self.done_count / len(self.steps))
+
+    @property
+    def running_late(self):
+        return bool(self.promised and self.planned and self.planned > self.promised)
+
+
+def build_timeline(*, placed_at, status, status_changes=(), progress=None):
+    """`status_changes`: (new status, when) oldest first; `progress`: production's view or None."""
+    reached = {"placed": placed_at}
+    closed_as, closed_at = "", None
+    for new_status, when in status_changes:
+        if step := STATUS_STEP.get(new_status):
+            reached.setdefault(step, when)
+        if new_status in CLOSING_STATUSES:
+            closed_as, closed_at = new_status, when
+
+    furthest = STEP_KEYS.index(STATUS_REACHES.get(status, "placed"))
+    if progress is not None and (step := PRODUCTION_REACHES.get(progress.stage)):
+        furthest = max(furthest, STEP_KEYS.index(step))
+        if "scheduled" not in reached and progress.events:
+            reached["scheduled"] = progress.events[0][0]
+    if status in CLOSING_STATUSES:
+        closed_as = status
+        # A paid order that was refunded had still been paid: show how far it came.
+        furthest = max(STEP_KEYS.index(key) for key in reached)
+
+    steps = []
+    for index, (key, label) in enumerate(STEPS):
+        if index <= furthest:
+            state = "done"
+        elif index == furthest + 1 and not closed_as:
+            state = "current"
+        else:
+            state = "upcoming"
+        steps.append(Step(key, str(label), reached.get(key) if index <= furthest else None, state))
+    return Timeline(
+        steps=steps,
+        status=status,
+        closed_as=closed_as,
+        closed_at=closed_at,
+        promised=getattr(progress, "promised_ship_date", None),
+        planned=getattr(progress, "planned_ship_date", None),
+        events=list(getattr(progress, "events", []) or []),
+    )

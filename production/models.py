@@ -1,0 +1,294 @@
+"""The factory as data: plants, work centers and their calendars, routings, work orders, the plan.
+
+Routings are templates per product family; a work order's operations are derived from the
+ordered configuration when the order is paid (routing.py), then kept as rows, so a later change
+to a template never rewrites work already released to the floor.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Plant(models.Model):
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    # Bumped by every write to the plan; a re-plan computed from an older revision is discarded.
+    plan_revision = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.name
+
+
+class Calendar(models.Model):
+    """When work centers are open: weekly shifts, minus breaks, holidays and downtime."""
+
+    name = models.CharField(max_length=80, unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Shift(models.Model):
+    MONDAY, SUNDAY = 0, 6
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="shifts")
+    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+
+    def __str__(self):
+        return f"day {self.weekday} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self):
+        if self.weekday > self.SUNDAY:
+            raise ValidationError({"weekday": "Use 0 (Monday) to 6 (Sunday)."})
+        if self.end <= self.start:
+            raise ValidationError({"end": "A shift ends after it starts (split a night shift in two)."})
+
+
+class Break(models.Model):
+    """A daily pause in every shift of the calendar (lunch, cleaning)."""
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="breaks")
+    start = models.TimeField()
+    end = models.TimeField()
+
+    def __str__(self):
+        return f"break {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self):
+        if self.end <= self.start:
+            raise ValidationError({"end": "A break ends after it starts."})
+
+
+class Holiday(models.Model):
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="production_holiday_once")]
+
+    def __str__(self):
+        return f"{self.date:%d %b %Y} {self.name}".strip()
+
+
+class WorkCenter(models.Model):
+    plant = models.ForeignKey(Plant, on_delete=models.PROTECT, related_name="work_centers")
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    capacity = models.PositiveSmallIntegerField(default=1, help_text="Operations it can run at once.")
+    calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="work_centers")
+
+    class Meta:
+        ordering = ["plant", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Downtime(models.Model):
+    """Planned maintenance or a breakdown: the work center is closed over [start, end)."""
+
+    work_center = models.ForeignKey(WorkCenter, on_delete=models.CASCADE, related_name="downtimes")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=120, blank=True)
+
+    def __str__(self):
+        return f"{self.work_center} down from {self.start:%d %b %H:%M}"
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "Downtime ends after it starts."})
+
+
+class RoutingTemplate(models.Model):
+    """How a product family is made; one per configurator family (by slug)."""
+
+    plant = models.ForeignKey(Plant, on_delete=models.PROTECT, related_name="routings")
+    family_slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    # A family may sell a rush option: when the configuration sets it, tardiness weighs more.
+    rush_option = models.CharField(max_length=60, blank=True)
+    rush_weight = models.PositiveSmallIntegerField(default=3)
+    quantity_option = models.CharField(max_length=60, blank=True, help_text="Option holding the run length.")
+
+    def __str__(self):
+        return self.name
+
+
+class RoutingStep(models.Model):
+    """One step of a routing. Its minutes depend on the configuration through `rules`.
+
+    `rules` is a list of {"option", "equals"?, "setup"?, "minutes"?, "per_unit"?} objects:
+    with "equals", the setup/minutes are added when the option has that value; without it,
+    "per_unit" minutes are added per unit of the option's (numeric) value, e.g. 45 minutes per
+    sofa module. `per_piece` minutes are added per ordered piece (a print run scales).
+    """
+
+    routing = models.ForeignKey(RoutingTemplate, on_delete=models.CASCADE, related_name="steps")
+    sequence = models.PositiveSmallIntegerField()
+    code = models.SlugField()
+    name = models.CharField(max_length=80)
+    minutes = models.PositiveIntegerField()
+    setup = models.PositiveIntegerField(default=0)
+    per_piece = models.PositiveIntegerField(default=0)
+    rules = models.JSONField(default=list, blank=True)
+    work_centers = models.ManyToManyField(WorkCenter, related_name="routing_steps", blank=True)
+    after = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="before")
+
+    class Meta:
+        ordering = ["routing", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["routing", "code"], name="production_step_code_once")]
+
+    def __str__(self):
+        return f"{self.routing.family_slug}: {self.name}"
+
+
+class WorkOrder(models.Model):
+    """The work for one order line. At most one per line, so a replayed `order_paid` adds nothing."""
+
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="work_orders")
+    line = models.OneToOneField("order.Line", on_delete=models.PROTECT, related_name="work_order")
+    plant = models.ForeignKey(Plant, on_delete=models.PROTECT, related_name="work_orders")
+    family_slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    quantity = models.PositiveIntegerField(default=1)
+    configuration = models.JSONField(default=dict)
+    specification = models.JSONField(default=list, help_text="[(label, value)] as ordered, for the traveler.")
+    weight = models.PositiveIntegerField(default=1)
+    released_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    frozen = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        permissions = [("plan_production", "Can plan production (planner board)")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self):
+        return f"WO-{self.pk:05d}"
+
+
+class Operation(models.Model):
+    PLANNED, STARTED, FINISHED, BLOCKED = "planned", "started", "finished", "blocked"
+    STATUSES = [(PLANNED, "Planned"), (STARTED, "Started"), (FINISHED, "Finished"), (BLOCKED, "Blocked")]
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="operations")
+    sequence = models.PositiveSmallIntegerField()
+    code = models.SlugField()
+    name = models.CharField(max_length=80)
+    after = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="before")
+    status = models.CharField(max_length=10, choices=STATUSES, default=PLANNED)
+    frozen = models.BooleanField(default=False)
+    # The planner chose the work center: re-plans keep it there and only move it in time.
+    pinned = models.BooleanField(default=False)
+    work_center = models.ForeignKey(
+        WorkCenter, null=True, blank=True, on_delete=models.PROTECT, related_name="operations"
+    )
+    planned_start = models.DateTimeField(null=True, blank=True)
+    planned_end = models.DateTimeField(null=True, blank=True)
+    actual_start = models.DateTimeField(null=True, blank=True)
+    actual_end = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["work_order", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["work_order", "code"], name="production_operation_code_once")]
+
+    def __str__(self):
+        return f"{self.work_order.number} {self.name}"
+
+
+class Alternative(models.Model):
+    """A work center an operation may run on, and how long it takes there for this configuration."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="alternatives")
+    work_center = models.ForeignKey(WorkCenter, on_delete=models.PROTECT, related_name="+")
+    minutes = models.PositiveIntegerField()
+    setup = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["work_center__code"]
+        constraints = [models.UniqueConstraint(fields=["operation", "work_center"], name="production_alternative_once")]
+
+    def __str__(self):
+        return f"{self.operation} on {self.work_center}"
+
+
+class PlanRun(models.Model):
+    """One planning attempt. A failed one leaves the operations as the last good plan put them."""
+
+    OK, FAILED = "ok", "failed"
+    plant = models.ForeignKey(Plant, on_delete=models.CASCADE, related_name="plan_runs")
+    started = models.DateTimeField(auto_now_add=True)
+    seconds = models.FloatField(default=0)
+    outcome = models.CharField(max_length=10, choices=[(OK, "Planned"), (FAILED, "Failed")])
+    trigger = models.CharField(max_length=120)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=20, blank=True, help_text="optimal, feasible or heuristic")
+    weighted_tardiness = models.IntegerField(null=True, blank=True)
+    operations = models.PositiveIntegerField(default=0)
+    moved_operations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started", "-pk"]
+
+    def __str__(self):
+        return f"plan of {self.started:%d %b %H:%M}: {self.outcome}"
+
+
+class PromisedDate(models.Model):
+    """The ship date promised to the shopper for an order, fixed when it was paid."""
+
+    order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="promised_date")
+    ship_date = models.DateField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"order {self.order_id} ships by {self.ship_date}"
+
+
+class ProductionEvent(models.Model):
+    """The audit trail: who changed what, when. `customer_label` (no staff names) feeds the order timeline."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=30)
+    description = models.TextField()
+    customer_label = models.CharField(max_length=200, blank=True)
+    order = models.ForeignKey("order.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    work_order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    operation = models.ForeignKey(Operation, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+    def __str__(self):
+        return f"{self.kind}: {self.description}"
+
+
+class TravelerBatch(models.Model):
+    """A batch print of one day's travelers, rendered by a worker; the page polls its progress."""
+
+    PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+    day = models.DateField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, default=PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    pdf = models.FileField(upload_to="travelers/", blank=True)
+    message = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"travelers for {self.day}"

@@ -1,0 +1,84 @@
+"""Job travelers: the sheet that goes with a work order through the shop (WeasyPrint PDF, QR code).
+
+Documents carry everything inline (the QR code as SVG), and the renderer is given a fetcher that
+refuses every URL but inline data, so no text a shopper typed can make the server fetch anything.
+"""
+
+import io
+
+import segno
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from weasyprint import HTML, URLFetcher
+
+from .models import TravelerBatch
+
+
+class InlineOnlyFetcher(URLFetcher):
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        raise ValueError(f"travelers may not load {url!r}")
+
+
+def qr_svg(text):
+    buffer = io.StringIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True)
+    return buffer.getvalue()
+
+
+def traveler_html(work_order):
+    operations = work_order.operations.select_related("work_center").order_by("sequence")
+    return render_to_string(
+        "production/traveler.html",
+        {
+            "work_order": work_order,
+            "order": work_order.order,
+            "operations": operations,
+            # segno writes the SVG itself from the work order number: no user text in it.
+            "qr": mark_safe(qr_svg(f"ATELIER {work_order.number}")),
+            "printed": timezone.localtime(),
+        },
+    )
+
+
+def _document(html):
+    return HTML(string=html, url_fetcher=InlineOnlyFetcher(), base_url="about:blank").render()
+
+
+def html_to_pdf(html):
+    return _document(html).write_pdf()
+
+
+def traveler_pdf(work_order):
+    return html_to_pdf(traveler_html(work_order))
+
+
+def render_batch(*, batch_id):
+    """Render every traveler of the batch's day into one PDF, counting progress as it goes."""
+    from .selectors import board_plant, day_operations
+
+    batch = TravelerBatch.objects.get(pk=batch_id)
+    if batch.state == TravelerBatch.DONE:
+        return batch
+    work_orders = list(day_operations(board_plant(), batch.day).select_related("order"))
+    TravelerBatch.objects.filter(pk=batch.pk).update(state=TravelerBatch.RUNNING, total=len(work_orders), done=0)
+    documents = []
+    try:
+        # One rendered document per traveler (progress per work order), joined page by page.
+        for count, work_order in enumerate(work_orders, start=1):
+            documents.append(_document(traveler_html(work_order)))
+            TravelerBatch.objects.filter(pk=batch.pk).update(done=count)
+        pdf = documents[0].copy([page for doc in documents for page in doc.pages]).write_pdf() if documents else b""
+    except Exception as error:
+        TravelerBatch.objects.filter(pk=batch.pk).update(state=TravelerBatch.FAILED, message=str(error)[:500])
+        raise
+    batch.refresh_from_db()
+    if work_orders:
+        batch.pdf.save(f"travelers-{batch.day:%Y-%m-%d}-{batch.pk}.pdf", ContentFile(pdf), save=False)
+    batch.state = TravelerBatch.DONE
+    batch.message = f"{len(work_orders)} travelers" if work_orders else "No work planned to start that day."
+    batch.save(update_fields=["pdf", "state", "message"])
+    return batch

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "production"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("replan/", views.replan_now, name="replan"),
+    path("work-orders/<int:pk>/freeze/", views.freeze, name="freeze"),
+    path("work-orders/<int:pk>/traveler.pdf", views.traveler, name="traveler"),
+    path("operations/<int:pk>/move/", views.move, name="move"),
+    path("operations/<int:pk>/status/", views.set_status, name="status"),
+    path("travelers/", views.print_day, name="print-day"),
+    path("travelers/<int:pk>/", views.batch, name="batch"),
+    path("travelers/<int:pk>/travelers.pdf", views.batch_pdf, name="batch-pdf"),
+]

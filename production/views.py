@@ -1,0 +1,222 @@
+"""The planner's board in Oscar's dashboard: parse, call a service or selector, render.
+
+Planners only (permission production.plan_production, given to the "Planners" group): anyone
+signed out is sent to sign in, any other account gets 403. Actions are POST with CSRF.
+"""
+
+from datetime import date, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import gantt, selectors, services, tasks, travelers
+from .models import Operation, TravelerBatch, WorkCenter, WorkOrder
+
+PERMISSION = "production.plan_production"
+
+
+def is_planner(user):
+    return user.is_active and user.is_staff and user.has_perm(PERMISSION)
+
+
+def planner_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("customer:login"))
+        if not is_planner(request.user):
+            raise PermissionDenied("The planner board is for planners.")
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+def _day(value):
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return None
+
+
+def _back(request):
+    view = request.POST.get("view") if request.POST.get("view") in ("day", "week") else "day"
+    day = _day(request.POST.get("day")) or timezone.localdate()
+    return redirect(f"{reverse('production:board')}?view={view}&day={day.isoformat()}")
+
+
+@planner_required
+@require_GET
+def board(request):
+    view = request.GET.get("view", "day")
+    day = _day(request.GET.get("day"))
+    if view not in ("day", "week") or day is None:
+        messages.error(request, "Unknown view or date; showing today.")
+        view, day = "day", timezone.localdate()
+    plant = selectors.board_plant()
+    if plant is None:
+        return render(request, "production/board.html", {"plant": None})
+    start, end = selectors.window(view, day)
+    centers = list(WorkCenter.objects.filter(plant=plant))
+    operations = list(selectors.board_operations(plant, start, end))
+    late, at_risk = selectors.orders_at_risk(plant)
+    late_ids = frozenset(standing.work_order.pk for standing in late)
+    load = selectors.work_center_load(plant, start, end)
+    eligible = {}
+    for op in operations:
+        eligible[op.pk] = [alt.work_center for alt in op.alternatives.select_related("work_center")]
+    context = {
+        "plant": plant,
+        "view": view,
+        "day": day,
+        "previous_day": day - timedelta(days=7 if view == "week" else 1),
+        "next_day": day + timedelta(days=7 if view == "week" else 1),
+        "start": start,
+        "end": end,
+        "gantt": mark_safe(
+            gantt.gantt_svg(
+                centers,
+                operations,
+                start,
+                end,
+                late_work_orders=late_ids,
+                closures=selectors.closed_spans(plant, start, end),
+            )
+        ),
+        "load_chart": mark_safe(gantt.load_svg(load)),
+        "load": load,
+        "operations": [(op, eligible[op.pk]) for op in operations],
+        "late": late,
+        "at_risk": at_risk,
+        "last_run": selectors.last_run(plant),
+        "failure": selectors.last_failure(plant),
+        "events": selectors.recent_events(plant),
+    }
+    return render(request, "production/board.html", context)
+
+
+@planner_required
+@require_POST
+def replan_now(request):
+    run = services.replan(trigger="re-plan now", user=request.user)
+    if run is None:
+        messages.info(request, "Nothing to plan.")
+    elif run.outcome == run.FAILED:
+        messages.error(request, run.message)
+    else:
+        messages.success(request, f"Re-planned in {run.seconds:.1f} s ({run.status}): {run.message}.")
+    return _back(request)
+
+
+@planner_required
+@require_POST
+def freeze(request, pk):
+    work_order = get_object_or_404(WorkOrder, pk=pk)
+    frozen = request.POST.get("frozen", "1") == "1"
+    services.freeze_work_order(work_order=work_order, user=request.user, frozen=frozen)
+    messages.success(request, f"{work_order.number} {'frozen' if frozen else 'released'}.")
+    return _back(request)
+
+
+@planner_required
+@require_POST
+def move(request, pk):
+    operation = get_object_or_404(Operation.objects.select_related("work_order", "work_center"), pk=pk)
+    work_center = WorkCenter.objects.filter(pk=request.POST.get("work_center") or 0).first()
+    try:
+        if work_center is None:
+            raise services.ProductionActionError("Choose a work center.")
+        services.move_operation(operation=operation, work_center=work_center, user=request.user)
+    except services.ProductionActionError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request)
+    run = services.replan(trigger=f"{operation} moved", user=request.user)
+    if run is not None and run.outcome == run.FAILED:
+        messages.error(request, run.message)
+    else:
+        messages.success(request, f"{operation} moved to {work_center} and the plan updated.")
+    return _back(request)
+
+
+ACTIONS = {
+    "start": lambda op, user: services.start_operation(operation=op, user=user),
+    "finish": lambda op, user: services.finish_operation(operation=op, user=user),
+    "block": lambda op, user: services.block_operation(operation=op, user=user),
+    "unblock": lambda op, user: services.block_operation(operation=op, user=user, unblock=True),
+}
+
+
+@planner_required
+@require_POST
+def set_status(request, pk):
+    operation = get_object_or_404(Operation.objects.select_related("work_order", "work_center"), pk=pk)
+    action = ACTIONS.get(request.POST.get("action"))
+    if action is None:
+        messages.error(request, "Unknown action.")
+        return _back(request)
+    try:
+        action(operation, request.user)
+    except services.ProductionActionError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request)
+    transaction.on_commit(
+        lambda: tasks.replan_plant.delay(operation.work_order.plant_id, f"{operation} {request.POST['action']}")
+    )
+    messages.success(request, f"{operation}: {request.POST['action']} recorded.")
+    return _back(request)
+
+
+@planner_required
+@require_GET
+def traveler(request, pk):
+    work_order = get_object_or_404(WorkOrder.objects.select_related("order"), pk=pk)
+    response = HttpResponse(travelers.traveler_pdf(work_order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="traveler-{work_order.number}.pdf"'
+    return response
+
+
+@planner_required
+@require_POST
+def print_day(request):
+    day = _day(request.POST.get("day"))
+    if day is None:
+        messages.error(request, "Give the day to print as YYYY-MM-DD.")
+        return _back(request)
+    batch = TravelerBatch.objects.create(day=day, requested_by=request.user)
+    transaction.on_commit(lambda: tasks.print_travelers.delay(batch.pk))
+    return redirect("production:batch", pk=batch.pk)
+
+
+@planner_required
+@require_GET
+def batch(request, pk):
+    batch = get_object_or_404(TravelerBatch, pk=pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "state": batch.state,
+                "done": batch.done,
+                "total": batch.total,
+                "message": batch.message,
+                "pdf": reverse("production:batch-pdf", args=[batch.pk]) if batch.pdf else "",
+            }
+        )
+    return render(request, "production/batch.html", {"batch": batch})
+
+
+@planner_required
+@require_GET
+def batch_pdf(request, pk):
+    batch = get_object_or_404(TravelerBatch, pk=pk)
+    if not batch.pdf:
+        raise Http404("Not rendered yet")
+    return FileResponse(batch.pdf.open("rb"), as_attachment=True, filename=f"travelers-{batch.day}.pdf")

@@ -1,0 +1,61 @@
+"""A shopper's account hub: designs, orders in production, buying again, their data."""
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+
+def sign_in(page, shop, email):
+    page.goto(shop + "/accounts/login/")
+    page.locator("#id_login-username").fill(email)
+    page.locator("#id_login-password").fill("atelier-shopper")
+    page.get_by_role("button", name="Log In").click()
+
+
+def test_shopper_finds_designs_and_orders_then_buys_a_design_again(shop, page):
+    sign_in(page, shop, "ada@example.com")
+    page.goto(shop + "/accounts/")
+
+    expect(page.get_by_role("heading", name="Hello, Ada")).to_be_visible()
+    orders = page.locator("section", has=page.get_by_role("heading", name="Your orders"))
+    expect(orders.get_by_role("link", name="Order DEMO-2001")).to_be_visible()
+    expect(orders.get_by_label("Order progress").first).to_be_visible()
+    designs = page.locator("section", has=page.get_by_role("heading", name="Saved designs"))
+    expect(designs.get_by_role("link", name="Studio sofa, three modules")).to_be_visible()
+
+    page.locator(".sidebar").get_by_role("link", name="Saved designs").click()
+    card = page.locator(".design-card", has_text="Studio sofa, three modules")
+    card.get_by_role("button", name="Add to basket").click()
+
+    expect(page).to_have_url(shop + "/basket/")
+    expect(page.locator("#content_inner")).to_contain_text("The Modular Sofa")
+    expect(page.locator(".basket-summary__count")).to_have_text("1")
+
+
+def test_shopper_follows_an_order_and_buys_it_again(shop, page):
+    sign_in(page, shop, "ada@example.com")
+    page.goto(shop + "/accounts/orders/")
+    page.get_by_role("link", name="Order DEMO-1002").click()
+
+    progress = page.get_by_label("Order progress")
+    expect(progress.locator('[aria-current="step"]')).to_have_count(0)  # delivered: nothing under way
+    expect(progress).to_contain_text("Delivered")
+    page.get_by_role("button", name="Buy all of these again").click()
+
+    expect(page).to_have_url(shop + "/basket/")
+    expect(page.locator("#content_inner")).to_contain_text("Door opens on the: Left")
+
+
+def test_shopper_downloads_their_data(shop, page):
+    sign_in(page, shop, "ben@example.com")
+    page.goto(shop + "/accounts/data/")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download my data").click()
+
+    data = json.loads(Path(download_info.value.path()).read_text())
+    assert data["profile"]["email"] == "ben@example.com"
+    assert "DEMO-1005" in {order["number"] for order in data["orders"]}
+    assert re.match(r"atelier-data-\d{4}-\d{2}-\d{2}\.json", download_info.value.suggested_filename)

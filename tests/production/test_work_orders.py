@@ -1,0 +1,285 @@
+"""Paid orders become work orders, planned on work centers; bad plans keep the previous one."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from portal.events import order_paid_signal
+from production import routing, selectors, services, tasks
+from production.models import Operation, PlanRun, ProductionEvent, PromisedDate, Shift, WorkOrder
+
+pytestmark = pytest.mark.django_db
+Order = get_model("order", "Order")
+
+
+def demo_order(number):
+    return Order.objects.get(number=number)
+
+
+def planned(work_order):
+    return [
+        (op.code, op.work_center_id, op.planned_start, op.planned_end) for op in work_order.operations.order_by("pk")
+    ]
+
+
+def step(code, minutes, *, setup=0, per_piece=0, rules=()):
+    return routing.StepSpec(code, code, 10, minutes, setup, per_piece, tuple(rules), (1,), ())
+
+
+# --- Routings from configurations -------------------------------------------------------------
+
+
+def test_a_left_hinge_adds_20_minutes_of_setup_at_door_assembly():
+    doors = step("doors", 75, rules=[{"option": "hinge", "equals": "left", "setup": 20}])
+
+    left = routing.operation_for(doors, {"hinge": "left"}, 1)
+    right = routing.operation_for(doors, {"hinge": "right"}, 1)
+
+    assert (left.minutes, left.setup) == (75, 20)
+    assert (right.minutes, right.setup) == (75, 0)
+
+
+def test_each_sofa_module_adds_45_minutes_at_upholstery():
+    upholster = step("upholster", 30, rules=[{"option": "modules", "per_unit": 45}])
+
+    three = routing.operation_for(upholster, {"modules": 3}, 1)
+    four = routing.operation_for(upholster, {"modules": 4}, 1)
+
+    assert four.minutes - three.minutes == 45
+
+
+def test_a_print_run_scales_with_quantity():
+    run = step("print", 10, setup=20, per_piece=3)
+
+    assert routing.operation_for(run, {}, 1).minutes == 13
+    assert routing.operation_for(run, {}, 100).minutes == 310
+    assert routing.operation_for(run, {}, 100).setup == 20
+
+
+def test_demo_fridge_with_a_left_hinge_carries_the_setup_on_both_door_stations():
+    work_order = WorkOrder.objects.get(order__number="DEMO-2001")
+    doors = work_order.operations.get(code="doors")
+
+    assert sorted((a.work_center.code, a.minutes, a.setup) for a in doors.alternatives.all()) == [
+        ("door-1", 75 + 40 + 20, 20),
+        ("door-2", 75 + 40 + 20, 20),
+    ]
+
+
+# --- order_paid ------------------------------------------------------------------------------
+
+
+def test_paid_demo_orders_are_planned_on_work_centers():
+    for work_order in WorkOrder.objects.filter(order__number__in=["DEMO-2001", "DEMO-2002"]):
+        for op in work_order.operations.all():
+            assert op.work_center_id is not None
+            assert op.planned_start < op.planned_end
+            assert op.alternatives.filter(work_center=op.work_center).exists()
+    assert PlanRun.objects.first().outcome == PlanRun.OK
+
+
+def test_order_paid_creates_one_work_order_per_configured_line_and_plans_them():
+    order = demo_order("DEMO-1003")  # a tee run and a tote run
+    assert not WorkOrder.objects.filter(order=order).exists()
+
+    order_paid_signal.send(sender=Order, order_id=order.pk, number=order.number)
+
+    work_orders = WorkOrder.objects.filter(order=order)
+    assert sorted(wo.family_slug for wo in work_orders) == ["printed-tee", "printed-tote"]
+    assert all(op.planned_start for wo in work_orders for op in wo.operations.all())
+    assert PromisedDate.objects.filter(order=order).exists()
+
+
+def test_a_second_order_paid_creates_nothing():
+    order = demo_order("DEMO-1003")
+    tasks.release_paid_order(order.pk)
+    rows = (WorkOrder.objects.count(), Operation.objects.count(), PromisedDate.objects.count())
+    runs = PlanRun.objects.count()
+
+    created = tasks.release_paid_order(order.pk)
+
+    assert created == []
+    assert (WorkOrder.objects.count(), Operation.objects.count(), PromisedDate.objects.count()) == rows
+    assert PlanRun.objects.count() == runs  # nothing new, nothing to re-plan
+
+
+def test_stocked_goods_make_no_work_order():
+    order = demo_order("DEMO-1004")  # water filters from the shelf
+
+    assert services.release_order_to_production(order_id=order.pk) == []
+
+
+def test_customer_weight_sets_the_work_order_priority():
+    order = demo_order("DEMO-1005")
+
+    (work_order,) = services.release_order_to_production(order_id=order.pk, customer_weight=3)
+
+    assert work_order.weight == 3
+
+
+# --- Planning failures keep the previous plan ---------------------------------------------------
+
+
+@pytest.fixture
+def sofa():
+    return WorkOrder.objects.get(order__number="DEMO-2002", family_slug="modular-sofa")
+
+
+def assert_failed_and_kept(before_plans, message_part):
+    run = services.replan(trigger="test")
+    assert run.outcome == PlanRun.FAILED
+    assert run.message.startswith("Planning failed, the previous plan is kept: ")
+    assert message_part in run.message
+    assert selectors.last_failure(run.plant) == run
+    for work_order, before in before_plans:
+        assert planned(work_order) == before
+    return run
+
+
+def test_cyclic_precedence_fails_and_keeps_the_previous_plan(sofa):
+    frame, pack = sofa.operations.get(code="frame"), sofa.operations.get(code="pack")
+    frame.after.add(pack)  # the frame after the packing, which is after the frame
+
+    assert_failed_and_kept([(sofa, planned(sofa))], "cycl")
+
+
+def test_an_operation_with_no_eligible_work_center_fails_and_keeps_the_previous_plan(sofa):
+    sofa.operations.get(code="sew").alternatives.all().delete()
+
+    run = assert_failed_and_kept([(sofa, planned(sofa))], "no eligible machine")
+    assert f"{sofa.number}:sew" in run.message
+
+
+def test_a_calendar_with_no_capacity_fails_and_keeps_the_previous_plan(sofa):
+    tee = WorkOrder.objects.get(order__number="DEMO-2002", family_slug="printed-tee")
+    Shift.objects.filter(calendar__name="Two shifts").delete()  # the printers never open
+
+    assert_failed_and_kept([(sofa, planned(sofa)), (tee, planned(tee))], "no capacity")
+
+
+def test_a_good_plan_after_a_failure_clears_the_error(sofa):
+    frame, pack = sofa.operations.get(code="frame"), sofa.operations.get(code="pack")
+    frame.after.add(pack)
+    failed = services.replan(trigger="test")
+    frame.after.remove(pack)
+
+    run = services.replan(trigger="test")
+
+    assert (failed.outcome, run.outcome) == (PlanRun.FAILED, PlanRun.OK)
+    assert selectors.last_failure(run.plant) is None
+
+
+def test_an_unreadable_instance_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError) as error:
+        call_command("schedule_benchmark", str(tmp_path / "missing.txt"), stdout=io.StringIO())
+
+    assert "missing.txt" in str(error.value)
+
+
+# --- The floor: started, finished, blocked ---------------------------------------------------
+
+
+@pytest.fixture
+def planner(django_user_model):
+    return django_user_model.objects.get(email="planner@atelier.example")
+
+
+def test_starting_the_first_operation_puts_the_order_in_production(sofa, planner):
+    first = sofa.operations.get(code="frame")
+
+    services.start_operation(operation=first, user=planner)
+
+    order = Order.objects.get(pk=sofa.order_id)
+    assert order.status == "In production"
+    progress = selectors.order_progress(order_id=order.pk)
+    assert progress.stage == "in_production"
+    assert progress.planned_ship_date is not None
+    assert progress.promised_ship_date == PromisedDate.objects.get(order=order).ship_date
+    labels = [label for _, label in progress.events]
+    assert "The Modular Sofa: production started" in labels
+    assert not any("Pat" in label or "planner" in label for label in labels)
+    event = ProductionEvent.objects.get(kind="started", operation=first)
+    assert event.user == planner
+
+
+def test_a_started_operation_is_frozen_at_its_actual_start_through_a_replan(sofa, planner):
+    first = sofa.operations.get(code="frame")
+    began = timezone.now() - timedelta(minutes=5)
+    services.start_operation(operation=first, user=planner, now=began)
+
+    run = services.replan(trigger="test")
+
+    first.refresh_from_db()
+    assert run.outcome == PlanRun.OK
+    assert first.status == Operation.STARTED
+    assert first.actual_start == began
+    upholster = sofa.operations.get(code="upholster")
+    assert upholster.planned_start >= began
+
+
+def test_an_operation_cannot_start_before_its_predecessors_finish(sofa, planner):
+    with pytest.raises(services.ProductionActionError, match="cannot start before"):
+        services.start_operation(operation=sofa.operations.get(code="upholster"), user=planner)
+
+
+def test_moving_to_a_work_center_that_is_not_eligible_is_refused(sofa, planner):
+    upholster = sofa.operations.get(code="upholster")
+    cutter = sofa.operations.get(code="cut-fabric").work_center
+
+    with pytest.raises(services.ProductionActionError, match="not an eligible work center"):
+        services.move_operation(operation=upholster, work_center=cutter, user=planner)
+
+
+def test_a_moved_operation_stays_on_its_new_work_center_through_replans(sofa, planner):
+    upholster = sofa.operations.get(code="upholster")
+    other = upholster.alternatives.exclude(work_center=upholster.work_center).get().work_center
+
+    services.move_operation(operation=upholster, work_center=other, user=planner)
+    services.replan(trigger="test", user=planner)
+
+    upholster.refresh_from_db()
+    assert upholster.work_center == other
+    assert ProductionEvent.objects.filter(kind="moved", operation=upholster, user=planner).exists()
+
+
+def test_finishing_every_operation_finishes_the_order(planner):
+    fridge = WorkOrder.objects.get(order__number="DEMO-2001")
+    for op in fridge.operations.order_by("sequence"):
+        services.start_operation(operation=op, user=planner)
+        op.refresh_from_db()
+        services.finish_operation(operation=op, user=planner)
+
+    progress = selectors.order_progress(order_id=fridge.order_id)
+
+    assert progress.stage == "finished"
+    assert progress.events[-1][1] == "The Atelier Fridge: made, ready to ship"
+
+
+def test_a_blocked_work_order_holds_no_capacity_and_the_rest_is_planned(sofa, planner):
+    services.block_operation(operation=sofa.operations.get(code="sew"), user=planner)
+
+    run = services.replan(trigger="test")
+
+    assert run.outcome == PlanRun.OK
+    assert sofa.operations.get(code="sew").status == Operation.BLOCKED
+
+
+# --- Capable-to-promise ---------------------------------------------------------------------
+
+
+def test_the_promise_is_the_queue_plus_the_lead_time():
+    today = timezone.localdate()
+
+    estimate = selectors.capable_to_promise(family_slug="modular-sofa", values={}, lead_days=8, start=today)
+
+    assert estimate >= services.add_working_days(today, 8)
+
+
+def test_a_family_production_does_not_make_falls_back_to_the_configurator():
+    today = timezone.localdate()
+
+    assert selectors.capable_to_promise(family_slug="unknown", values={}, lead_days=3, start=today) is None
