@@ -222,6 +222,27 @@ def reset_first_night():
         cursor.execute("VACUUM ANALYZE loyalty_loyaltyaccount")
 
 
+def following_night(orders):
+    """A day later: a day's worth of new orders, then the nightly job again (only changes written)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    daily = max(1, orders // 1095)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO order_order (number, currency, total_incl_tax, total_excl_tax, shipping_incl_tax,
+                   shipping_excl_tax, shipping_method, shipping_code, status, guest_email, date_placed, user_id,
+                   analytics_tracked)
+               SELECT 'N' || row_number() OVER () || '-' || extract(epoch from now())::bigint, 'GBP', 120, 100,
+                   0, 0, 'Standard', 'standard', 'Paid', '', now() + interval '12 hours', user_id, true
+               FROM (SELECT user_id FROM loyalty_loyaltyaccount ORDER BY random() LIMIT %s) buyers""",
+            [daily],
+        )
+    tomorrow = timezone.now() + timedelta(days=1)
+    return recompute.recompute_all(now=tomorrow)
+
+
 def per_customer_baseline(sample):
     with connection.cursor() as cursor:
         cursor.execute(
@@ -281,6 +302,12 @@ def main():
         f"({result.tier_changes:,} tier changes, {result.segment_changes:,} segment rows); per-customer "
         f"{per_customer_s * 1000:.2f} ms each → {baseline_s:,.0f} s estimated; ratio {ratio:.0f}×"
     )
+    log("the next night: one day's orders more (steady state)…")
+    next_night = following_night(orders)
+    log(
+        f"next night: {next_night.customers:,} customers in {next_night.seconds:.1f} s "
+        f"({next_night.tier_changes:,} tier changes, {next_night.segment_changes:,} segment rows)"
+    )
     for step, seconds in result.steps.items():
         log(f"  {seconds:7.2f} s  {step}")
     with connection.cursor() as cursor:
@@ -299,6 +326,7 @@ def main():
                 "orders": orders,
                 "tier_changes": result.tier_changes,
                 "segment_rows": result.segment_changes,
+                "next_night_s": round(next_night.seconds, 2),
                 "per_customer_ms": round(per_customer_s * 1000, 3),
                 "baseline_estimate_s": round(baseline_s, 1),
                 "ratio": round(ratio, 1),
