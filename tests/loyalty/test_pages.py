@@ -97,3 +97,22 @@ def test_basket_and_product_page_say_what_they_earn(client):
     assert "data-earn-points" in html
     client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
     assert "data-earn-points" in client.get("/basket/").content.decode()
+
+
+def test_an_approved_review_earns_the_review_bonus_once(django_capture_on_commit_callbacks):
+    from oscar.core.loading import get_model
+
+    from loyalty.models import ProgrammeRules
+
+    ProductReview = get_model("reviews", "ProductReview")
+    chloe = get_user_model().objects.get(email="chloe@example.com")
+    product = get_model("catalogue", "Product").objects.get(upc="ATL-FILTER")
+    with django_capture_on_commit_callbacks(execute=True):
+        review = ProductReview.objects.create(
+            product=product, user=chloe, title="Good", body="Fits well", score=5, status=ProductReview.APPROVED
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        review.save()
+    assert LedgerEntry.objects.filter(account__user=chloe, source="review").count() == 1
+    bonus = LedgerEntry.objects.get(idempotency_key=f"review:{review.pk}")
+    assert bonus.points == ProgrammeRules.current().review_bonus
