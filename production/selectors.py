@@ -8,7 +8,9 @@ from django.core.cache import cache
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from configurator import services as configurator_services
 from configurator.promise import add_working_days
+from configurator.selectors import LINE_OPTION_CODE
 
 from . import planning
 from .models import Operation, PlanRun, ProductionEvent, PromisedDate, RoutingTemplate, WorkCenter, WorkOrder
@@ -107,6 +109,44 @@ def _daily_open_minutes(center):
     return max(0.0, week / 5 - pauses * working_days / 5)
 
 
+DEFAULT_LEAD_DAYS = 10  # a line whose family is no longer published still gets a promise
+
+
+def configuration_of(line):
+    """((family slug, version, values), raw text) of a basket or order line; (None, None) if not configured."""
+    for attribute in line.attributes.all():
+        if attribute.option and attribute.option.code == LINE_OPTION_CODE:
+            try:
+                return configurator_services.parse_line_attribute(attribute.value), attribute.value
+            except (KeyError, TypeError, ValueError):
+                return None, None
+    return None, None
+
+
+def ship_date_for_lines(lines):
+    """The ship date to promise for basket or order lines: the latest of their configured lines' estimates.
+
+    None when no line is made to order.
+    """
+    dates = []
+    for line in lines:
+        parsed, _raw = configuration_of(line)
+        if parsed is None:
+            continue
+        family_slug, _version, values = parsed
+        try:
+            configuration = configurator_services.configure(
+                family_slug=family_slug, values=values, quantity=line.quantity
+            )
+        except Exception:  # noqa: BLE001 -- an unpublished family still gets a promise
+            configuration = None
+        if configuration is not None and configuration.ship_date:
+            dates.append(configuration.ship_date)
+        else:
+            dates.append(add_working_days(timezone.localdate(), DEFAULT_LEAD_DAYS))
+    return max(dates) if dates else None
+
+
 def capable_to_promise(*, family_slug, values, lead_days, start):
     """The configurator's promise provider: the queue on this family's work centers, then its lead time.
 
@@ -169,6 +209,18 @@ class OrderStanding:
 def orders_at_risk(plant, *, slack_hours=8):
     """Open work orders planned after their due time (late), or within `slack_hours` of it (at risk)."""
     late, risk = [], []
+    for standing in open_work_orders(plant):
+        minutes = int((standing.planned_end - standing.due).total_seconds() // 60)
+        if minutes > 0:
+            late.append(standing)
+        elif minutes > -slack_hours * 60:
+            risk.append(standing)
+    return late, risk
+
+
+def open_work_orders(plant):
+    """Every open, planned work order with its promise (due) and planned end, least slack first."""
+    standings = []
     rows = (
         WorkOrder.objects.filter(plant=plant)
         .filter(operations__status__in=[Operation.PLANNED, Operation.STARTED, Operation.BLOCKED])
@@ -180,12 +232,8 @@ def orders_at_risk(plant, *, slack_hours=8):
         if wo.planned_end is None:
             continue
         minutes = int((wo.planned_end - wo.due_at).total_seconds() // 60)
-        standing = OrderStanding(wo, wo.order.number, wo.due_at, wo.planned_end, max(0, minutes))
-        if minutes > 0:
-            late.append(standing)
-        elif minutes > -slack_hours * 60:
-            risk.append(standing)
-    return late, risk
+        standings.append(OrderStanding(wo, wo.order.number, wo.due_at, wo.planned_end, max(0, minutes)))
+    return sorted(standings, key=lambda s: (s.due - s.planned_end, s.work_order.pk))
 
 
 def work_center_load(plant, start, end):

@@ -6,7 +6,7 @@ also appear on the shopper's order timeline.
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import time as clock_time
 
 from django.conf import settings
@@ -16,11 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from configurator import services as configurator_services
 from configurator.promise import add_working_days
 from configurator.selectors import LINE_OPTION_CODE
 
-from . import planning, routing, scheduling
+from . import planning, routing, scheduling, selectors
 from .models import (
     Alternative,
     Operation,
@@ -32,6 +31,7 @@ from .models import (
     WorkCenter,
     WorkOrder,
 )
+from .selectors import configuration_of as _configuration
 
 logger = logging.getLogger(__name__)
 
@@ -62,16 +62,6 @@ def record_event(*, kind, description, user=None, work_order=None, operation=Non
 # --- Releasing paid orders -----------------------------------------------------------------
 
 
-def _configuration(line):
-    for attribute in line.attributes.all():
-        if attribute.option and attribute.option.code == LINE_OPTION_CODE:
-            try:
-                return configurator_services.parse_line_attribute(attribute.value), attribute.value
-            except (KeyError, TypeError, ValueError):
-                return None, None
-    return None, None
-
-
 def _steps(template):
     return [
         routing.StepSpec(
@@ -95,23 +85,7 @@ def due_moment(ship_date):
 
 def promise_for_order(order):
     """The ship date to promise for an order: the latest of its configured lines' estimates."""
-    dates = []
-    for line in order.lines.all():
-        (parsed, _raw) = _configuration(line)
-        if parsed is None:
-            continue
-        family_slug, _version, values = parsed
-        try:
-            configuration = configurator_services.configure(
-                family_slug=family_slug, values=values, quantity=line.quantity
-            )
-        except Exception:  # noqa: BLE001 -- an unpublished family still gets a promise
-            configuration = None
-        if configuration is not None and configuration.ship_date:
-            dates.append(configuration.ship_date)
-        else:
-            dates.append(add_working_days(timezone.localdate(), DEFAULT_LEAD_DAYS))
-    return max(dates) if dates else None
+    return selectors.ship_date_for_lines(order.lines.all())
 
 
 def promise_order(*, order_id):
@@ -158,6 +132,25 @@ def release_order_to_production(*, order_id, customer_weight=1):
             continue  # another worker released this line a moment ago
         created.append(work_order)
     return created
+
+
+def orders_missing_work_orders(*, days=30):
+    """Paid orders (last `days` days) with a configured line that has no work order yet, and a
+    routing for its family: the release was lost (a worker killed mid-task) and is due again."""
+    Line = get_model("order", "Line")
+    families = set(RoutingTemplate.objects.values_list("family_slug", flat=True))
+    lines = Line.objects.filter(
+        order__status__in=[PAID, IN_PRODUCTION],
+        order__date_placed__gte=timezone.now() - timedelta(days=days),
+        attributes__option__code=LINE_OPTION_CODE,
+        work_order__isnull=True,
+    ).prefetch_related("attributes__option")
+    missing = set()
+    for line in lines:
+        parsed, _raw = _configuration(line)
+        if parsed is not None and parsed[0] in families:
+            missing.add(line.order_id)
+    return sorted(missing)
 
 
 def _create_work_order(*, order, line, template, values, promised, weight):

@@ -15,6 +15,13 @@ def release_paid_order(order_id, customer_weight=1):
     return [work_order.pk for work_order in created]
 
 
+@shared_task(name="production.tasks.release_missing_work_orders")
+def release_missing_work_orders():
+    """Beat: paid orders whose work orders are missing (a lost task) are released again."""
+    for order_id in services.orders_missing_work_orders():
+        release_paid_order.delay(order_id)
+
+
 @shared_task(name="production.tasks.replan_plant")
 def replan_plant(plant_id=None, trigger="scheduled re-plan"):
     plant = services.Plant.objects.filter(pk=plant_id).first() if plant_id else None

@@ -4,7 +4,7 @@ Documents carry everything inline (the QR code as SVG), and the renderer is give
 refuses every URL but inline data, so no text a shopper typed can make the server fetch anything.
 """
 
-import io
+import secrets
 
 import segno
 from django.core.files.base import ContentFile
@@ -24,9 +24,7 @@ class InlineOnlyFetcher(URLFetcher):
 
 
 def qr_svg(text):
-    buffer = io.StringIO()
-    segno.make(text, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True)
-    return buffer.getvalue()
+    return segno.make(text, error="m").svg_inline(scale=4)
 
 
 def traveler_html(work_order):
@@ -77,7 +75,9 @@ def render_batch(*, batch_id):
         raise
     batch.refresh_from_db()
     if work_orders:
-        batch.pdf.save(f"travelers-{batch.day:%Y-%m-%d}-{batch.pk}.pdf", ContentFile(pdf), save=False)
+        # An unguessable name: where media is served directly, nobody can walk the batches.
+        name = f"travelers-{batch.day:%Y-%m-%d}-{secrets.token_hex(12)}.pdf"
+        batch.pdf.save(name, ContentFile(pdf), save=False)
     batch.state = TravelerBatch.DONE
     batch.message = f"{len(work_orders)} travelers" if work_orders else "No work planned to start that day."
     batch.save(update_fields=["pdf", "state", "message"])

@@ -6,6 +6,7 @@ app_name = "production"
 urlpatterns = [
     path("", views.board, name="board"),
     path("replan/", views.replan_now, name="replan"),
+    path("downtime/", views.downtime, name="downtime"),
     path("work-orders/<int:pk>/freeze/", views.freeze, name="freeze"),
     path("work-orders/<int:pk>/traveler.pdf", views.traveler, name="traveler"),
     path("operations/<int:pk>/move/", views.move, name="move"),

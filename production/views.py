@@ -4,7 +4,7 @@ Planners only (permission production.plan_production, given to the "Planners" gr
 signed out is sent to sign in, any other account gets 403. Actions are POST with CSRF.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import gantt, selectors, services, tasks, travelers
+from . import gantt, planning, selectors, services, tasks, travelers
 from .models import Operation, TravelerBatch, WorkCenter, WorkOrder
 
 PERMISSION = "production.plan_production"
@@ -69,6 +69,7 @@ def board(request):
     centers = list(WorkCenter.objects.filter(plant=plant))
     operations = list(selectors.board_operations(plant, start, end))
     late, at_risk = selectors.orders_at_risk(plant)
+    standings = selectors.open_work_orders(plant)
     late_ids = frozenset(standing.work_order.pk for standing in late)
     load = selectors.work_center_load(plant, start, end)
     eligible = {}
@@ -96,10 +97,12 @@ def board(request):
         "load": load,
         "operations": [(op, eligible[op.pk]) for op in operations],
         "late": late,
+        "standings": standings,
         "at_risk": at_risk,
         "last_run": selectors.last_run(plant),
         "failure": selectors.last_failure(plant),
         "events": selectors.recent_events(plant),
+        "work_centers": centers,
     }
     return render(request, "production/board.html", context)
 
@@ -131,7 +134,8 @@ def freeze(request, pk):
 @require_POST
 def move(request, pk):
     operation = get_object_or_404(Operation.objects.select_related("work_order", "work_center"), pk=pk)
-    work_center = WorkCenter.objects.filter(pk=request.POST.get("work_center") or 0).first()
+    chosen = request.POST.get("work_center", "")
+    work_center = WorkCenter.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     try:
         if work_center is None:
             raise services.ProductionActionError("Choose a work center.")
@@ -144,6 +148,44 @@ def move(request, pk):
         messages.error(request, run.message)
     else:
         messages.success(request, f"{operation} moved to {work_center} and the plan updated.")
+    return _back(request)
+
+
+def _moment(value):
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=planning.plant_zone())
+
+
+@planner_required
+@require_POST
+def downtime(request):
+    """A work center goes down (breakdown, maintenance): record it and re-plan around it."""
+    chosen = request.POST.get("work_center", "")
+    work_center = WorkCenter.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    start, end = _moment(request.POST.get("start")), _moment(request.POST.get("end"))
+    try:
+        if work_center is None or start is None or end is None:
+            raise services.ProductionActionError("Choose a work center and give the start and end of the downtime.")
+        services.add_downtime(
+            work_center=work_center,
+            start=start,
+            end=end,
+            reason=request.POST.get("reason", "")[:120],
+            user=request.user,
+        )
+    except services.ProductionActionError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request)
+    run = services.replan(trigger=f"{work_center} down", user=request.user)
+    if run is not None and run.outcome == run.FAILED:
+        messages.error(request, run.message)
+    else:
+        messages.success(
+            request, f"{work_center} is down {start:%d %b %H:%M}–{end:%d %b %H:%M}; the plan works around it."
+        )
     return _back(request)
 
 

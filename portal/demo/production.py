@@ -84,7 +84,7 @@ PAID_ORDERS = [
 
 def load_factory():
     created = 0
-    plant, was_created = Plant.objects.get_or_create(code="leeds", defaults={"name": "Leeds workshop"})
+    plant, was_created = Plant.objects.get_or_create(code="sheffield", defaults={"name": "Sheffield workshop"})
     created += was_created
     calendars = {}
     for name, (shifts, breaks) in CALENDARS.items():

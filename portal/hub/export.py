@@ -11,6 +11,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from configurator import selectors as configurator_selectors
+from loyalty import selectors as loyalty_selectors
 
 from .selectors import orders_for
 
@@ -101,6 +102,28 @@ def emails(user):
     ]
 
 
+def points(user):
+    summary = loyalty_selectors.account_summary(user=user)
+    return {
+        "available": summary.available,
+        "pending": summary.pending,
+        "tier": summary.tier,
+        "segment": summary.segment,
+        "spend_12m": summary.spend_12m,
+        "ledger": [
+            {
+                "at": entry.created,
+                "kind": entry.kind,
+                "source": entry.source,
+                "bucket": entry.bucket,
+                "points": entry.points,
+                "reason": entry.reason,
+            }
+            for entry in loyalty_selectors.ledger_for(user=user)
+        ],
+    }
+
+
 SECTIONS = {
     "profile": profile,
     "addresses": addresses,
@@ -108,6 +131,7 @@ SECTIONS = {
     "designs": designs,
     "messages": messages,
     "emails": emails,
+    "points": points,
 }
 
 

@@ -355,6 +355,9 @@ CELERY_BEAT_SCHEDULE = {
     "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
     "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
     "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
+    "release-missing-work-orders": {"task": "production.tasks.release_missing_work_orders", "schedule": 600.0},
+    # Rolls the plan forward as time passes (work not started when planned moves on).
+    "replan-production": {"task": "production.tasks.replan_plant", "schedule": 1800.0},
 }
 
 # --- Account hub ------------------------------------------------------------------------

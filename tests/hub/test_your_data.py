@@ -41,6 +41,7 @@ def test_the_export_holds_the_customers_own_data_and_nobody_elses(login):
     assert fridge["lines"][0]["configuration"]  # the choices, in words
     assert "Mine" in [design["name"] for design in data["designs"]]
     assert "Band tote" not in [design["name"] for design in data["designs"]]  # Ben's
+    assert data["points"]["tier"] and data["points"]["ledger"]  # Ada's points history, line by line
     assert "ben@example.com" not in json.dumps(data)
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from portal.events import order_paid_signal
 from production import routing, selectors, services, tasks
@@ -283,3 +283,41 @@ def test_a_family_production_does_not_make_falls_back_to_the_configurator():
     today = timezone.localdate()
 
     assert selectors.capable_to_promise(family_slug="unknown", values={}, lead_days=3, start=today) is None
+
+
+def test_beat_releases_paid_orders_whose_work_orders_went_missing():
+    fridge_order = demo_order("DEMO-2001")
+    WorkOrder.objects.filter(order=fridge_order).delete()  # as if the worker died mid-task
+
+    assert services.orders_missing_work_orders() == [fridge_order.pk]
+    tasks.release_missing_work_orders()
+
+    assert WorkOrder.objects.filter(order=fridge_order).count() == 1
+    assert services.orders_missing_work_orders() == []
+
+
+def test_the_checkout_promises_the_latest_ship_date_of_the_made_to_order_lines(django_user_model):
+    from configurator import services as configurator_services
+    from production.templatetags.production_tags import basket_ship_date
+
+    Basket = get_model("basket", "Basket")
+    Selector = get_class("partner.strategy", "Selector")
+    basket = Basket.objects.create(owner=django_user_model.objects.get(email="chloe@example.com"))
+    basket.strategy = Selector().strategy()
+    assert basket_ship_date(basket) is None
+    _, sofa = configurator_services.add_configuration_to_basket(
+        basket=basket, family_slug="modular-sofa", values={"modules": 3, "width": 220, "depth": 95, "fabric": "moss"}
+    )
+    _, tee = configurator_services.add_configuration_to_basket(
+        basket=basket, family_slug="printed-tee", values={"colour": "sage", "print_text": "Hi", "ink": "white"}
+    )
+
+    assert basket_ship_date(basket) == max(sofa.ship_date, tee.ship_date)
+
+
+def test_a_rush_option_counts_only_when_chosen():
+    assert routing.is_rush({"delivery": "rush"}, "delivery")
+    assert routing.is_rush({"express": True}, "express")
+    assert not routing.is_rush({"delivery": "standard"}, "delivery")
+    assert not routing.is_rush({"express": False}, "express")
+    assert not routing.is_rush({"express": True}, "")  # the family sells no rush option
