@@ -113,7 +113,9 @@ class LedgerEntry(models.Model):
         AVAILABLE = "available", _("Available")
         PENDING = "pending", _("Pending")
 
-    account = models.ForeignKey(LoyaltyAccount, on_delete=models.PROTECT, related_name="entries")
+    # Rows are never edited or removed one by one; erasing a person (GDPR) removes their account
+    # and its ledger with it.
+    account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     source = models.CharField(max_length=10, choices=Source.choices)
     bucket = models.CharField(max_length=10, choices=Bucket.choices, default=Bucket.AVAILABLE)
@@ -146,7 +148,7 @@ class PointsLot(models.Model):
     """Points that became available together: spent and expired oldest first."""
 
     account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="lots")
-    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="lot")
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.CASCADE, related_name="lot")
     points = models.PositiveIntegerField()
     remaining = models.PositiveIntegerField()
     available_on = models.DateField()
@@ -363,7 +365,7 @@ class Referral(models.Model):
 class Adjustment(models.Model):
     """Audit of a staff adjustment: who, when, why (the ledger row holds the points)."""
 
-    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="adjustment")
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.CASCADE, related_name="adjustment")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
