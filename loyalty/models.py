@@ -63,8 +63,12 @@ class LoyaltyAccount(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="loyalty_account")
     available = models.IntegerField(default=0)
     pending = models.IntegerField(default=0)
-    tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts")
-    segment = models.CharField(max_length=16, choices=Segment.choices, default=Segment.NEW, db_index=True)
+    # Not indexed on purpose: the nightly recompute rewrites these for every customer, and without
+    # an index on them PostgreSQL updates rows in place (HOT) instead of touching every index.
+    tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts", db_index=False
+    )
+    segment = models.CharField(max_length=16, choices=Segment.choices, default=Segment.NEW)
     spend_12m = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     # A downgrade waits until this date (the grace period); cleared when spend recovers.
     downgrade_due_on = models.DateField(null=True, blank=True)
@@ -109,7 +113,9 @@ class LedgerEntry(models.Model):
         AVAILABLE = "available", _("Available")
         PENDING = "pending", _("Pending")
 
-    account = models.ForeignKey(LoyaltyAccount, on_delete=models.PROTECT, related_name="entries")
+    # Rows are never edited or removed one by one; erasing a person (GDPR) removes their account
+    # and its ledger with it.
+    account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     source = models.CharField(max_length=10, choices=Source.choices)
     bucket = models.CharField(max_length=10, choices=Bucket.choices, default=Bucket.AVAILABLE)
@@ -142,7 +148,7 @@ class PointsLot(models.Model):
     """Points that became available together: spent and expired oldest first."""
 
     account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="lots")
-    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="lot")
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.CASCADE, related_name="lot")
     points = models.PositiveIntegerField()
     remaining = models.PositiveIntegerField()
     available_on = models.DateField()
@@ -359,7 +365,7 @@ class Referral(models.Model):
 class Adjustment(models.Model):
     """Audit of a staff adjustment: who, when, why (the ledger row holds the points)."""
 
-    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="adjustment")
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.CASCADE, related_name="adjustment")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
@@ -371,8 +377,8 @@ class Adjustment(models.Model):
 class SegmentHistory(models.Model):
     """A customer's segment and tier as of a nightly run: movement between segments is reportable."""
 
-    user_id = models.BigIntegerField(db_index=True)
-    computed_on = models.DateField(db_index=True)
+    user_id = models.BigIntegerField()  # the unique (user_id, computed_on) index serves lookups by user
+    computed_on = models.DateField()
     segment = models.CharField(max_length=16, choices=Segment.choices)
     previous_segment = models.CharField(max_length=16, choices=Segment.choices, blank=True)
     recency_days = models.IntegerField(null=True)

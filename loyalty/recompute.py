@@ -1,15 +1,15 @@
 """The nightly recompute: rolling 12-month spend, tier (with a grace period before a downgrade),
 RFM segment and its history, and the customers told of tier changes, for every customer at once.
 
-Set-based: a handful of statements over whole tables (aggregate the orders once, compute every
-account's new values into a temporary table, write back only what changed), the same code on
+Set-based: a handful of statements over whole tables (aggregate the orders once while computing
+every account's new values into a temporary table, write back only what changed), the same code on
 PostgreSQL and SQLite apart from two date expressions. `recompute_customer` is the per-customer
 path (kept for one customer after an event, and as the benchmark's baseline); both read their
 rules from `loyalty.rfm`, so they agree.
 """
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -32,6 +32,7 @@ class RecomputeResult:
     tier_changes: int
     segment_changes: int
     seconds: float
+    steps: dict = field(default_factory=dict)  # seconds per statement, for operators
 
     def as_dict(self):
         return asdict(self)
@@ -94,10 +95,12 @@ def recompute_all(*, today=None, now=None):
     )  # fmt: skip
     statuses = ", ".join(["%s"] * len(PURCHASED))
 
-    with transaction.atomic(), connection.cursor() as cursor:
+    steps = {}
+
+    with transaction.atomic(), connection.cursor() as raw:
+        cursor = _TimedCursor(raw, steps)
         if pg:
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("DROP TABLE IF EXISTS loyalty_stats")
         cursor.execute("DROP TABLE IF EXISTS loyalty_nightly")
         # Customers who registered since last night get an account (potential until they buy).
         cursor.execute(
@@ -105,14 +108,6 @@ def recompute_all(*, today=None, now=None):
             SELECT u.id, 0, 0, 'new', 0, %s FROM {t["users"]} u
             WHERE u.is_staff = %s AND NOT EXISTS (SELECT 1 FROM {t["accounts"]} a WHERE a.user_id = u.id)""",
             [p_now, False],
-        )
-        # One pass over the orders.
-        cursor.execute(
-            f"""CREATE TEMPORARY TABLE loyalty_stats AS
-            SELECT user_id, COUNT(*) AS orders, MAX(date_placed) AS last_at, MIN(date_placed) AS first_at,
-                   SUM(CASE WHEN date_placed >= %s THEN total_incl_tax ELSE 0 END) AS spend
-            FROM {t["orders"]} WHERE user_id IS NOT NULL AND status IN ({statuses}) GROUP BY user_id""",
-            [p_cutoff, *PURCHASED],
         )
         # Every account's new values, computed once; the writes below only read this table.
         cursor.execute(
@@ -134,16 +129,30 @@ def recompute_all(*, today=None, now=None):
                         COALESCE(s.orders, 0) AS orders, COALESCE(s.spend, 0) AS spend,
                         {_days_between("%s", "s.last_at")} AS recency_days,
                         {_days_between("%s", "s.first_at")} AS first_days
-                    FROM {t["accounts"]} a LEFT JOIN loyalty_stats s ON s.user_id = a.user_id
+                    FROM {t["accounts"]} a LEFT JOIN (
+                        -- One pass over the orders.
+                        SELECT user_id, COUNT(*) AS orders, MAX(date_placed) AS last_at,
+                            MIN(date_placed) AS first_at,
+                            SUM(CASE WHEN date_placed >= %s THEN total_incl_tax ELSE 0 END) AS spend
+                        FROM {t["orders"]} WHERE user_id IS NOT NULL AND status IN ({statuses}) GROUP BY user_id
+                    ) s ON s.user_id = a.user_id
                 ) x
             ) y""",
-            [p_today, p_today, p_due, p_now, p_now],
+            [p_today, p_today, p_due, p_now, p_now, p_cutoff, *PURCHASED],
         )
         if pg:
             cursor.execute("ANALYZE loyalty_nightly")
         cursor.execute("SELECT COUNT(*) FROM loyalty_nightly")
         customers = cursor.fetchone()[0]
 
+        written = f"""n.segment <> n.old_segment
+            OR NOT EXISTS (SELECT 1 FROM {t["history"]} h WHERE h.user_id = n.user_id)"""
+        # A second run on the same day replaces that day's rows (cheaper than ON CONFLICT per row).
+        cursor.execute(
+            f"""DELETE FROM {t["history"]} WHERE computed_on = %s
+            AND user_id IN (SELECT n.user_id FROM loyalty_nightly n WHERE n.segment <> n.old_segment)""",
+            [p_today],
+        )
         cursor.execute(
             f"""INSERT INTO {t["history"]}
                 (user_id, computed_on, segment, previous_segment, recency_days, frequency, monetary, rfm)
@@ -151,8 +160,7 @@ def recompute_all(*, today=None, now=None):
                 CASE WHEN n.orders = 0 THEN ''
                      ELSE CAST(n.r AS varchar) || CAST(n.f AS varchar) || CAST(n.m AS varchar) END
             FROM loyalty_nightly n
-            WHERE n.segment <> n.old_segment OR NOT EXISTS (SELECT 1 FROM {t["history"]} h WHERE h.user_id = n.user_id)
-            ON CONFLICT (user_id, computed_on) DO UPDATE SET segment = excluded.segment""",
+            WHERE {written}""",
             [p_today],
         )
         segment_changes = cursor.rowcount
@@ -197,9 +205,24 @@ def recompute_all(*, today=None, now=None):
                 downgrade_due_on = n.final_due
             FROM loyalty_nightly n WHERE {t["accounts"]}.id = n.account_id AND ({changed})"""
         )
-        cursor.execute("DROP TABLE loyalty_stats")
         cursor.execute("DROP TABLE loyalty_nightly")
-    return RecomputeResult(customers, tier_changes, segment_changes, round(time.perf_counter() - started, 3))
+    return RecomputeResult(customers, tier_changes, segment_changes, round(time.perf_counter() - started, 3), steps)
+
+
+class _TimedCursor:
+    """Records how long each statement took, named by its first words."""
+
+    def __init__(self, cursor, steps):
+        self.cursor, self.steps = cursor, steps
+
+    def execute(self, sql, params=None):
+        started = time.perf_counter()
+        self.cursor.execute(sql, params)
+        name = " ".join(sql.split()[:4])
+        self.steps[name] = round(self.steps.get(name, 0) + time.perf_counter() - started, 3)
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
 
 
 def recompute_customer(*, user_id, today=None, now=None):

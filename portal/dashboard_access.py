@@ -20,5 +20,9 @@ def reminder_analysts(user, url_name=None, url_args=None, url_kwargs=None):
     return user.is_active and user.is_staff and user.has_perm("reminders.view_remindersend")
 
 
+def loyalty_staff(user, url_name=None, url_args=None, url_kwargs=None):
+    return user.is_active and user.is_staff and user.has_perm("loyalty.manage_loyalty")
+
+
 def planners(user, url_name=None, url_args=None, url_kwargs=None):
     return user.is_active and user.is_staff and user.has_perm("production.plan_production")

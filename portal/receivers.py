@@ -2,6 +2,7 @@
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.db.models.signals import post_save
 from oscar.core.loading import get_class, get_model
 
 from configurator import services as configurator_services
@@ -68,6 +69,13 @@ def earn_points_line(*, request, product_id, total):
     return f"Earn {points} points" if points else None
 
 
+def review_points(sender, instance, **kwargs):
+    """An approved review by a signed-in customer earns the review bonus (once per review)."""
+    if instance.user_id and instance.status == instance.APPROVED:
+        user_id, review_id = instance.user_id, instance.pk
+        transaction.on_commit(lambda: loyalty_tasks.award_review_bonus.delay(user_id, review_id))
+
+
 def connect():
     user_logged_in.connect(claim_anonymous_designs, dispatch_uid="portal-claim-designs")
     order_paid_signal.connect(confirm_paid_order, dispatch_uid="portal-confirm-paid-order")
@@ -76,6 +84,7 @@ def connect():
     order_paid_signal.connect(earn_points, dispatch_uid="loyalty-earn-points")
     order_refunded_signal.connect(reverse_points, dispatch_uid="loyalty-reverse-points")
     register_quote_extra(earn_points_line)
+    post_save.connect(review_points, sender=get_model("reviews", "ProductReview"), dispatch_uid="loyalty-review-points")
     get_class("order.signals", "order_status_changed").connect(
         points_follow_order_status, dispatch_uid="loyalty-order-status"
     )

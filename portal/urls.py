@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("loyalty.reminders.urls")),
     path("", include("portal.hub.urls")),
     path("", include("loyalty.urls")),
+    path("dashboard/loyalty/", include("loyalty.dashboard.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.
     path("accounts/logout/", views.sign_out, name="sign-out"),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -230,6 +230,27 @@ OSCAR_THUMBNAILER = "catalog.thumbnails.SvgAwareThumbnailer"
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,
     {
+        "label": _("Loyalty"),
+        "icon": "fas fa-award",
+        "children": [
+            {
+                "label": _("Overview"),
+                "url_name": "loyalty-dashboard:overview",
+                "access_fn": dashboard_access.loyalty_staff,
+            },
+            {
+                "label": _("Programme rules"),
+                "url_name": "loyalty-dashboard:rules",
+                "access_fn": dashboard_access.loyalty_staff,
+            },
+            {
+                "label": _("Customers"),
+                "url_name": "loyalty-dashboard:customers",
+                "access_fn": dashboard_access.loyalty_staff,
+            },
+        ],
+    },
+    {
         "label": _("Planning"),
         "icon": "fas fa-industry",
         "children": [

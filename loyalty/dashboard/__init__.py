@@ -1,0 +1,1 @@
+"""Staff pages in Oscar's dashboard: programme rules, a customer's ledger, distributions."""

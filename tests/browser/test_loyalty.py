@@ -1,0 +1,62 @@
+"""A shopper sees what a product earns, redeems points at checkout, then sees balance and history."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from loyalty import services
+from loyalty.models import LoyaltyAccount
+
+
+def test_shopper_earns_redeems_and_sees_the_history(shop, page):
+    ben = get_user_model().objects.get(email="ben@example.com")
+    admin = get_user_model().objects.get(email="admin@atelier.example")
+    current = LoyaltyAccount.objects.get(user=ben).available
+    services.adjust_points(user_id=ben.pk, points=3000 - current, reason="Browser test balance", staff=admin)
+
+    page.goto(shop + "/accounts/login/")
+    page.locator("#id_login-username").fill("ben@example.com")
+    page.locator("#id_login-password").fill("atelier-shopper")
+    page.get_by_role("button", name="Log In").click()
+
+    # The live quote says what the configuration earns, and follows the configuration.
+    page.goto(shop + "/configure/atelier-fridge/")
+    page.get_by_role("radio", name="Left").check()
+    earn = page.locator("[data-quote-extra]")
+    expect(earn).to_have_text(re.compile(r"Earn [\d,]+ points"))
+    before = earn.inner_text()
+    page.get_by_label("Engraved door plate").fill("The Byrons")
+    expect(page.locator(".quote__price")).to_have_text(re.compile("£1,469.00"))
+    expect(earn).not_to_have_text(before)
+    page.get_by_role("button", name="Add to basket").click()
+    expect(page).to_have_url(shop + "/basket/")
+    expect(page.locator("[data-earn-points]")).to_contain_text("points")
+
+    page.get_by_role("link", name="Proceed to checkout").click()
+    page.get_by_label("First name").fill("Ben")
+    page.get_by_label("Last name").fill("Byron")
+    page.get_by_label("First line of address").fill("Flat 3, 88 Mill Road")
+    page.get_by_label("City").fill("Cambridge")
+    page.get_by_label("Post/Zip-code").fill("CB1 2AS")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Select option").first.click()
+
+    # Review: use 2,000 points (£20 off).
+    expect(page.get_by_role("heading", name="Use your points")).to_be_visible()
+    page.get_by_label("Points to use").fill("2000")
+    page.get_by_role("button", name="Use points").click()
+    expect(page.locator("[data-points-held]")).to_contain_text("2000 points take £20.00 off")
+    expect(page.get_by_text("Points redeemed").first).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"Place order and pay £1,449\.00")).click()
+    expect(page).to_have_url(re.compile(r"/checkout/pay/\d+/$"))
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name="Pay £1,449.00").click()
+    expect(page.locator(".order-outcome")).to_contain_text("Payment received")
+
+    page.goto(shop + "/accounts/points/")
+    expect(page.locator("[data-points-available]")).to_have_text("1000")
+    history = page.locator("[data-points-history]")
+    expect(history).to_contain_text("Redeemed at checkout")
+    expect(history).to_contain_text("-2000")
+    expect(page.locator("[data-points-pending]")).to_be_visible()  # this order's points, until delivery
