@@ -117,3 +117,12 @@ def test_staff_close_their_accounts_elsewhere(login):
 
     assert "closed by an administrator" in response.content.decode()
     assert not DeletionRequest.objects.exists()
+
+
+def test_staff_see_deletion_requests_in_the_admin(login):
+    services.request_deletion(user=User.objects.get(email="ben@example.com"))
+
+    response = login("admin@atelier.example").get("/django-admin/hub/deletionrequest/")
+
+    assert response.status_code == 200
+    assert "ben@example.com" in response.content.decode()
