@@ -94,6 +94,10 @@ def recompute_all(*, today=None, now=None):
         r="y.r", f="y.f", m="y.m",
     )  # fmt: skip
     statuses = ", ".join(["%s"] * len(PURCHASED))
+    # PostgreSQL would flatten the nested selects and evaluate every derived column (recency, scores,
+    # tier ranks) again wherever the outer expressions name it; OFFSET 0 keeps each level computed
+    # once per customer (measured: 9.7 s of the statement's 19 s at a million customers).
+    fence = " OFFSET 0" if pg else ""
 
     steps = {}
 
@@ -101,6 +105,11 @@ def recompute_all(*, today=None, now=None):
         cursor = _TimedCursor(raw, steps)
         if pg:
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            # Measured at 1M customers / 5M orders: JIT spent 6.4 s compiling statements that run
+            # once, and the parallel plan built the whole per-customer aggregate in every worker
+            # (the hash side of the join is not shared), tripling the work on two cores.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute("DROP TABLE IF EXISTS loyalty_nightly")
         # Customers who registered since last night get an account (potential until they buy).
         cursor.execute(
@@ -135,8 +144,8 @@ def recompute_all(*, today=None, now=None):
                             MIN(date_placed) AS first_at,
                             SUM(CASE WHEN date_placed >= %s THEN total_incl_tax ELSE 0 END) AS spend
                         FROM {t["orders"]} WHERE user_id IS NOT NULL AND status IN ({statuses}) GROUP BY user_id
-                    ) s ON s.user_id = a.user_id
-                ) x
+                    ) s ON s.user_id = a.user_id{fence}
+                ) x{fence}
             ) y""",
             [p_today, p_today, p_due, p_now, p_now, p_cutoff, *PURCHASED],
         )
@@ -160,7 +169,8 @@ def recompute_all(*, today=None, now=None):
                 CASE WHEN n.orders = 0 THEN ''
                      ELSE CAST(n.r AS varchar) || CAST(n.f AS varchar) || CAST(n.m AS varchar) END
             FROM loyalty_nightly n
-            WHERE {written}""",
+            WHERE {written}
+            ORDER BY n.user_id""",
             [p_today],
         )
         segment_changes = cursor.rowcount
@@ -169,7 +179,8 @@ def recompute_all(*, today=None, now=None):
             f"""INSERT INTO {t["changes"]} (user_id, from_tier, to_tier, changed_on, notified)
             SELECT n.user_id, o.name, w.name, %s, {true} FROM loyalty_nightly n
             JOIN {t["tiers"]} w ON w.id = n.final_tier JOIN {t["tiers"]} o ON o.id = n.old_tier
-            WHERE n.final_tier <> n.old_tier""",
+            WHERE n.final_tier <> n.old_tier
+            ORDER BY n.user_id""",
             [p_today],
         )
         tier_changes = cursor.rowcount
@@ -182,7 +193,8 @@ def recompute_all(*, today=None, now=None):
                      ELSE 'After the grace period your tier moved from ' || o.name || ' to ' || w.name || '.' END,
                 'Inbox', %s
             FROM loyalty_nightly n JOIN {t["tiers"]} w ON w.id = n.final_tier JOIN {t["tiers"]} o ON o.id = n.old_tier
-            WHERE n.final_tier <> n.old_tier""",
+            WHERE n.final_tier <> n.old_tier
+            ORDER BY n.user_id""",
             [p_now],
         )
         cursor.execute(
