@@ -24,9 +24,8 @@ class PlanModel:
     """A CpModel for one layout, its objective terms, and the way back to assignments.
 
     Operations in `fixed` (positions; frozen operations always are) stay where they are. The
-    others start no earlier than `floor` and end by `horizon`. Operations in `pinned` (position
-    -> machine) keep that machine but not their times. With `previous`, `moved_count` counts
-    the free operations that leave their previous machine or start.
+    others start no earlier than `floor` and end by `horizon`. With `previous`, `moved_count`
+    counts the free operations that leave their previous machine or start.
     """
 
     def __init__(
@@ -37,7 +36,6 @@ class PlanModel:
         previous: Mapping[Id, Assignment] | None = None,
         fixed: Mapping[int, Assignment] | None = None,
         floor: int | None = None,
-        pinned: Mapping[int, Id] | None = None,
     ):
         self.layout = layout
         self.model = cp_model.CpModel()
@@ -53,7 +51,6 @@ class PlanModel:
         self.kept: dict[int, cp_model.IntVar] = {}
         self.intervals: dict[Id, list] = {machine_id: [] for machine_id in layout.machines}
         self.previous = previous or {}
-        self.pinned = pinned or {}
         self._operations()
         self._machines()
         self._precedence()
@@ -79,19 +76,15 @@ class PlanModel:
             for succ in layout.successors[op]:
                 if succ in self.fixed:
                     latest_end = min(latest_end, self.fixed[succ].start)
-            alternatives = operation.alternatives
-            if op in self.pinned:
-                alternatives = tuple(alt for alt in alternatives if alt.machine_id == self.pinned[op])
-            shortest = min(alt.length for alt in alternatives)
+            shortest = min(alt.length for alt in operation.alternatives)
             start = model.new_int_var(earliest, max(earliest, latest_end - shortest), f"start{op}")
             end = model.new_int_var(earliest, max(earliest, latest_end), f"end{op}")
-            if len(operation.alternatives) == 1 or op in self.pinned:
-                alt = alternatives[0]
+            if len(operation.alternatives) == 1:
+                alt = operation.alternatives[0]
                 interval = model.new_fixed_size_interval_var(start, alt.length, f"run{op}")
                 model.add(end == start + alt.length)
                 self.intervals[alt.machine_id].append(interval)
-                # One entry per alternative of the operation: constants where nothing is decided.
-                self.present[op] = [a.machine_id == alt.machine_id for a in operation.alternatives]
+                self.present[op] = [True]
             else:
                 literals = []
                 for k, alt in enumerate(operation.alternatives):
@@ -175,9 +168,7 @@ class PlanModel:
             kept = model.new_bool_var(f"kept{op}")
             model.add(self.start[op] == before.start).only_enforce_if(kept)
             on = self.present[op][machines.index(before.machine_id)]
-            if on is False:
-                model.add(kept == 0)
-            elif on is not True:
+            if on is not True:
                 model.add_implication(kept, on)
             self.kept[op] = kept
         return moved_anyway + sum(1 - kept for kept in self.kept.values())
@@ -195,7 +186,7 @@ class PlanModel:
             model.add_hint(self.start[op], a.start)
             model.add_hint(self.end[op], a.end)
             for alt, on in zip(operation.alternatives, self.present[op], strict=True):
-                if not isinstance(on, bool):
+                if on is not True:
                     model.add_hint(on, alt.machine_id == a.machine_id)
             if op in self.kept:
                 before = self.previous[operation.id]
@@ -220,11 +211,7 @@ class PlanModel:
                 assignments[operation.id] = self.fixed[op]
                 continue
             start = solver.value(self.start[op])
-            k = next(
-                k
-                for k, on in enumerate(self.present[op])
-                if on is True or (on is not False and solver.boolean_value(on))
-            )
+            k = next(k for k, on in enumerate(self.present[op]) if on is True or solver.boolean_value(on))
             alt = operation.alternatives[k]
             assignments[operation.id] = Assignment(alt.machine_id, start, start + alt.length)
         return assignments

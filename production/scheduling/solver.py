@@ -6,13 +6,6 @@ tardiness (plus `stability_weight` per moved operation when re-planning); stage 
 primary at or below the best value found and minimises makespan. With objective="makespan"
 there is one stage, makespan (plus the stability term).
 
-Makespan plans of small flexible shops (some operation with a choice of machine) are first
-re-sequenced (see resequence) for part of the time, and CP-SAT's whole model then starts from
-that plan with the rest: on Brandimarte's mk10 the whole model advances slowly on two cores
-(a few deterministic units a minute), while small models that move a few operations at a time
-find much shorter plans. Job shops without machine choices (ft10) skip it: there the whole
-model finds and proves the optimum fastest, and re-sequencing first delayed both.
-
 Large problems (more than LNS_THRESHOLD operations to place) are not given to CP-SAT whole: on
 2 cores it spends the time limit loading and presolving the model. Their starting plan is
 improved neighbourhood by neighbourhood instead (see lns), optimising the primary objective;
@@ -44,7 +37,6 @@ from .graph import Layout, lay_out
 from .heuristic import best_dispatch, dispatch_layout
 from .lns import Search, improve
 from .model import Assignment, Id, Problem, Schedule, build_schedule
-from .resequence import resequence
 from .validation import PlanningError, validate
 
 Objective = Literal["tardiness", "makespan"]
@@ -52,11 +44,6 @@ DETERMINISTIC_TIME_PER_SECOND = 0.15
 LNS_THRESHOLD = 600  # movable operations; above it the plan is improved neighbourhood by neighbourhood
 LNS_DETERMINISTIC_TIME_PER_SECOND = 0.45
 WALL_CAP_FACTOR = 1.5
-# Re-sequencing before the whole model (makespan only): its budget in deterministic units per
-# second of time limit. Its small models run at 0.03-0.05 units a second on mk10 on this 2-core
-# machine, so 0.025 takes about half of the time limit there, and less on easier shops.
-RESEQUENCE_DETERMINISTIC_TIME_PER_SECOND = 0.025
-RESEQUENCE_SHARE = 0.3  # of the time limit: taken from the whole model's budget (and the clock, in free mode)
 PRIMARY_SHARE = 0.8  # of the time left for stage 1 when a makespan stage follows
 
 
@@ -95,52 +82,9 @@ def solve(
     kept = previous if stability_weight else None
     if len(layout.operations) - len(layout.frozen) > LNS_THRESHOLD:
         return _improve_large(layout, start_plan, began, time_limit, objective, stability_weight, kept, **how)
-    spent, reproducible = 0.0, deterministic
-    flexible = any(len(operation.alternatives) > 1 for operation in layout.operations)
-    if objective == "makespan" and kept is None and flexible:
-        start_plan, spent, reproducible = _resequenced(layout, start_plan, began, time_limit, **how)
     plan_model = PlanModel(layout, _horizon(problem, start_plan), previous=kept)
     search = _Search(plan_model, began, time_limit, **how)
-    search.deterministic_used = spent
-    search.reproducible = reproducible
     return search.run(objective, stability_weight, start_plan, layout)
-
-
-def _resequenced(
-    layout, start_plan, began, time_limit, *, seed, workers, deterministic
-) -> tuple[Schedule, float, bool]:
-    """The starting plan re-sequenced (see resequence), the deterministic time charged for it,
-    and whether it was reproducible (not cut by the wall-clock cap).
-    """
-    budget = time_limit * RESEQUENCE_DETERMINISTIC_TIME_PER_SECOND
-    # Charged to the whole model in its own units: what the re-sequencing takes of the clock.
-    charge = time_limit * DETERMINISTIC_TIME_PER_SECOND * RESEQUENCE_SHARE
-    search = Search(
-        layout=layout,
-        objective="makespan",
-        stability_weight=0,
-        previous=None,
-        seed=seed,
-        workers=workers,
-        deterministic=deterministic,
-        budget=budget,
-        wall_deadline=began + time_limit * (WALL_CAP_FACTOR if deterministic else RESEQUENCE_SHARE),
-        began=began,
-    )
-    assignments = resequence(search, start_plan.assignments)
-    reproducible = deterministic and not search.stopped_by_clock
-    if assignments == start_plan.assignments:
-        return start_plan, charge, reproducible
-    plan = build_schedule(
-        layout.problem,
-        assignments,
-        status="feasible",
-        method="cp-sat",
-        seconds=round(time.perf_counter() - began, 3),
-        found_seconds=search.found_at,
-        improvements=tuple(search.improvements),
-    )
-    return plan, charge, reproducible
 
 
 def _improve_large(
@@ -272,14 +216,8 @@ class _Search:
             assignments = plan_model.read(solver)
             lower_bound = math.ceil(solver.best_objective_bound - 1e-6)
             proved = status == cp_model.OPTIMAL
-            if start_plan.improvements:
-                # A re-sequenced start: its own improvements come first, then CP-SAT's better ones.
-                better = tuple(f for f in found if f[1] < start_plan.makespan)
-                improvements = start_plan.improvements + better
-                found_at = better[-1][0] if better else start_plan.found_seconds
-            else:
-                improvements = tuple(found)
-                found_at = found[-1][0] if found else self._elapsed()
+            improvements = tuple(found)
+            found_at = found[-1][0] if found else self._elapsed()
             if makespan_stage:
                 model.add(primary <= round(solver.objective_value))
                 model.clear_objective()
