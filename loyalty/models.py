@@ -394,12 +394,19 @@ class SegmentHistory(models.Model):
 
 
 class TierChange(models.Model):
-    """A tier change the customer was told about."""
+    """A tier change, or a downgrade coming after the grace period, that the customer was told of."""
+
+    class Kind(models.TextChoices):
+        UP = "up", "Moved up"
+        DOWN = "down", "Moved down"
+        GRACE = "grace", "Downgrade announced"
 
     user_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.UP)
     from_tier = models.CharField(max_length=40, blank=True)
     to_tier = models.CharField(max_length=40)
     changed_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True)  # a grace notice: the day the tier will follow the spend
     notified = models.BooleanField(default=False)
 
     def __str__(self):

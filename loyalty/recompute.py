@@ -19,7 +19,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from . import rfm
+from . import notices, rfm
 from .models import LoyaltyAccount, ProgrammeRules, SegmentHistory, Tier, TierChange
 
 # Order statuses that count as a purchase (a refunded order does not).
@@ -40,7 +40,6 @@ class RecomputeResult:
 
 def _tables():
     Order = get_model("order", "Order")
-    Notification = get_model("communication", "Notification")
     return {
         "orders": Order._meta.db_table,
         "users": get_user_model()._meta.db_table,
@@ -48,7 +47,6 @@ def _tables():
         "tiers": Tier._meta.db_table,
         "history": SegmentHistory._meta.db_table,
         "changes": TierChange._meta.db_table,
-        "notifications": Notification._meta.db_table,
     }
 
 
@@ -107,9 +105,12 @@ def recompute_all(*, today=None, now=None):
             cursor.execute("SET LOCAL work_mem = '256MB'")
             # Measured at 1M customers / 5M orders: JIT spent 6.4 s compiling statements that run
             # once, and the parallel plan built the whole per-customer aggregate in every worker
-            # (the hash side of the join is not shared), tripling the work on two cores.
+            # (the hash side of the join is not shared), tripling the work on two cores. The
+            # planner underestimates the number of customers and would hash-aggregate the orders;
+            # grouping straight off the covering index (migration 0006) is a third faster.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute("SET LOCAL enable_hashagg = off")
         cursor.execute("DROP TABLE IF EXISTS loyalty_nightly")
         # Customers who registered since last night get an account (potential until they buy).
         cursor.execute(
@@ -174,39 +175,39 @@ def recompute_all(*, today=None, now=None):
             [p_today],
         )
         segment_changes = cursor.rowcount
-        # Customers are told of a tier change and of a downgrade that will come after the grace period.
-        cursor.execute(
-            f"""INSERT INTO {t["changes"]} (user_id, from_tier, to_tier, changed_on, notified)
-            SELECT n.user_id, o.name, w.name, %s, {true} FROM loyalty_nightly n
-            JOIN {t["tiers"]} w ON w.id = n.final_tier JOIN {t["tiers"]} o ON o.id = n.old_tier
-            WHERE n.final_tier <> n.old_tier
-            ORDER BY n.user_id""",
-            [p_today],
-        )
-        tier_changes = cursor.rowcount
-        cursor.execute(
-            f"""INSERT INTO {t["notifications"]} (recipient_id, subject, body, location, date_sent)
-            SELECT n.user_id,
-                CASE WHEN n.new_rank > n.old_rank THEN 'Welcome to ' || w.name ELSE 'Your tier is now ' || w.name END,
-                CASE WHEN n.new_rank > n.old_rank
-                     THEN 'Your spend over the last 12 months moved you up to ' || w.name || '. Enjoy its benefits.'
-                     ELSE 'After the grace period your tier moved from ' || o.name || ' to ' || w.name || '.' END,
-                'Inbox', %s
-            FROM loyalty_nightly n JOIN {t["tiers"]} w ON w.id = n.final_tier JOIN {t["tiers"]} o ON o.id = n.old_tier
-            WHERE n.final_tier <> n.old_tier
-            ORDER BY n.user_id""",
-            [p_now],
-        )
-        cursor.execute(
-            f"""INSERT INTO {t["notifications"]} (recipient_id, subject, body, location, date_sent)
-            SELECT n.user_id, 'Keep your ' || o.name || ' tier',
-                'Your spend over the last 12 months is below ' || o.name || '. Order by '
-                || CAST(n.final_due AS varchar) || ' to keep it; after that your tier will follow your spend.',
-                'Inbox', %s
-            FROM loyalty_nightly n JOIN {t["tiers"]} o ON o.id = n.old_tier
-            WHERE n.final_due IS NOT NULL AND n.old_due IS NULL""",
-            [p_now],
-        )
+        # What customers are told: a tier change, and a downgrade coming after the grace period.
+        # Each is recorded (TierChange) and written to their inbox here, so it is told on commit.
+        tiers = t["tiers"]
+        told = (
+            (
+                "CASE WHEN n.new_rank > n.old_rank THEN 'up' ELSE 'down' END", "w.name", "NULL",
+                f"""JOIN {tiers} w ON w.id = n.final_tier JOIN {tiers} o ON o.id = n.old_tier
+                WHERE n.final_tier <> n.old_tier""",
+            ),
+            (
+                "'grace'", "COALESCE(w.name, '')", "n.final_due",
+                f"""JOIN {tiers} o ON o.id = n.old_tier LEFT JOIN {tiers} w ON w.id = n.new_tier
+                WHERE n.final_due IS NOT NULL AND n.old_due IS NULL""",
+            ),
+        )  # fmt: skip
+        counts = []
+        for kind, to_tier, due_on, source in told:
+            cursor.execute(
+                f"""INSERT INTO {t["changes"]} (user_id, kind, from_tier, to_tier, changed_on, due_on, notified)
+                SELECT n.user_id, {kind}, o.name, {to_tier}, %s, {due_on}, {true}
+                FROM loyalty_nightly n {source} ORDER BY n.user_id""",
+                [p_today],
+            )
+            counts.append(cursor.rowcount)
+            subject, body = notices.message_sql(kind=kind, from_tier="o.name", to_tier=to_tier, due_on=due_on)
+            # In recipient order: the foreign-key checks at commit then walk the users table in order.
+            cursor.execute(
+                f"""INSERT INTO {notices.inbox_table()} (recipient_id, subject, body, location, date_sent)
+                SELECT n.user_id, {subject}, {body}, 'Inbox', %s
+                FROM loyalty_nightly n {source} ORDER BY n.user_id""",
+                [p_now],
+            )
+        tier_changes = counts[0]
         # Write back only the rows that changed.
         changed = (
             f"a.spend_12m {distinct} n.spend OR a.segment {distinct} n.segment OR a.tier_id {distinct} n.final_tier "
@@ -240,7 +241,6 @@ class _TimedCursor:
 def recompute_customer(*, user_id, today=None, now=None):
     """The same rules for one customer, with the ORM: a few queries and a save."""
     Order = get_model("order", "Order")
-    Notification = get_model("communication", "Notification")
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     ordered = list(Tier.objects.order_by("min_spend_12m"))
@@ -282,20 +282,23 @@ def recompute_customer(*, user_id, today=None, now=None):
                     "rfm": scores.code if scores else "",
                 },
             )
+        changes = []
         if old is not None and tier is not None and tier.pk != old.pk:
-            TierChange.objects.create(
-                user_id=user_id, from_tier=old.name, to_tier=tier.name, changed_on=today, notified=True
+            kind = TierChange.Kind.UP if tier.min_spend_12m > old.min_spend_12m else TierChange.Kind.DOWN
+            changes.append(
+                TierChange.objects.create(
+                    user_id=user_id, kind=kind, from_tier=old.name, to_tier=tier.name, changed_on=today, notified=True
+                )
             )
-            up = tier.min_spend_12m > old.min_spend_12m
-            Notification.objects.create(
-                recipient_id=user_id,
-                subject=f"Welcome to {tier.name}" if up else f"Your tier is now {tier.name}",
-                body=(
-                    f"Your spend over the last 12 months moved you up to {tier.name}. Enjoy its benefits."
-                    if up
-                    else f"After the grace period your tier moved from {old.name} to {tier.name}."
-                ),
+        if due is not None and account.downgrade_due_on is None:
+            coming = reached.name if reached else ""
+            grace = {"kind": TierChange.Kind.GRACE, "due_on": due, "notified": True}
+            changes.append(
+                TierChange.objects.create(
+                    user_id=user_id, from_tier=old.name, to_tier=coming, changed_on=today, **grace
+                )
             )
+        notices.tell(changes)
         account.spend_12m, account.segment, account.tier, account.downgrade_due_on = stats["spend"], segment, tier, due
         account.save(update_fields=["spend_12m", "segment", "tier", "downgrade_due_on"])
         return account

@@ -34,7 +34,8 @@ def test_spend_moves_a_customer_up_and_they_are_told(shopper):
     assert result.tier_changes >= 1
     mine = account(shopper)
     assert (mine.tier.name, mine.spend_12m, mine.segment) == ("Gold", Decimal("1600.00"), "new")
-    assert TierChange.objects.get(user_id=shopper.pk).to_tier == "Gold"
+    change = TierChange.objects.get(user_id=shopper.pk)
+    assert (change.kind, change.to_tier, change.notified) == ("up", "Gold", True)
     assert Notification.objects.get(recipient=shopper).subject == "Welcome to Gold"
 
 
@@ -48,7 +49,10 @@ def test_a_downgrade_waits_for_the_grace_period(shopper, rules):
     recompute.recompute_all(today=today)
     mine = account(shopper)
     assert (mine.tier.name, mine.downgrade_due_on) == ("Silver", today + timedelta(days=rules.downgrade_grace_days))
-    assert Notification.objects.filter(recipient=shopper, subject="Keep your Silver tier").count() == 1
+    [warning] = Notification.objects.filter(recipient=shopper, subject="Keep your Silver tier")
+    assert f"Order by {mine.downgrade_due_on.isoformat()} to keep it" in warning.body
+    grace = TierChange.objects.get(user_id=shopper.pk, kind="grace")
+    assert (grace.from_tier, grace.to_tier, grace.due_on) == ("Silver", "Member", mine.downgrade_due_on)
 
     recompute.recompute_all(today=today + timedelta(days=1))  # still in grace: nothing new
     assert Notification.objects.filter(recipient=shopper).count() == 1
@@ -109,3 +113,18 @@ def test_summary_for_someone_without_an_account_writes_nothing(shopper):
     assert (summary.available, summary.tier, summary.next_tier) == (0, "Member", "Silver")
     assert not LoyaltyAccount.objects.filter(user=shopper).exists()
     assert list(selectors.ledger_for(user=shopper)) == []
+
+
+def test_both_paths_tell_a_coming_downgrade_in_the_same_words(shopper, rules):
+    order = make_paid_order(shopper, total="600.00")
+    recompute.recompute_all()
+    placed(order, 400)
+    recompute.recompute_all()
+    set_based = Notification.objects.get(recipient=shopper, subject="Keep your Silver tier")
+
+    Notification.objects.filter(recipient=shopper).delete()
+    TierChange.objects.filter(user_id=shopper.pk, kind="grace").delete()
+    LoyaltyAccount.objects.filter(user=shopper).update(downgrade_due_on=None)
+    recompute.recompute_customer(user_id=shopper.pk)
+    per_customer = Notification.objects.get(recipient=shopper)
+    assert (per_customer.subject, per_customer.body) == (set_based.subject, set_based.body)
