@@ -454,7 +454,8 @@ def spend_hold(*, order_number):
 
     If a failed attempt had released them and the order was then paid without passing our pay
     page (Stripe's own retry), they are taken again; if the balance no longer allows it, the
-    shortfall is logged for staff rather than the balance going negative.
+    balance does not go negative: the shortfall becomes a warning note on the order, where staff
+    handling it in the dashboard see it.
     """
     latest = PointsHold.objects.filter(order_number=order_number).order_by("-pk").first()
     if latest is not None and latest.status == PointsHold.Status.RELEASED:
@@ -462,6 +463,7 @@ def spend_hold(*, order_number):
             confirm_hold_for_payment(order_number=order_number)
         except PointsRefused as refused:
             logger.warning("Order %s paid but its points could not be taken again: %s", order_number, refused)
+            _note_shortfall(order_number, refused)
             return None
     with transaction.atomic():
         hold = PointsHold.objects.select_for_update().filter(order_number=order_number, status="held").first()
@@ -470,6 +472,18 @@ def spend_hold(*, order_number):
         hold.status = PointsHold.Status.SPENT
         hold.save(update_fields=["status"])
         return hold
+
+
+def _note_shortfall(order_number, refused):
+    OrderNote = get_model("order", "OrderNote")
+    order = get_model("order", "Order").objects.filter(number=order_number).first()
+    if order is not None:
+        OrderNote.objects.get_or_create(
+            order=order,
+            note_type=OrderNote.WARNING,
+            message=f"Paid with a points discount whose points could not be taken again: {refused} "
+            "Decide whether to collect the difference or let it go.",
+        )
 
 
 def release_for_order(*, order_number, why):

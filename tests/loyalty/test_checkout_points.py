@@ -111,6 +111,21 @@ def test_failed_payment_releases_the_points_and_paying_again_takes_them_back(ben
     assert PointsHold.objects.get(order_number=order.number).status == "spent"
 
 
+def test_paid_after_the_points_were_spent_elsewhere_leaves_a_note_not_a_debt(ben, checkout, admin_user):  # noqa: F811
+    checkout.to_preview()
+    checkout.client.post("/checkout/points/", {"points": "500"})
+    order = checkout.place_order()
+    checkout.pay_demo(order, card="4000 0000 0000 0002")  # declined: the 500 points come back
+    services.adjust_points(user_id=ben.pk, points=-1800, reason="Spent elsewhere", staff=admin_user)
+
+    services.spend_hold(order_number=order.number)  # Stripe's own retry succeeded
+    services.spend_hold(order_number=order.number)  # and its event was delivered twice
+
+    assert available(ben) == 200  # never negative
+    [note] = get_model("order", "OrderNote").objects.filter(order=order, message__contains="could not be taken")
+    assert note.note_type == "Warning" and "500 points" in note.message
+
+
 def test_refund_after_a_redemption_returns_points_in_proportion(ben, checkout):  # noqa: F811
     checkout.to_preview()
     checkout.client.post("/checkout/points/", {"points": "1000"})
