@@ -135,3 +135,8 @@ def shared_design(token):
 def preset_designs(family_id=None):
     designs = SavedDesign.objects.filter(is_preset=True).select_related("family")
     return designs.filter(family_id=family_id) if family_id else designs
+
+
+def has_configured_lines(order):
+    """Whether any of an Oscar order's lines was configured here (and so is built to order)."""
+    return order.lines.filter(attributes__option__code=LINE_OPTION_CODE).exists()

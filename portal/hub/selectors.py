@@ -30,7 +30,10 @@ def order_for(*, user, number):
 
 def timeline_for(order, progress=None):
     changes = [(change.new_status, change.date_created) for change in order.status_changes.order_by("date_created")]
-    return build_timeline(placed_at=order.date_placed, status=order.status, status_changes=changes, progress=progress)
+    return build_timeline(
+        placed_at=order.date_placed, status=order.status, status_changes=changes, progress=progress,
+        made_to_order=configurator_selectors.has_configured_lines(order),
+    )  # fmt: skip
 
 
 def unread_notifications(user):

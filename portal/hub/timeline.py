@@ -18,6 +18,8 @@ STEPS = (
     ("delivered", _("Delivered")),
 )
 STEP_KEYS = [key for key, _label in STEPS]
+# A stocked-only order goes from the shelf to the parcel: it has no production steps to show.
+PRODUCTION_STEPS = ("scheduled", "in_production")
 
 # The furthest step each Oscar order status proves (the pipeline is in settings).
 STATUS_REACHES = {
@@ -69,8 +71,9 @@ class Timeline:
         return bool(self.promised and self.planned and self.planned > self.promised)
 
 
-def build_timeline(*, placed_at, status, status_changes=(), progress=None):
-    """`status_changes`: (new status, when) oldest first; `progress`: production's view or None."""
+def build_timeline(*, placed_at, status, status_changes=(), progress=None, made_to_order=True):
+    """`status_changes`: (new status, when) oldest first; `progress`: production's view or None;
+    `made_to_order`: whether any line is built for the order (else no production steps)."""
     reached = {"placed": placed_at}
     closed_as, closed_at = "", None
     for new_status, when in status_changes:
@@ -89,12 +92,14 @@ def build_timeline(*, placed_at, status, status_changes=(), progress=None):
         # A paid order that was refunded had still been paid: show how far it came.
         furthest = max(STEP_KEYS.index(key) for key in reached)
 
-    steps = []
-    for index, (key, label) in enumerate(STEPS):
+    shown = STEPS if made_to_order else [(key, label) for key, label in STEPS if key not in PRODUCTION_STEPS]
+    steps, current_given = [], bool(closed_as)
+    for key, label in shown:
+        index = STEP_KEYS.index(key)
         if index <= furthest:
             state = "done"
-        elif index == furthest + 1 and not closed_as:
-            state = "current"
+        elif not current_given:
+            state, current_given = "current", True
         else:
             state = "upcoming"
         steps.append(Step(key, str(label), reached.get(key) if index <= furthest else None, state))

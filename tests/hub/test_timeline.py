@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import pytest
+
 from portal.hub.timeline import build_timeline
 
 PLACED = datetime(2026, 11, 2, 10, tzinfo=UTC)
@@ -80,3 +82,25 @@ def test_a_delivered_order_is_all_done():
     timeline = build_timeline(placed_at=PLACED, status="Delivered")
 
     assert set(states(timeline).values()) == {"done"} and timeline.percent == 100
+
+
+def test_a_stocked_order_has_no_production_steps():
+    timeline = build_timeline(
+        placed_at=PLACED, status="Paid", status_changes=[("Paid", PAID)], made_to_order=False
+    )  # fmt: skip
+
+    assert states(timeline) == {"placed": "done", "paid": "done", "shipped": "current", "delivered": "upcoming"}
+    assert timeline.percent == 50
+
+
+@pytest.mark.django_db
+def test_the_demo_orders_show_production_only_when_something_is_built():
+    from oscar.core.loading import get_model
+
+    from portal.hub.selectors import timeline_for
+
+    Order = get_model("order", "Order")
+    filters = timeline_for(Order.objects.get(number="DEMO-1004"))  # replacement filters from the shelf
+    tees = timeline_for(Order.objects.get(number="DEMO-1003"))  # printed to order
+    assert [step.key for step in filters.steps] == ["placed", "paid", "shipped", "delivered"]
+    assert "in_production" in [step.key for step in tees.steps]
