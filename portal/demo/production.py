@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from loyalty import selectors as loyalty_selectors
 from production import services
 from production.models import Break, Calendar, Holiday, Plant, RoutingStep, RoutingTemplate, Shift, WorkCenter
 
@@ -142,7 +143,9 @@ def load_work_orders():
             _record_payment(order)
             _record_confirmation(order)
             _date_back(order, spec)
-        created += len(services.release_order_to_production(order_id=order.pk))
+        # As portal/receivers.py does for a live order: the customer's tier weighs on the plan.
+        weight = loyalty_selectors.production_weight(user_id=order.user_id)
+        created += len(services.release_order_to_production(order_id=order.pk, customer_weight=weight))
     if created:
         services.replan(trigger="demo orders paid")
     return created

@@ -59,3 +59,11 @@ def test_shipping_methods_and_countries():
     methods = get_model("shipping", "OrderAndItemCharges").objects.order_by("price_per_order")
     assert [method.code for method in methods] == ["standard", "room-of-choice"]
     assert get_model("address", "Country").objects.filter(is_shipping_country=True).count() == 6
+
+
+def test_the_weeks_work_orders_weigh_by_the_customers_tier():
+    from loyalty.selectors import production_weight
+    from production.models import WorkOrder
+
+    ada = WorkOrder.objects.select_related("order").get(order__number="DEMO-2001")  # Ada is a Gold member
+    assert ada.weight == production_weight(user_id=ada.order.user_id) > 1
