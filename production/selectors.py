@@ -207,15 +207,41 @@ class OrderStanding:
 
 
 def orders_at_risk(plant, *, slack_hours=8):
-    """Open work orders planned after their due time (late), or within `slack_hours` of it (at risk)."""
+    """Open work orders planned after their due time (late), or with less than `slack_hours` of
+    working time left between their planned end and their due time (at risk).
+
+    Working time, not clock time: an order finishing on Friday evening for Monday 08:00 has 60
+    clock hours to spare but only the Monday morning's shift, and is at risk.
+    """
     late, risk = [], []
+    hours = {}  # calendar pk -> its shifts, breaks and holidays, read once
     for standing in open_work_orders(plant):
-        minutes = int((standing.planned_end - standing.due).total_seconds() // 60)
-        if minutes > 0:
+        if standing.planned_end > standing.due:
             late.append(standing)
-        elif minutes > -slack_hours * 60:
+        elif _working_minutes(standing, hours) < slack_hours * 60:
             risk.append(standing)
     return late, risk
+
+
+def _working_minutes(standing, hours):
+    """Open minutes of the calendar of the work order's last work center, from its planned end to its due time."""
+    last = (
+        standing.work_order.operations.exclude(work_center=None)
+        .order_by("-planned_end")
+        .select_related("work_center__calendar")
+        .first()
+    )
+    if last is None:
+        return int((standing.due - standing.planned_end).total_seconds() // 60)
+    calendar = last.work_center.calendar
+    if calendar.pk not in hours:
+        holidays = set(calendar.holidays.values_list("date", flat=True))
+        hours[calendar.pk] = (list(calendar.shifts.all()), list(calendar.breaks.all()), holidays)
+    clock = planning.Clock(planning.plan_origin(standing.planned_end))
+    days = (standing.due - standing.planned_end).days + 1
+    spans = planning.open_spans(last.work_center, clock, days, *hours[calendar.pk], [])
+    start, end = clock.minute(standing.planned_end), clock.minute(standing.due)
+    return sum(max(0, min(b, end) - max(a, start)) for a, b in spans)
 
 
 def open_work_orders(plant):

@@ -277,3 +277,25 @@ def test_a_downtime_without_dates_is_refused(planner_client, sofa):
     response = planner_client.post(reverse("production:downtime"), {"work_center": "1", "start": "soon"}, follow=True)
 
     assert "give the start and end of the downtime" in response.content.decode()
+
+
+def test_at_risk_counts_working_time_not_clock_time(sofa):
+    """Finishing on Friday evening for Monday 08:00 leaves only Monday's first shift hours."""
+    from datetime import datetime, timedelta
+
+    from production.planning import plant_zone
+
+    zone = plant_zone()
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    friday_evening = datetime.combine(monday - timedelta(days=3), datetime.min.time(), zone) + timedelta(hours=21)
+    sofa.operations.update(planned_start=friday_evening - timedelta(hours=1), planned_end=friday_evening)
+    sofa.due_at = datetime.combine(monday, datetime.min.time(), zone) + timedelta(hours=8)
+    sofa.save(update_fields=["due_at"])
+
+    late, at_risk = selectors.orders_at_risk(sofa.plant)
+    assert sofa.pk in [s.work_order.pk for s in at_risk]  # 59 clock hours, at most 2 working hours
+
+    sofa.due_at += timedelta(days=2)  # Wednesday 08:00: two days of shifts to spare
+    sofa.save(update_fields=["due_at"])
+    late, at_risk = selectors.orders_at_risk(sofa.plant)
+    assert sofa.pk not in [s.work_order.pk for s in at_risk + late]
