@@ -394,7 +394,8 @@ class SegmentHistory(models.Model):
 
 
 class TierChange(models.Model):
-    """A tier change, or a downgrade coming after the grace period, that the customer was told of."""
+    """A tier change, or a downgrade coming after the grace period, that the customer was told of
+    (in the same transaction as the change, so there is no "still to tell" state to keep)."""
 
     class Kind(models.TextChoices):
         UP = "up", "Moved up"
@@ -407,7 +408,6 @@ class TierChange(models.Model):
     to_tier = models.CharField(max_length=40)
     changed_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)  # a grace notice: the day the tier will follow the spend
-    notified = models.BooleanField(default=False)
 
     def __str__(self):
         return f"{self.user_id}: {self.from_tier} → {self.to_tier}"

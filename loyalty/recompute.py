@@ -84,7 +84,6 @@ def recompute_all(*, today=None, now=None):
     t = _tables()
     pg = connection.vendor == "postgresql"
     distinct = "IS DISTINCT FROM" if pg else "IS NOT"
-    true = "TRUE" if pg else "1"
     reach, rank = _tier_sql(ordered)
     r, f, m = rfm.score_sql(recency_days="x.recency_days", frequency="x.orders", monetary="x.spend")
     segment = rfm.segment_sql(
@@ -193,8 +192,8 @@ def recompute_all(*, today=None, now=None):
         counts = []
         for kind, to_tier, due_on, source in told:
             cursor.execute(
-                f"""INSERT INTO {t["changes"]} (user_id, kind, from_tier, to_tier, changed_on, due_on, notified)
-                SELECT n.user_id, {kind}, o.name, {to_tier}, %s, {due_on}, {true}
+                f"""INSERT INTO {t["changes"]} (user_id, kind, from_tier, to_tier, changed_on, due_on)
+                SELECT n.user_id, {kind}, o.name, {to_tier}, %s, {due_on}
                 FROM loyalty_nightly n {source} ORDER BY n.user_id""",
                 [p_today],
             )
@@ -287,15 +286,19 @@ def recompute_customer(*, user_id, today=None, now=None):
             kind = TierChange.Kind.UP if tier.min_spend_12m > old.min_spend_12m else TierChange.Kind.DOWN
             changes.append(
                 TierChange.objects.create(
-                    user_id=user_id, kind=kind, from_tier=old.name, to_tier=tier.name, changed_on=today, notified=True
+                    user_id=user_id, kind=kind, from_tier=old.name, to_tier=tier.name, changed_on=today
                 )
             )
         if due is not None and account.downgrade_due_on is None:
             coming = reached.name if reached else ""
-            grace = {"kind": TierChange.Kind.GRACE, "due_on": due, "notified": True}
             changes.append(
                 TierChange.objects.create(
-                    user_id=user_id, from_tier=old.name, to_tier=coming, changed_on=today, **grace
+                    user_id=user_id,
+                    kind=TierChange.Kind.GRACE,
+                    from_tier=old.name,
+                    to_tier=coming,
+                    changed_on=today,
+                    due_on=due,
                 )
             )
         notices.tell(changes)

@@ -134,8 +134,7 @@ def freeze(request, pk):
 @require_POST
 def move(request, pk):
     operation = get_object_or_404(Operation.objects.select_related("work_order", "work_center"), pk=pk)
-    chosen = request.POST.get("work_center", "")
-    work_center = WorkCenter.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    work_center = _chosen_work_center(request)
     try:
         if work_center is None:
             raise services.ProductionActionError("Choose a work center.")
@@ -143,11 +142,23 @@ def move(request, pk):
     except services.ProductionActionError as error:
         messages.error(request, " ".join(error.messages))
         return _back(request)
-    run = services.replan(trigger=f"{operation} moved", user=request.user)
+    return _replan_and_report(
+        request, trigger=f"{operation} moved", done=f"{operation} moved to {work_center} and the plan updated."
+    )
+
+
+def _chosen_work_center(request):
+    chosen = request.POST.get("work_center", "")
+    return WorkCenter.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+
+
+def _replan_and_report(request, *, trigger, done):
+    """After a change on the floor: re-plan, and tell the planner whether the plan followed."""
+    run = services.replan(trigger=trigger, user=request.user)
     if run is not None and run.outcome == run.FAILED:
         messages.error(request, run.message)
     else:
-        messages.success(request, f"{operation} moved to {work_center} and the plan updated.")
+        messages.success(request, done)
     return _back(request)
 
 
@@ -163,8 +174,7 @@ def _moment(value):
 @require_POST
 def downtime(request):
     """A work center goes down (breakdown, maintenance): record it and re-plan around it."""
-    chosen = request.POST.get("work_center", "")
-    work_center = WorkCenter.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    work_center = _chosen_work_center(request)
     start, end = _moment(request.POST.get("start")), _moment(request.POST.get("end"))
     try:
         if work_center is None or start is None or end is None:
@@ -179,14 +189,8 @@ def downtime(request):
     except services.ProductionActionError as error:
         messages.error(request, " ".join(error.messages))
         return _back(request)
-    run = services.replan(trigger=f"{work_center} down", user=request.user)
-    if run is not None and run.outcome == run.FAILED:
-        messages.error(request, run.message)
-    else:
-        messages.success(
-            request, f"{work_center} is down {start:%d %b %H:%M}–{end:%d %b %H:%M}; the plan works around it."
-        )
-    return _back(request)
+    done = f"{work_center} is down {start:%d %b %H:%M}–{end:%d %b %H:%M}; the plan works around it."
+    return _replan_and_report(request, trigger=f"{work_center} down", done=done)
 
 
 ACTIONS = {
