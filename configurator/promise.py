@@ -13,7 +13,8 @@ _provider = None
 
 
 def register_provider(provider):
-    """`provider(family_slug=..., values=..., lead_days=..., start=...) -> date | None`; None falls back."""
+    """`provider(family_slug=..., values=..., lead_days=..., start=..., quantity=...) -> date | None`;
+    None falls back to the lead time alone."""
     global _provider
     _provider = provider
 
@@ -29,10 +30,12 @@ def add_working_days(start, days):
     return current
 
 
-def estimate_ship_date(*, family_slug, values, lead_days, start: date | None = None):
+def estimate_ship_date(*, family_slug, values, lead_days, start: date | None = None, quantity: int = 1):
     start = start or timezone.localdate()
     if _provider is not None:
-        estimate = _provider(family_slug=family_slug, values=values, lead_days=lead_days, start=start)
+        estimate = _provider(
+            family_slug=family_slug, values=values, lead_days=lead_days, start=start, quantity=quantity
+        )
         if estimate is not None:
             return estimate
     return add_working_days(start, lead_days)

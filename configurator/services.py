@@ -79,7 +79,10 @@ def configure(*, family_slug, values, quantity=None, made_on_version=None):
         if quantity_code:
             configuration.quantity = configuration.quote.quantity
         configuration.ship_date = promise.estimate_ship_date(
-            family_slug=family.slug, values=evaluation.values, lead_days=configuration.quote.lead_days
+            family_slug=family.slug,
+            values=evaluation.values,
+            lead_days=configuration.quote.lead_days,
+            quantity=configuration.quantity,
         )
         configuration.values_for_storage = {
             code: value for code, value in evaluation.values.items() if code != quantity_code

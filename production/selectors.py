@@ -12,7 +12,7 @@ from configurator import services as configurator_services
 from configurator.promise import add_working_days
 from configurator.selectors import LINE_OPTION_CODE
 
-from . import planning
+from . import planning, routing
 from .models import Operation, PlanRun, ProductionEvent, PromisedDate, RoutingTemplate, WorkCenter, WorkOrder
 
 WAITING, SCHEDULED, IN_PRODUCTION, FINISHED = "waiting", "scheduled", "in_production", "finished"
@@ -72,32 +72,71 @@ def order_progress(*, order_id) -> OrderProgress:
 # --- Capable-to-promise ----------------------------------------------------------------------
 
 
-def _queue_days(family_slug):
-    """Working days of planned, unfinished work queued on the family's work centers."""
-    key = f"production:queue-days:{family_slug}"
+QUEUE_CACHE_SECONDS = 60  # promises are shown on every quote; the plan changes far less often
+
+
+def routing_steps(template):
+    """A routing template's steps as the pure routing module reads them."""
+    return [
+        routing.StepSpec(
+            code=step.code,
+            name=step.name,
+            sequence=step.sequence,
+            minutes=step.minutes,
+            setup=step.setup,
+            per_piece=step.per_piece,
+            rules=tuple(step.rules or ()),
+            work_center_ids=tuple(wc.pk for wc in step.work_centers.all()),
+            after=tuple(before.code for before in step.after.all()),
+        )
+        for step in template.steps.prefetch_related("work_centers", "after")
+    ]
+
+
+def _route(family_slug):
+    """(steps, {work center pk: (queued minutes, open minutes a day x capacity)}) for a family, or
+    None when production does not make it. Cached briefly: it is read on every quote."""
+    key = f"production:promise-route:{family_slug}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     template = RoutingTemplate.objects.filter(family_slug=family_slug).first()
     if template is None:
         return None
-    centers = list(WorkCenter.objects.filter(routing_steps__routing=template).distinct())
-    worst = 0.0
+    steps = routing_steps(template)
     now = timezone.now()
-    for center in centers:
-        daily = _daily_open_minutes(center) * center.capacity
-        if daily <= 0:
-            continue
-        queued = 0
+    centers = {}
+    for center in WorkCenter.objects.filter(routing_steps__routing=template).distinct():
+        queued = 0.0
         for op in Operation.objects.filter(
             work_center=center, status__in=[Operation.PLANNED, Operation.STARTED], planned_end__gt=now
         ):
-            start = max(op.planned_start, now)
-            queued += max(0, (op.planned_end - start).total_seconds() / 60)
-        worst = max(worst, queued / daily)
-    days = math.ceil(worst)
-    cache.set(key, days, 60)
-    return days
+            queued += max(0.0, (op.planned_end - max(op.planned_start, now)).total_seconds() / 60)
+        centers[center.pk] = (queued, _daily_open_minutes(center) * center.capacity)
+    route = (steps, centers)
+    cache.set(key, route, QUEUE_CACHE_SECONDS)
+    return route
+
+
+def _waiting_days(steps, centers, values, quantity):
+    """Working days this configuration waits beyond its lead time: at each of its steps, the queue
+    on the least loaded eligible work center plus the run length the lead time does not cover
+    (a print run of 500 takes longer than the one piece the lead time is quoted for); the
+    busiest step decides."""
+    worst = 0.0
+    for step in steps:
+        extra = _step_minutes(step, values, quantity) - _step_minutes(step, values, 1)
+        options = [
+            (centers[pk][0] + extra) / centers[pk][1] for pk in step.work_center_ids if centers.get(pk, (0, 0))[1] > 0
+        ]
+        if options:
+            worst = max(worst, min(options))
+    return math.ceil(worst)
+
+
+def _step_minutes(step, values, quantity):
+    spec = routing.operation_for(step, values, quantity)
+    return spec.minutes + spec.setup
 
 
 def _daily_open_minutes(center):
@@ -147,15 +186,18 @@ def ship_date_for_lines(lines):
     return max(dates) if dates else None
 
 
-def capable_to_promise(*, family_slug, values, lead_days, start):
-    """The configurator's promise provider: the queue on this family's work centers, then its lead time.
+def capable_to_promise(*, family_slug, values, lead_days, start, quantity=1):
+    """The configurator's promise provider: the configuration's lead time, plus the working days it
+    would wait for the work centers its routing can use and for a longer run than the lead time
+    covers (see `_waiting_days`).
 
     None (the configurator's own estimate) for a family production does not make.
     """
-    queue = _queue_days(family_slug)
-    if queue is None:
+    route = _route(family_slug)
+    if route is None:
         return None
-    return add_working_days(start, int(lead_days) + queue)
+    steps, centers = route
+    return add_working_days(start, int(lead_days) + _waiting_days(steps, centers, values, quantity))
 
 
 # --- The planner's board ---------------------------------------------------------------------

@@ -62,23 +62,6 @@ def record_event(*, kind, description, user=None, work_order=None, operation=Non
 # --- Releasing paid orders -----------------------------------------------------------------
 
 
-def _steps(template):
-    return [
-        routing.StepSpec(
-            code=step.code,
-            name=step.name,
-            sequence=step.sequence,
-            minutes=step.minutes,
-            setup=step.setup,
-            per_piece=step.per_piece,
-            rules=tuple(step.rules or ()),
-            work_center_ids=tuple(wc.pk for wc in step.work_centers.all()),
-            after=tuple(before.code for before in step.after.all()),
-        )
-        for step in template.steps.prefetch_related("work_centers", "after")
-    ]
-
-
 def due_moment(ship_date):
     return datetime.combine(ship_date, SHIP_HOUR, planning.plant_zone())
 
@@ -169,7 +152,7 @@ def _create_work_order(*, order, line, template, values, promised, weight):
         released_at=timezone.now(),
         due_at=due_moment(ship_date),
     )
-    specs = routing.derive_operations(_steps(template), values, line.quantity)
+    specs = routing.derive_operations(selectors.routing_steps(template), values, line.quantity)
     by_code = {}
     for spec in specs:
         operation = Operation.objects.create(

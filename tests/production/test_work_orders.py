@@ -279,6 +279,39 @@ def test_the_promise_is_the_queue_plus_the_lead_time():
     assert estimate >= services.add_working_days(today, 8)
 
 
+def test_a_long_print_run_is_promised_later_than_one_piece():
+    today = timezone.localdate()
+    tee = {"colour": "sage", "print_text": "Crew", "ink": "white"}
+
+    one = selectors.capable_to_promise(family_slug="printed-tee", values=tee, lead_days=3, start=today, quantity=1)
+    run = selectors.capable_to_promise(family_slug="printed-tee", values=tee, lead_days=3, start=today, quantity=1000)
+
+    # 999 more pieces at 3 minutes on one printer of two 7.5-hour shifts: 3,000 minutes, over 3 days.
+    assert run >= services.add_working_days(one, 3)
+
+
+def test_the_configurator_promises_a_long_print_run_later():
+    from configurator import services as configurator_services
+
+    tee = {"colour": "sage", "print_text": "Crew", "ink": "white"}
+    one = configurator_services.configure(family_slug="printed-tee", values=tee, quantity=1)
+    run = configurator_services.configure(family_slug="printed-tee", values=tee, quantity=400)
+
+    assert run.ship_date > one.ship_date
+
+
+def test_a_queue_on_one_alternative_work_center_does_not_delay_the_promise():
+    doors = routing.StepSpec("doors", "doors", 10, 75, 0, 0, (), (1, 2), ())
+    day = 900  # open minutes a day
+
+    assert selectors._waiting_days([doors], {1: (5 * day, day), 2: (0, day)}, {}, 1) == 0
+    assert selectors._waiting_days([doors], {1: (5 * day, day), 2: (2 * day, day)}, {}, 1) == 2
+    # The busiest step decides; a step on no open work center is the planner's to report.
+    pack = routing.StepSpec("pack", "pack", 20, 45, 0, 0, (), (3,), ("doors",))
+    assert selectors._waiting_days([doors, pack], {1: (0, day), 2: (0, day), 3: (3.5 * day, day)}, {}, 1) == 4
+    assert selectors._waiting_days([pack], {3: (100, 0)}, {}, 1) == 0
+
+
 def test_a_family_production_does_not_make_falls_back_to_the_configurator():
     today = timezone.localdate()
 
