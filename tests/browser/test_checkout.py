@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from tests.browser.signing_in import sign_in
 from tests.fakestripe.browser import install_stripe_stub
 from tests.fakestripe.fixtures import TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY
 
@@ -88,10 +89,7 @@ def test_guest_pays_with_the_demo_gateway(shop, page):
 
 
 def test_signed_in_shopper_pays_with_the_demo_gateway_after_a_3d_secure_check(shop, page):
-    page.goto(shop + "/accounts/login/")
-    page.locator("#id_login-username").fill("ben@example.com")
-    page.locator("#id_login-password").fill("atelier-shopper")
-    page.get_by_role("button", name="Log In").click()
+    sign_in(page, shop, "ben@example.com")
     configure_and_add_fridge(page, shop)
     checkout_to_pay_page(page, shop)
 
@@ -116,10 +114,7 @@ def test_guest_pays_with_stripe_elements(stripe_shop, page, fake_stripe):
 
 
 def test_signed_in_shopper_pays_with_stripe_after_a_declined_card(stripe_shop, page):
-    page.goto(stripe_shop + "/accounts/login/")
-    page.locator("#id_login-username").fill("ada@example.com")
-    page.locator("#id_login-password").fill("atelier-shopper")
-    page.get_by_role("button", name="Log In").click()
+    sign_in(page, stripe_shop, "ada@example.com")
     configure_and_add_fridge(page, stripe_shop)
     checkout_to_pay_page(page, stripe_shop)
 

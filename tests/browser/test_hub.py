@@ -6,12 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-
-def sign_in(page, shop, email):
-    page.goto(shop + "/accounts/login/")
-    page.locator("#id_login-username").fill(email)
-    page.locator("#id_login-password").fill("atelier-shopper")
-    page.get_by_role("button", name="Log In").click()
+from tests.browser.signing_in import sign_in
 
 
 def test_shopper_finds_designs_and_orders_then_buys_a_design_again(shop, page):

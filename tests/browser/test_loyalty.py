@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from loyalty import services
 from loyalty.models import LoyaltyAccount
+from tests.browser.signing_in import sign_in
 
 
 def test_shopper_earns_redeems_and_sees_the_history(shop, page):
@@ -15,10 +16,7 @@ def test_shopper_earns_redeems_and_sees_the_history(shop, page):
     current = LoyaltyAccount.objects.get(user=ben).available
     services.adjust_points(user_id=ben.pk, points=3000 - current, reason="Browser test balance", staff=admin)
 
-    page.goto(shop + "/accounts/login/")
-    page.locator("#id_login-username").fill("ben@example.com")
-    page.locator("#id_login-password").fill("atelier-shopper")
-    page.get_by_role("button", name="Log In").click()
+    sign_in(page, shop, "ben@example.com")
 
     # The live quote says what the configuration earns, and follows the configuration.
     page.goto(shop + "/configure/atelier-fridge/")

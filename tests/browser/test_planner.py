@@ -6,13 +6,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from production.models import WorkOrder
-
-
-def sign_in(page, shop, email, password):
-    page.goto(shop + "/accounts/login/")
-    page.locator("#id_login-username").fill(email)
-    page.locator("#id_login-password").fill(password)
-    page.get_by_role("button", name="Log In").click()
+from tests.browser.signing_in import sign_in
 
 
 def test_planner_moves_replans_prints_and_the_shopper_sees_production(shop, page, browser, live_server):

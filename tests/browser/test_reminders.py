@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from loyalty.reminders import services
 from loyalty.reminders.models import ReminderRule, ReminderSend, Trigger
+from tests.browser.signing_in import sign_in
 
 Notification = get_model("communication", "Notification")
 
@@ -35,10 +36,7 @@ def test_reminder_in_inbox_and_outbox_and_unsubscribe_stops_the_next(shop, page)
     mail.outbox.clear()
     run_and_deliver(now)
 
-    page.goto(shop + "/accounts/login/")
-    page.locator("#id_login-username").fill("dora@example.com")
-    page.locator("#id_login-password").fill("dora-shopper-pw")
-    page.get_by_role("button", name="Log In").click()
+    sign_in(page, shop, "dora@example.com", "dora-shopper-pw")
 
     inbox_link = page.locator(".inbox-link")
     expect(inbox_link.locator(".badge-unread")).to_have_text("1")
