@@ -143,3 +143,34 @@ def test_large_problems_are_improved_neighbourhood_by_neighbourhood_reproducibly
     assert first.assignments == second.assignments
     assert first.makespan <= start
     assert first.lower_bound is None
+
+
+def test_the_model_size_counts_each_alternative_and_each_closure_inside_the_horizon():
+    from production.scheduling.graph import lay_out
+    from production.scheduling.model import Alternative, Job, Machine, Operation, Problem
+
+    machines = (Machine("saw", unavailable=((10, 20), (100, 200))), Machine("lathe"))
+    cut = Operation("cut", "j", (Alternative("saw", 5), Alternative("lathe", 7)))
+    turn = Operation("turn", "j", (Alternative("lathe", 4),), predecessors=("cut",))
+    problem = Problem(machines=machines, jobs=(Job("j", (cut, turn)),))
+
+    assert solver_module._intervals(lay_out(problem), horizon=50) == 3 + 1  # (100, 200) lies beyond
+
+    frozen = Problem(machines=machines, jobs=problem.jobs, frozen=(FrozenAssignment("cut", "saw", 0, 5),))
+    assert solver_module._intervals(lay_out(frozen), horizon=500) == 1 + 2
+
+
+def test_a_model_over_the_size_limit_is_improved_by_neighbourhoods_and_one_under_it_whole(monkeypatch):
+    from production.scheduling.graph import lay_out
+
+    problem = load_instance(DATA / "mk01.fjs")
+    size = solver_module._intervals(lay_out(problem), horizon=10**6)  # mk01 has no calendars
+
+    monkeypatch.setattr(solver_module, "LNS_THRESHOLD", size)
+    whole = solve(problem, objective="makespan", time_limit=2)
+    monkeypatch.setattr(solver_module, "LNS_THRESHOLD", size - 1)
+    pieces = solve(problem, objective="makespan", time_limit=0.5)
+
+    assert whole.lower_bound is not None  # only the whole model proves a bound
+    assert pieces.lower_bound is None
+    assert verify(problem, whole) == verify(problem, pieces) == []
