@@ -24,7 +24,8 @@ def test_ft06_prints_one_json_line_with_the_optimum():
         "lower_bound": 55,
         "status": "optimal",
     }
-    assert result["seconds"] >= 0
+    assert 0 <= result["found_seconds"] <= result["seconds"]
+    assert result["reproducible"] is True
 
 
 def test_format_is_taken_from_the_fjs_extension():
@@ -44,3 +45,18 @@ def test_a_garbage_file_exits_1_with_the_reason(tmp_path):
 
     assert str(caught.value) == f"{garbage}: line 2: 'this' is not a whole number"
     assert caught.value.returncode == 1
+
+
+def test_free_mode_uses_the_wall_clock_portfolio_and_says_it_may_vary():
+    out = io.StringIO()
+
+    call_command("schedule_benchmark", str(DATA / "ft06.txt"), "--time-limit", "5", "--free", stdout=out)
+
+    result = json.loads(out.getvalue())
+    assert (result["makespan"], result["reproducible"]) == (55, False)
+
+
+@pytest.mark.parametrize("limit", ["0", "-3", "nan"])
+def test_a_time_limit_that_is_not_positive_is_refused(limit):
+    with pytest.raises(CommandError, match="--time-limit must be a positive number of seconds"):
+        call_command("schedule_benchmark", str(DATA / "ft06.txt"), "--time-limit", limit)
