@@ -55,8 +55,11 @@ def test_a_rejected_configuration_names_a_field_or_rule(case):
 
 
 @QUICK
-@given(families_with_input())
+@given(families_with_input(acyclic=True))
 def test_a_valid_configuration_costs_at_least_the_base_and_adds_up(case):
+    # Families whose default/derive rules go round in a circle are refused by check_schema and
+    # never published; for them "the repaired input" has no stable answer (found by Hypothesis:
+    # "o0 defaults to 1.0 while empty, becomes 0.5 while filled" repairs to an o0 that rule 2 rejects).
     schema, raw = case
     family = compile_schema(schema)
     evaluation = evaluate(family, valid_input(family, raw))
