@@ -85,6 +85,7 @@ class _Graph:
         self.sequences = [[op for _, op in sorted(spans)] for spans in placed]
         self.head = [0] * self.count
         self.tail = [0] * self.count
+        self.no_tail = [0] * self.count
         self.before = [-1] * self.count  # machine predecessor
         self.after = [-1] * self.count  # machine successor
         self.makespan = 0
@@ -112,23 +113,9 @@ class _Graph:
                     order.append(succ)
         if len(order) < count:
             return False
+        _longest_paths(order, self.predecessors, before, self.release, self.length, self.head)
+        _longest_paths(reversed(order), self.successors, after, self.no_tail, self.length, self.tail)
         head, tail, length = self.head, self.tail, self.length
-        for op in order:
-            start = self.release[op]
-            for pred in self.predecessors[op]:
-                start = max(start, head[pred] + length[pred])
-            pred = before[op]
-            if pred >= 0:
-                start = max(start, head[pred] + length[pred])
-            head[op] = start
-        for op in reversed(order):
-            rest = 0
-            for succ in self.successors[op]:
-                rest = max(rest, tail[succ] + length[succ])
-            succ = after[op]
-            if succ >= 0:
-                rest = max(rest, tail[succ] + length[succ])
-            tail[op] = rest
         self.makespan = max(head[op] + length[op] + tail[op] for op in range(count))
         return True
 
@@ -258,6 +245,20 @@ def improve_makespan(
     result.makespan = best
     result.assignments = _assignments(layout, graph)
     return result
+
+
+def _longest_paths(order, job_links, machine_link, origin, length, out) -> None:
+    """Longest path lengths in `order` (topological, forwards for heads, backwards for tails):
+    each operation's value is at least its origin and at least each linked operation's value
+    plus that operation's length."""
+    for op in order:
+        value = origin[op]
+        for other in job_links[op]:
+            value = max(value, out[other] + length[other])
+        other = machine_link[op]
+        if other >= 0:
+            value = max(value, out[other] + length[other])
+        out[op] = value
 
 
 def _assignments(layout: Layout, graph: _Graph) -> dict[Id, Assignment]:
