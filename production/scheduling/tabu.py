@@ -1,28 +1,33 @@
-"""Tabu search for makespan on flexible job shops without calendars.
+"""Tabu search for makespan on job shops and flexible job shops without calendars.
 
-CP-SAT with two workers proves small shops and job shops quickly, but on a flexible shop of a
-few hundred operations (Brandimarte's mk10: 240 operations, up to five machines each) it spends
-a minute in full-problem subsolvers and stalls around 216 against a best known 197. This search
-works on the disjunctive graph instead, as Mastrolilli and Gambardella's does: the plan is one
-sequence per machine; heads (earliest starts) and tails (longest path after an operation ends)
-give the makespan, and the operations on a longest path are the only ones worth moving. A move
-takes one such critical operation out of its machine's sequence and inserts it into any
-eligible machine's sequence (its own included), at a position that provably makes no cycle;
-moves are ranked by the length of the longest path through the moved operation, estimated from
-the current heads and tails, and the best one not tabu is made, even if it makes the plan
-longer. Undoing a move (putting the operation back behind the same neighbour on the same
-machine) is tabu for a while, unless it would beat the best plan. After a long stall the
-search goes back to the best plan.
+CP-SAT with two workers proves small shops quickly, but on shops of a few hundred operations it
+spends its time in full-problem subsolvers and stalls: on Brandimarte's mk10 (240 operations,
+up to five machines each) around 216 against a best known 197, on Taillard's ta51 (750
+operations) 16 % above the optimum. This search works on the disjunctive graph instead: the plan
+is one sequence per machine; heads (earliest starts) and tails (longest path after an operation
+ends) give the makespan, and only operations on a longest path are worth moving.
+
+- Flexible shops (Mastrolilli and Gambardella's idea): a move takes one critical operation out
+  of its machine's sequence and inserts it into any eligible machine's sequence (its own
+  included) at a position that provably makes no cycle, ranked by the longest path through the
+  moved operation, estimated from the current heads and tails.
+- Plain job shops (Nowicki and Smutnicki's N5): on one longest path, swap the first two or the
+  last two operations of a block (a run on one machine), estimated as Taillard does.
+
+The best move that is not tabu is made, even if it makes the plan longer; undoing it (the
+operation back behind the same neighbour, or a swap swapped back) is tabu for a while, unless it
+would beat the best plan. After a long stall the search goes back to the best plan.
 
 The search is pure Python and a function of the seed: it stops after a budget of work (one
-unit per insertion position examined, one per operation re-timed), not after a number of
-seconds, so the same call gives the same plan; a wall-clock deadline guards the caller's time
-limit, and a search cut by it says so (`stopped_by_clock`).
+unit per move looked at, RETIME_WORK per operation re-timed), not after a number of seconds,
+so the same call gives the same plan; a wall-clock deadline guards the caller's time limit, and
+a search cut by it says so (`stopped_by_clock`).
 
 It applies only where heads and tails are exact: no closures (calendars), every machine of
-capacity 1, nothing frozen (see `applies`). Measured on 3 December 2026 (mk10, from the
-dispatching plan's 239): 206 after 1.4 s, 200 after 19 s; on plain job shops such as ft10 it is
-far weaker than CP-SAT, so `solve` runs it only for flexible shops, before CP-SAT.
+capacity 1, nothing frozen (see `applies`). Alone from the dispatching plan, one core, 3
+December 2026: mk10 239 -> 206 after 1.4 s, 200 after 19 s; ta51 3601 -> 2760 (the optimum)
+after 8 s; ta71 6140 -> 5481 (optimum 5464) in 20 s. `solve` runs it after CP-SAT, which
+proves small instances and is stronger on some (mk06, mk07, la22, abz7).
 """
 
 import itertools
@@ -34,19 +39,19 @@ from dataclasses import dataclass, field
 from .graph import Layout
 from .model import Assignment, Id
 
+RETIME_WORK = 10  # units of work per operation re-timed, against one per move looked at
 RANKED = 50  # candidates looked at, best estimate first, before taking the best one even if tabu
 TENURE = 10  # iterations a move's undoing stays tabu, plus up to as many again at random
 STALL = 3000  # iterations without a better plan before going back to the best one
 
 
 def applies(layout: Layout) -> bool:
-    """Whether heads and tails give exact times: no closures, capacity 1 everywhere, nothing
-    frozen, and at least one operation with a choice of machine (a flexible shop)."""
+    """Whether heads and tails give exact times: no closures, capacity 1 everywhere, nothing frozen."""
     return (
-        not layout.frozen
+        bool(layout.operations)
+        and not layout.frozen
         and all(not spans for spans in layout.closures.values())
         and all(machine.capacity == 1 for machine in layout.machines.values())
-        and any(len(op.alternatives) > 1 for op in layout.operations)
     )
 
 
@@ -164,6 +169,66 @@ class _Graph:
                     found.append((start + duration + after, op, k, position, duration))
         return found, examined
 
+    def swaps(self) -> tuple[list[tuple[int, int, int, int, int]], int]:
+        """Nowicki and Smutnicki's moves for plain job shops: on one longest path, swap the first
+        two and the last two operations of each block (a run on one machine), estimated as
+        Taillard does from heads and tails; each as (estimate, op, machine, position, length)
+        with op moved behind its machine successor."""
+        head, tail, length, before, after = self.head, self.tail, self.length, self.before, self.after
+        path = self._critical_path()
+        blocks: list[list[int]] = [[path[0]]]
+        for op in path[1:]:
+            if before[op] == blocks[-1][-1]:
+                blocks[-1].append(op)
+            else:
+                blocks.append([op])
+        pairs = set()
+        for b, block in enumerate(blocks):
+            if len(block) < 2:
+                continue
+            if b > 0:
+                pairs.add((block[0], block[1]))
+            if b < len(blocks) - 1:
+                pairs.add((block[-2], block[-1]))
+        found = []
+        for u, v in sorted(pairs):
+            if v in self.successors[u]:  # one job's steps on one machine: swapping them makes a cycle
+                continue
+            ready_v = max([head[p] + length[p] for p in self.predecessors[v]], default=self.release[v])
+            ready_u = max([head[p] + length[p] for p in self.predecessors[u]], default=self.release[u])
+            m = before[u]
+            head_v = max(ready_v, head[m] + length[m] if m >= 0 else 0)
+            head_u = max(ready_u, head_v + length[v])
+            rest_v = max([tail[s] + length[s] for s in self.successors[v]], default=0)
+            rest_u = max([tail[s] + length[s] for s in self.successors[u]], default=0)
+            w = after[v]
+            tail_u = max(rest_u, tail[w] + length[w] if w >= 0 else 0)
+            tail_v = max(rest_v, tail_u + length[u])
+            estimate = max(head_v + length[v] + tail_v, head_u + length[u] + tail_u)
+            k = self.machine[u]
+            found.append((estimate, u, k, self.sequences[k].index(v), length[u]))
+        return found, len(path)
+
+    def _critical_path(self) -> list[int]:
+        """One longest path, first operation to last."""
+        head, tail, length = self.head, self.tail, self.length
+        op = min(
+            (
+                o
+                for o in range(self.count)
+                if head[o] + length[o] + tail[o] == self.makespan and head[o] == self.release[o]
+            ),
+            key=lambda o: (head[o], o),
+        )
+        path = [op]
+        while tail[op]:
+            nexts = [*self.successors[op], self.after[op]]
+            op = next(
+                s for s in nexts if s >= 0 and head[s] == head[op] + length[op] and tail[s] + length[s] == tail[op]
+            )
+            path.append(op)
+        return path
+
     def move(self, op: int, k: int, position: int, duration: int) -> tuple[int, int, int]:
         """Make a move; returns (machine, position, length) to undo it with."""
         undo = (self.machine[op], self.sequences[self.machine[op]].index(op), self.length[op])
@@ -199,6 +264,7 @@ def improve_makespan(
     rng = random.Random(seed)  # noqa: S311  (a reproducible search, not a secret)
     graph = _Graph(layout, assignments)
     graph.time()
+    flexible = any(len(alternatives) > 1 for alternatives in graph.alternatives)
     best, best_plan = graph.makespan, graph.snapshot()
     result = TabuResult({}, best, 0, 0, False)
     tabu: dict[tuple[int, int, int], int] = {}
@@ -209,29 +275,23 @@ def improve_makespan(
             break
         result.iterations += 1
         iteration = result.iterations
-        candidates, examined = graph.moves()
-        result.work += examined + graph.count
+        candidates, examined = graph.moves() if flexible else graph.swaps()
+        result.work += examined + RETIME_WORK * graph.count
         if not candidates:
             break
         rng.shuffle(candidates)  # seeded ties
         candidates.sort(key=lambda c: c[0])
-        chosen = candidates[0]
-        for candidate in candidates[:RANKED]:
-            _, op, k, position, _ = candidate
-            sequence = [o for o in graph.sequences[k] if o != op]
-            behind = sequence[position - 1] if position else -1
-            if tabu.get((op, k, behind), 0) <= iteration or candidate[0] < best:
-                chosen = candidate
-                break
-        _, op, k, position, duration = chosen
+        (_, op, k, position, duration), key = _choose(graph, candidates, tabu, iteration, best)
         left_behind = graph.before[op]
         undo = graph.move(op, k, position, duration)
-        if not graph.time():  # cannot happen by the safety rule; undone all the same
+        if not graph.time():  # the safety rule should prevent it; undone and barred all the same
             graph.move(op, *undo)
             graph.time()
-            tabu[(op, k, graph.before[op])] = iteration + TENURE
+            tabu[key] = budget
             continue
         tabu[(op, undo[0], left_behind)] = iteration + TENURE + rng.randrange(TENURE)
+        if not flexible:  # a swap: swapping back is moving the other one behind op again
+            tabu[(graph.before[op], k, op)] = iteration + TENURE + rng.randrange(TENURE)
         if graph.makespan < best:
             best, best_plan, stall = graph.makespan, graph.snapshot(), 0
             result.found_at = round(time.perf_counter() - began, 3)
@@ -245,6 +305,21 @@ def improve_makespan(
     result.makespan = best
     result.assignments = _assignments(layout, graph)
     return result
+
+
+def _choose(graph: _Graph, candidates, tabu, iteration: int, best: int):
+    """The best-estimated candidate that is not tabu (or would beat the best plan), else the
+    best-estimated one; with its tabu key (operation, machine, operation it would follow)."""
+    chosen = None
+    for candidate in candidates[:RANKED]:
+        _, op, k, position, _ = candidate
+        sequence = [o for o in graph.sequences[k] if o != op]
+        key = (op, k, sequence[position - 1] if position else -1)
+        if tabu.get(key, 0) <= iteration or candidate[0] < best:
+            return candidate, key
+        if chosen is None:
+            chosen = candidate, key
+    return chosen
 
 
 def _longest_paths(order, job_links, machine_link, origin, length, out) -> None:
