@@ -108,7 +108,7 @@ class Assignment:
 
 
 Status = Literal["optimal", "feasible", "heuristic"]
-Method = Literal["cp-sat", "heuristic"]
+Method = Literal["cp-sat", "tabu", "heuristic"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,9 @@ class Schedule:
     """A plan: one assignment per operation, its objective figures and how it was found.
 
     `status` is "optimal" when CP-SAT proved the objective optimal, "feasible" when it stopped
-    at its time limit, "heuristic" when the plan comes from the dispatching rules.
+    at its time limit, "heuristic" when the plan comes from the dispatching rules. `method` says
+    what found the returned plan: "cp-sat", "tabu" (the tabu search, from CP-SAT's plan, on shops
+    without calendars) or "heuristic".
     `lower_bound` is the bound CP-SAT proved on the primary objective (weighted tardiness, or
     makespan for objective="makespan"; stability penalties included when asked for).
     `found_seconds` is when the returned plan was found, `seconds` the whole run;

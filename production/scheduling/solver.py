@@ -141,7 +141,7 @@ def _tabu_finish(layout, schedule, began, time_limit, *, seed, workers, determin
         layout.problem,
         found.assignments,
         status="optimal" if proved else "feasible",
-        method="cp-sat",
+        method="tabu",
         seconds=seconds,
         found_seconds=found.found_at,
         lower_bound=schedule.lower_bound,
@@ -228,7 +228,7 @@ class _Search:
         self.began = began
         self.time_limit = time_limit
         # The share of the time limit (and of its deterministic budget) this search may use.
-        self.share = share
+        self.time_share = share
         self.budget = time_limit * DETERMINISTIC_TIME_PER_SECOND * share
         self.seed = seed
         self.workers = workers
@@ -249,9 +249,9 @@ class _Search:
             params.interleave_search = True
             params.interleave_batch_size = INTERLEAVE_BATCH_SIZE
             params.max_deterministic_time = max(0.01, budget * share)
-            params.max_time_in_seconds = max(0.1, WALL_CAP_FACTOR * self.time_limit * self.share - self._elapsed())
+            params.max_time_in_seconds = max(0.1, WALL_CAP_FACTOR * self.time_limit * self.time_share - self._elapsed())
         else:
-            params.max_time_in_seconds = max(0.1, (self.time_limit * self.share - self._elapsed()) * share)
+            params.max_time_in_seconds = max(0.1, (self.time_limit * self.time_share - self._elapsed()) * share)
         return solver
 
     def _run_stage(self, share: float, hint: Mapping[Id, Assignment]) -> tuple[cp_model.CpSolver, int, list]:

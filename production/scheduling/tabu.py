@@ -140,9 +140,8 @@ class _Graph:
         for op in range(self.count):
             if head[op] + length[op] + tail[op] != self.makespan:
                 continue
-            ready = max([head[p] + length[p] for p in self.predecessors[op]], default=self.release[op])
+            ready, rest = self._ready(op), self._rest(op)
             latest_pred_start = max([head[p] for p in self.predecessors[op]], default=-1)
-            rest = max([tail[s] + length[s] for s in self.successors[op]], default=0)
             first_succ_end = min([head[s] + length[s] for s in self.successors[op]], default=1 << 62)
             own = self.machine[op]
             for k, duration in self.alternatives[op]:
@@ -194,20 +193,24 @@ class _Graph:
         for u, v in sorted(pairs):
             if v in self.successors[u]:  # one job's steps on one machine: swapping them makes a cycle
                 continue
-            ready_v = max([head[p] + length[p] for p in self.predecessors[v]], default=self.release[v])
-            ready_u = max([head[p] + length[p] for p in self.predecessors[u]], default=self.release[u])
             m = before[u]
-            head_v = max(ready_v, head[m] + length[m] if m >= 0 else 0)
-            head_u = max(ready_u, head_v + length[v])
-            rest_v = max([tail[s] + length[s] for s in self.successors[v]], default=0)
-            rest_u = max([tail[s] + length[s] for s in self.successors[u]], default=0)
+            head_v = max(self._ready(v), head[m] + length[m] if m >= 0 else 0)
+            head_u = max(self._ready(u), head_v + length[v])
             w = after[v]
-            tail_u = max(rest_u, tail[w] + length[w] if w >= 0 else 0)
-            tail_v = max(rest_v, tail_u + length[u])
+            tail_u = max(self._rest(u), tail[w] + length[w] if w >= 0 else 0)
+            tail_v = max(self._rest(v), tail_u + length[u])
             estimate = max(head_v + length[v] + tail_v, head_u + length[u] + tail_u)
             k = self.machine[u]
             found.append((estimate, u, k, self.sequences[k].index(v), length[u]))
         return found, len(path)
+
+    def _ready(self, op: int) -> int:
+        """When op's job lets it start: its release, its job predecessors' ends."""
+        return max([self.release[op], *(self.head[p] + self.length[p] for p in self.predecessors[op])])
+
+    def _rest(self, op: int) -> int:
+        """The longest path after op through its job successors alone."""
+        return max([0, *(self.tail[s] + self.length[s] for s in self.successors[op])])
 
     def _critical_path(self) -> list[int]:
         """One longest path, first operation to last."""

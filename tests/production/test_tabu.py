@@ -30,7 +30,7 @@ def _search(problem, budget, seed=0, deadline=None):
     start = dispatch(problem, "mwkr")
     deadline = time.perf_counter() + LATER if deadline is None else deadline
     found = improve_makespan(layout, start.assignments, budget=budget, wall_deadline=deadline, seed=seed)
-    return start, found, build_schedule(problem, found.assignments, status="feasible", method="cp-sat")
+    return start, found, build_schedule(problem, found.assignments, status="feasible", method="tabu")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -103,7 +103,7 @@ def test_solve_hands_a_flexible_shop_to_the_tabu_search_after_cp_sat(monkeypatch
 
     assert verify(problem, schedule) == []
     assert schedule.makespan < start
-    assert schedule.method == "cp-sat"
+    assert schedule.method == "tabu"
     assert schedule.improvements and schedule.improvements[-1][1] == schedule.makespan
 
 
@@ -122,3 +122,4 @@ def test_a_tabu_plan_that_reaches_cp_sats_bound_is_proved_optimal():
     assert verify(problem, finished) == []
     assert finished.makespan == best.makespan
     assert (finished.status, finished.proved_optimal, finished.lower_bound) == ("optimal", True, best.makespan)
+    assert finished.method == "tabu"
