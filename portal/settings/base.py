@@ -197,7 +197,9 @@ STORAGES = {
 # --- Email --------------------------------------------------------------------------------
 
 # The embedded profile keeps every mail as a file under var/mail, where a developer can read it.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
+# Three slashes before the absolute path, as for SQLite above: django-environ drops the first
+# slash of a URL's path, and with two the mail went to a relative folder under the current one.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'mail'}")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Atelier <hello@atelier.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

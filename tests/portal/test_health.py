@@ -88,3 +88,19 @@ def test_liveness_probe_reveals_only_a_status(client):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_embedded_mail_lands_in_var_mail_whatever_the_working_directory(tmp_path):
+    """docs/operations.md sends developers to var/mail/ for every mail the embedded profile sends;
+    a worker or a shell started from another folder must write there too."""
+    env = {key: value for key, value in os.environ.items() if key != "EMAIL_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.embedded", "PYTHONPATH": str(ROOT)})
+    probe = "import django; from django.conf import settings; django.setup(); print(settings.EMAIL_FILE_PATH)"
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(ROOT / "var" / "mail")
+    assert not (tmp_path / "work").exists()
