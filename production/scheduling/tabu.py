@@ -36,7 +36,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .graph import Layout
+from .graph import Layout, topological_order
 from .model import Assignment, Id
 
 RETIME_WORK = 10  # units of work per operation re-timed, against one per move looked at
@@ -104,18 +104,9 @@ class _Graph:
             for first, second in itertools.pairwise(sequence):
                 after[first] = second
                 before[second] = first
-        waiting = [len(self.predecessors[op]) + (before[op] >= 0) for op in range(count)]
-        order = [op for op in range(count) if waiting[op] == 0]
-        for op in order:  # the list grows while it is walked (Kahn's algorithm)
-            for succ in self.successors[op]:
-                waiting[succ] -= 1
-                if waiting[succ] == 0:
-                    order.append(succ)
-            succ = after[op]
-            if succ >= 0:
-                waiting[succ] -= 1
-                if waiting[succ] == 0:
-                    order.append(succ)
+        order = topological_order(
+            [[*preds, before[op]] if before[op] >= 0 else preds for op, preds in enumerate(self.predecessors)]
+        )
         if len(order) < count:
             return False
         _longest_paths(order, self.predecessors, before, self.release, self.length, self.head)
