@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import copy
 
+# The fridge's rule messages, as the engine reports them.
+ICE_MAKER_NEEDS_KIT = "An ice maker needs the water connection kit"
+WINE_NEEDS_380 = "The wine rack needs the 380 L body or larger"
+NO_ICE_WITH_DRAWERS = "The ice maker does not fit the drawer layout"
+
 
 def choice(code, name=None, price="0", cost="0", lead_days=0, swatch=None):
     return {
@@ -149,7 +154,7 @@ FRIDGE = {
             "kind": "requires",
             "when": [{"option": "ice_maker", "op": "is", "value": True}],
             "then": [{"option": "extras", "op": "includes", "value": "water_kit"}],
-            "message": "An ice maker needs the water connection kit",
+            "message": ICE_MAKER_NEEDS_KIT,
         },
         {
             "id": 2,
@@ -157,14 +162,14 @@ FRIDGE = {
             "option": "layout",
             "choices": ["wine"],
             "when": [{"option": "capacity", "op": "gte", "value": 380}],
-            "message": "The wine rack needs the 380 L body or larger",
+            "message": WINE_NEEDS_380,
         },
         {
             "id": 3,
             "kind": "excludes",
             "when": [{"option": "layout", "op": "is", "value": "drawers"}],
             "then": [{"option": "ice_maker", "op": "is", "value": True}],
-            "message": "The ice maker does not fit the drawer layout",
+            "message": NO_ICE_WITH_DRAWERS,
         },
         {
             "id": 4,

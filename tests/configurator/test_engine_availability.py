@@ -2,24 +2,8 @@
 
 from decimal import Decimal
 
-import pytest
-
 from configurator.engine import OptionAvailability, compile_schema, evaluate, naive_evaluate
-from tests.configurator.engine_examples import fridge, sofa
-
-ICE_MAKER_NEEDS_KIT = "An ice maker needs the water connection kit"
-WINE_NEEDS_380 = "The wine rack needs the 380 L body or larger"
-NO_ICE_WITH_DRAWERS = "The ice maker does not fit the drawer layout"
-
-
-@pytest.fixture(scope="module")
-def fridge_family():
-    return compile_schema(fridge())
-
-
-@pytest.fixture(scope="module")
-def sofa_family():
-    return compile_schema(sofa())
+from tests.configurator.engine_examples import ICE_MAKER_NEEDS_KIT, NO_ICE_WITH_DRAWERS, WINE_NEEDS_380, fridge, sofa
 
 
 def test_choices_that_would_break_a_rule_are_disabled_with_its_message(fridge_family):

@@ -8,11 +8,8 @@ from pathlib import Path
 import pytest
 
 from configurator.engine import Problem, compile_schema, evaluate
-from tests.configurator.engine_examples import fridge, sofa
+from tests.configurator.engine_examples import ICE_MAKER_NEEDS_KIT, NO_ICE_WITH_DRAWERS, WINE_NEEDS_380, fridge
 
-ICE_MAKER_NEEDS_KIT = "An ice maker needs the water connection kit"
-WINE_NEEDS_380 = "The wine rack needs the 380 L body or larger"
-NO_ICE_WITH_DRAWERS = "The ice maker does not fit the drawer layout"
 PLUG_FOLLOWS = "Plug follows the destination country"
 
 
@@ -34,16 +31,6 @@ FRIDGE_DEFAULTS = {
     "engraving": "",
     "quantity": 1,
 }
-
-
-@pytest.fixture(scope="module")
-def fridge_family():
-    return compile_schema(fridge())
-
-
-@pytest.fixture(scope="module")
-def sofa_family():
-    return compile_schema(sofa())
 
 
 def test_nothing_given_means_the_defaults(fridge_family):

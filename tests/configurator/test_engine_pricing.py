@@ -5,17 +5,7 @@ from decimal import Decimal
 import pytest
 
 from configurator.engine import QuoteLine, compile_schema, evaluate, quote
-from tests.configurator.engine_examples import fridge, sofa
-
-
-@pytest.fixture(scope="module")
-def fridge_family():
-    return compile_schema(fridge())
-
-
-@pytest.fixture(scope="module")
-def sofa_family():
-    return compile_schema(sofa())
+from tests.configurator.engine_examples import fridge
 
 
 def test_the_default_fridge(fridge_family):

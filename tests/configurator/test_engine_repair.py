@@ -1,22 +1,7 @@
 """repair(): the nearest valid configuration to a saved design, with the reasons."""
 
-import pytest
-
 from configurator.engine import Change, compile_schema, evaluate, repair
-from tests.configurator.engine_examples import fridge, sofa
-
-ICE_MAKER_NEEDS_KIT = "An ice maker needs the water connection kit"
-WINE_NEEDS_380 = "The wine rack needs the 380 L body or larger"
-
-
-@pytest.fixture(scope="module")
-def fridge_family():
-    return compile_schema(fridge())
-
-
-@pytest.fixture(scope="module")
-def sofa_family():
-    return compile_schema(sofa())
+from tests.configurator.engine_examples import ICE_MAKER_NEEDS_KIT, WINE_NEEDS_380, fridge
 
 
 def test_a_valid_design_is_left_alone(fridge_family):
