@@ -31,27 +31,29 @@ class HomePage(Page):
     template = "cms/home_page.html"
 
 
-class ContentPage(Page):
+class _IntroducedPage(Page):
+    """A title, an introduction and content blocks, under the home page or a content page.
+
+    Content pages and product stories share this shape but stay two page types, so that editors
+    choose "Product story" for a product's page and find the stories apart in the admin.
+    """
+
+    introduction = models.TextField(blank=True, max_length=400)
+    body = StreamField(ContentStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    template = "cms/content_page.html"
+
+    class Meta:
+        abstract = True
+
+
+class ContentPage(_IntroducedPage):
     """About, delivery, care guides: a title, an introduction and blocks."""
 
-    introduction = models.TextField(blank=True, max_length=400)
-    body = StreamField(ContentStreamBlock(), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
-
-    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
-    template = "cms/content_page.html"
-
-
-class ProductStoryPage(Page):
+class ProductStoryPage(_IntroducedPage):
     """The story behind a product, told with text and pictures and ending in its configurator."""
-
-    introduction = models.TextField(blank=True, max_length=400)
-    body = StreamField(ContentStreamBlock(), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
-
-    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
-    template = "cms/content_page.html"
