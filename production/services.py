@@ -291,13 +291,30 @@ def _bump(plant_id):
     Plant.objects.filter(pk=plant_id).update(plan_revision=F("plan_revision") + 1)
 
 
+def _change_if_still(operation, expected, **changes):
+    """Apply `changes` only if the operation's status is still `expected` in the database, in one UPDATE.
+
+    The board's checks read the operation when the request arrives; a double click or a second
+    planner on an older page gets there between the check and the write. The conditional UPDATE
+    lets exactly one of them through (PostgreSQL re-reads the row after the first one's lock),
+    and the other is refused before it records anything.
+    """
+    if not Operation.objects.filter(pk=operation.pk, status=expected).update(**changes):
+        now = Operation.objects.filter(pk=operation.pk).values_list("status", flat=True).first()
+        raise ProductionActionError(f"{operation} is {now} now; nothing was recorded. Reload the board.")
+
+
 # --- The board's actions -------------------------------------------------------------------
 
 
 def freeze_work_order(*, work_order, user, frozen=True):
-    """Pin (or release) a work order where the plan put it: re-plans will not move it."""
+    """Pin (or release) a work order where the plan put it: re-plans will not move it.
+
+    Freezing what is already frozen (a double click) changes and records nothing.
+    """
     with transaction.atomic():
-        WorkOrder.objects.filter(pk=work_order.pk).update(frozen=frozen)
+        if not WorkOrder.objects.filter(pk=work_order.pk, frozen=not frozen).update(frozen=frozen):
+            return
         _bump(work_order.plant_id)
         record_event(
             kind="frozen" if frozen else "unfrozen",
@@ -315,7 +332,7 @@ def move_operation(*, operation, work_center, user):
         raise ProductionActionError(f"{work_center} is not an eligible work center for {operation}.")
     with transaction.atomic():
         before = operation.work_center
-        Operation.objects.filter(pk=operation.pk).update(work_center=work_center, pinned=True)
+        _change_if_still(operation, Operation.PLANNED, work_center=work_center, pinned=True)
         _bump(operation.work_order.plant_id)
         record_event(
             kind="moved",
@@ -345,7 +362,7 @@ def start_operation(*, operation, user, now=None):
         names = ", ".join(op.name for op in waiting)
         raise ProductionActionError(f"{operation} cannot start before {names} is finished.")
     with transaction.atomic():
-        Operation.objects.filter(pk=operation.pk).update(status=Operation.STARTED, actual_start=now)
+        _change_if_still(operation, Operation.PLANNED, status=Operation.STARTED, actual_start=now)
         _bump(operation.work_order.plant_id)
         order_id = operation.work_order.order_id
         first = not ProductionEvent.objects.filter(order_id=order_id, kind="started").exists()
@@ -366,7 +383,7 @@ def finish_operation(*, operation, user, now=None):
     if operation.status != Operation.STARTED:
         raise ProductionActionError(f"{operation} is {operation.status}; only a started operation finishes.")
     with transaction.atomic():
-        Operation.objects.filter(pk=operation.pk).update(status=Operation.FINISHED, actual_end=now)
+        _change_if_still(operation, Operation.STARTED, status=Operation.FINISHED, actual_end=now)
         _bump(operation.work_order.plant_id)
         done = not operation.work_order.operations.exclude(status=Operation.FINISHED).exclude(pk=operation.pk).exists()
         record_event(
@@ -384,13 +401,13 @@ def block_operation(*, operation, user, unblock=False):
     if unblock:
         if operation.status != Operation.BLOCKED:
             raise ProductionActionError(f"{operation} is not blocked.")
-        new_status, kind = Operation.PLANNED, "unblocked"
+        old_status, new_status, kind = Operation.BLOCKED, Operation.PLANNED, "unblocked"
     else:
         if operation.status != Operation.PLANNED:
             raise ProductionActionError(f"{operation} is {operation.status}; only a planned operation is blocked.")
-        new_status, kind = Operation.BLOCKED, "blocked"
+        old_status, new_status, kind = Operation.PLANNED, Operation.BLOCKED, "blocked"
     with transaction.atomic():
-        Operation.objects.filter(pk=operation.pk).update(status=new_status)
+        _change_if_still(operation, old_status, status=new_status)
         _bump(operation.work_order.plant_id)
         record_event(
             kind=kind,

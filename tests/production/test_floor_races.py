@@ -1,0 +1,108 @@
+"""A floor action on a page that is out of date (a double click, two planners on one operation)
+changes nothing twice: the status is checked and changed in one UPDATE, and the loser is told."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from production import services
+from production.models import Operation, ProductionEvent, WorkOrder
+
+
+def sofa_operation(code):
+    return WorkOrder.objects.get(order__number="DEMO-2002", family_slug="modular-sofa").operations.get(code=code)
+
+
+@pytest.fixture
+def planner(django_user_model):
+    return django_user_model.objects.get(email="planner@atelier.example")
+
+
+@pytest.mark.django_db
+def test_a_second_start_from_a_stale_page_is_refused_and_keeps_the_first_start(planner):
+    first_click, second_click = sofa_operation("frame"), sofa_operation("frame")
+    began = timezone.now() - timedelta(minutes=3)
+    services.start_operation(operation=first_click, user=planner, now=began)
+
+    with pytest.raises(services.ProductionActionError, match="is started now; nothing was recorded"):
+        services.start_operation(operation=second_click, user=planner, now=timezone.now())
+
+    assert ProductionEvent.objects.filter(kind="started", operation=first_click).count() == 1
+    first_click.refresh_from_db()
+    assert first_click.actual_start == began
+
+
+@pytest.mark.django_db
+def test_a_second_finish_from_a_stale_page_is_refused(planner):
+    services.start_operation(operation=sofa_operation("frame"), user=planner)
+    first_click, second_click = sofa_operation("frame"), sofa_operation("frame")
+    done = timezone.now()
+    services.finish_operation(operation=first_click, user=planner, now=done)
+
+    with pytest.raises(services.ProductionActionError, match="is finished now; nothing was recorded"):
+        services.finish_operation(operation=second_click, user=planner, now=done + timedelta(minutes=1))
+
+    assert ProductionEvent.objects.filter(kind="finished", operation=first_click).count() == 1
+    first_click.refresh_from_db()
+    assert first_click.actual_end == done
+
+
+@pytest.mark.django_db
+def test_an_operation_started_meanwhile_cannot_be_blocked_or_moved_from_a_stale_page(planner):
+    stale = sofa_operation("frame")
+    services.start_operation(operation=sofa_operation("frame"), user=planner)
+    other = stale.alternatives.exclude(work_center=stale.work_center).first()
+
+    with pytest.raises(services.ProductionActionError, match="is started now; nothing was recorded"):
+        services.block_operation(operation=stale, user=planner)
+    if other is not None:
+        with pytest.raises(services.ProductionActionError, match="is started now; nothing was recorded"):
+            services.move_operation(operation=stale, work_center=other.work_center, user=planner)
+
+    stale.refresh_from_db()
+    assert stale.status == Operation.STARTED
+    assert not ProductionEvent.objects.filter(kind__in=["blocked", "moved"], operation=stale).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
+def test_two_planners_starting_one_operation_at_once_record_one_start(committed_demo_shop, planner):
+    copies = [sofa_operation("frame") for _ in range(6)]
+    ready = threading.Barrier(len(copies))
+    outcomes = []
+
+    def start(operation):
+        try:
+            ready.wait()
+            services.start_operation(operation=operation, user=planner)
+            outcomes.append("started")
+        except services.ProductionActionError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start, args=(copy,)) for copy in copies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused"] * 5 + ["started"]
+    assert ProductionEvent.objects.filter(kind="started", operation=copies[0]).count() == 1
+
+
+@pytest.mark.django_db
+def test_freezing_twice_records_one_freeze(planner):
+    work_order = WorkOrder.objects.get(order__number="DEMO-2002", family_slug="modular-sofa")
+
+    services.freeze_work_order(work_order=work_order, user=planner)
+    services.freeze_work_order(work_order=work_order, user=planner)
+    services.freeze_work_order(work_order=work_order, user=planner, frozen=False)
+
+    work_order.refresh_from_db()
+    assert not work_order.frozen
+    kinds = list(ProductionEvent.objects.filter(work_order=work_order).values_list("kind", flat=True))
+    assert (kinds.count("frozen"), kinds.count("unfrozen")) == (1, 1)
