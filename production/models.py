@@ -98,6 +98,12 @@ class Downtime(models.Model):
     end = models.DateTimeField()
     reason = models.CharField(max_length=120, blank=True)
 
+    class Meta:
+        constraints = [
+            # A double click on "Record downtime" must not record the same closure twice.
+            models.UniqueConstraint(fields=["work_center", "start", "end"], name="one_downtime_per_span"),
+        ]
+
     def __str__(self):
         return f"{self.work_center} down from {self.start:%d %b %H:%M}"
 

@@ -422,7 +422,9 @@ def add_downtime(*, work_center: WorkCenter, start, end, reason, user):
     if end <= start:
         raise ProductionActionError("Downtime ends after it starts.")
     with transaction.atomic():
-        down = work_center.downtimes.create(start=start, end=end, reason=reason)
+        down, created = work_center.downtimes.get_or_create(start=start, end=end, defaults={"reason": reason})
+        if not created:  # the same span again (a double click): nothing new to plan around
+            return down
         _bump(work_center.plant_id)
         record_event(
             kind="downtime", description=f"{work_center} down {start:%d %b %H:%M}–{end:%H:%M}: {reason}", user=user

@@ -106,3 +106,20 @@ def test_freezing_twice_records_one_freeze(planner):
     assert not work_order.frozen
     kinds = list(ProductionEvent.objects.filter(work_order=work_order).values_list("kind", flat=True))
     assert (kinds.count("frozen"), kinds.count("unfrozen")) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_recording_the_same_downtime_twice_keeps_one(planner):
+    cutter = sofa_operation("cut-fabric").work_center
+    start = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+
+    first = services.add_downtime(
+        work_center=cutter, start=start, end=start + timedelta(hours=2), reason="", user=planner
+    )
+    again = services.add_downtime(
+        work_center=cutter, start=start, end=start + timedelta(hours=2), reason="saw blade", user=planner
+    )
+
+    assert again == first
+    assert cutter.downtimes.count() == 1
+    assert ProductionEvent.objects.filter(kind="downtime").count() == 1
