@@ -33,6 +33,14 @@ def _held(basket):
     return cache
 
 
+def points_discount(basket):
+    """The points discount Oscar applied to this basket object: what an order placed from it carries."""
+    return sum(
+        (applied["discount"] for applied in basket.offer_discounts if applied["offer"].slug == OFFER_SLUG),
+        Decimal("0.00"),
+    )
+
+
 class PointsHeldCondition(Condition):
     """Met by a basket that has points set aside for it."""
 

@@ -407,20 +407,29 @@ def held_for_basket(*, basket_id):
     return PointsHold.objects.filter(basket_id=basket_id, status="held").first()
 
 
-def attach_hold_to_order(*, basket, order_number):
-    """At placement: the basket's held points belong to this order. Refuses a hold that no
-    longer fits the basket (it changed since the points were chosen)."""
+def attach_hold_to_order(*, basket, order_number, discount):
+    """At placement: the basket's held points belong to this order.
+
+    `discount` is the points discount the order will carry, applied when the request began.
+    Another tab may have changed the points since (released them, or chosen some): an order must
+    never keep a discount whose points are not held, nor spend points it gives no discount for,
+    so a mismatch is refused and the shopper reviews the order again. A hold that no longer fits
+    the basket (it changed since the points were chosen) is released and refused.
+    """
     with transaction.atomic():
         hold = PointsHold.objects.select_for_update().filter(basket_id=basket.pk, status="held").first()
+        if hold is not None:
+            _, maximum, _ = redeemable(
+                basket_total=basket_total_before_points(basket), available=hold.points, rules=ProgrammeRules.current()
+            )
+            if hold.points > maximum:
+                account = locked_account(hold.account.user_id)
+                _release(hold, account, why="Basket changed")
+                raise PointsRefused("Your basket changed: please choose your points again.")
+        if (hold.amount if hold else Decimal("0.00")) != discount:
+            raise PointsRefused("Your points changed in another window: please check your order and confirm again.")
         if hold is None:
             return None
-        _, maximum, _ = redeemable(
-            basket_total=basket_total_before_points(basket), available=hold.points, rules=ProgrammeRules.current()
-        )
-        if hold.points > maximum:
-            account = locked_account(hold.account.user_id)
-            _release(hold, account, why="Basket changed")
-            raise PointsRefused("Your basket changed: please choose your points again.")
         hold.order_number = order_number
         hold.save(update_fields=["order_number"])
         return hold

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
-from oscar.apps.payment.exceptions import PaymentError
+from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
 
+from loyalty import offers as loyalty_offers
 from loyalty import selectors as loyalty_selectors
 from loyalty import services as loyalty_services
 from portal.payments import gateways
@@ -48,6 +49,11 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
     def skip_to_preview(self, request):
         raise exceptions.PassedSkipCondition(url=reverse("checkout:preview"))
 
+    def render_payment_details(self, request, **kwargs):
+        # There is no payment details page (see get_skip_conditions): an order refused at
+        # placement, e.g. for points changed in another window, is shown on the review page.
+        return self.render_preview(request, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["basket_fingerprint"] = basket_fingerprint(self.request.basket)
@@ -71,9 +77,14 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         # Points chosen for this basket now belong to the order; a hold that no longer fits
         # the basket is released and the shopper chooses again, before any payment exists.
         try:
-            loyalty_services.attach_hold_to_order(basket=self.request.basket, order_number=order_number)
+            loyalty_services.attach_hold_to_order(
+                basket=self.request.basket,
+                order_number=order_number,
+                discount=loyalty_offers.points_discount(self.request.basket),
+            )
         except loyalty_services.PointsRefused as refused:
-            raise PaymentError(str(refused)) from refused
+            # Oscar shows this one's message (a PaymentError would show a generic "problem").
+            raise UnableToTakePayment(str(refused)) from refused
         gateway = gateways.gateway()
         try:
             state = gateway.create_payment(

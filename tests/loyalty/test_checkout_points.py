@@ -150,3 +150,49 @@ def test_guests_are_not_offered_points(checkout, demo_mode):  # noqa: F811
     assert "Use your points" not in checkout.to_preview().content.decode()
     assert checkout.client.post("/checkout/points/", {"points": "500"}).status_code == 302
     assert not PointsHold.objects.exists()
+
+
+def _another_tab_chooses(monkeypatch, user, points):
+    """Tab B changes the points after tab A's "Place order" request applied the discount and
+    checked the basket, just before A ties the points to its order: the narrowest window."""
+    attach = services.attach_hold_to_order
+
+    def tab_b_first(*, basket, **kwargs):
+        services.hold_points(user=user, basket=basket, points=points)
+        return attach(basket=basket, **kwargs)
+
+    monkeypatch.setattr(services, "attach_hold_to_order", tab_b_first)
+
+
+def _place_order(checkout):  # noqa: F811
+    preview = checkout.to_preview()
+    fingerprint = preview.context["basket_fingerprint"]
+    return checkout.client.post("/checkout/preview/", {"action": "place_order", "basket_fingerprint": fingerprint})
+
+
+def test_points_taken_back_in_another_tab_while_placing_do_not_leave_a_free_discount(ben, checkout, monkeypatch):  # noqa: F811
+    checkout.to_preview()
+    checkout.client.post("/checkout/points/", {"points": "500"})
+    _another_tab_chooses(monkeypatch, ben, 0)
+
+    response = _place_order(checkout)
+
+    assert "Your points changed in another window" in response.content.decode()
+    assert not Order.objects.filter(user=ben).exclude(number__startswith="DEMO").exists()
+    assert available(ben) == 2000
+
+
+def test_points_chosen_in_another_tab_while_placing_are_not_spent_on_an_order_without_the_discount(
+    ben,
+    checkout,
+    monkeypatch,  # noqa: F811
+):
+    checkout.to_preview()
+    _another_tab_chooses(monkeypatch, ben, 700)
+
+    response = _place_order(checkout)
+
+    assert "Your points changed in another window" in response.content.decode()
+    assert not Order.objects.filter(user=ben).exclude(number__startswith="DEMO").exists()
+    hold = PointsHold.objects.get(account__user=ben, status="held")
+    assert (hold.points, hold.order_number) == (700, "")
