@@ -45,7 +45,6 @@ class _IntroducedPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
 
     parent_page_types = ["cms.HomePage", "cms.ContentPage"]
-    template = "cms/content_page.html"
 
     class Meta:
         abstract = True
@@ -54,6 +53,10 @@ class _IntroducedPage(Page):
 class ContentPage(_IntroducedPage):
     """About, delivery, care guides: a title, an introduction and blocks."""
 
+    template = "cms/content_page.html"  # per class: Wagtail names each page type's template after it
+
 
 class ProductStoryPage(_IntroducedPage):
     """The story behind a product, told with text and pictures and ending in its configurator."""
+
+    template = "cms/content_page.html"
