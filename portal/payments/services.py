@@ -195,11 +195,17 @@ def _record_refund(order, source, refund, *, user=None, reason=""):
 
 def record_external_refund(*, payment_reference, refund):
     """A refund made outside the dashboard (in Stripe's own): recorded once, like ours."""
+    found = Source.objects.filter(reference=payment_reference).values_list("pk", "order_id").first()
+    if found is None:
+        return None
     with transaction.atomic():
-        source = Source.objects.select_for_update().filter(reference=payment_reference).first()
-        if source is None or Transaction.objects.filter(source=source, reference=refund.reference).exists():
+        # The order first, then its source: the order the dashboard's refund_order takes them in.
+        # Stripe sends refund.created for our own refunds too, often while refund_order still
+        # holds the order; the other way round, each would wait for the other's lock.
+        order = Order.objects.select_for_update().get(pk=found[1])
+        source = Source.objects.select_for_update().get(pk=found[0])
+        if Transaction.objects.filter(source=source, reference=refund.reference).exists():
             return None
-        order = Order.objects.select_for_update().get(pk=source.order_id)
         return _record_refund(order, source, refund, reason="made in the payment provider's dashboard")
 
 
