@@ -56,6 +56,19 @@ def _note(order, message):
     OrderNote.objects.create(order=order, note_type="System", message=message)
 
 
+def _note_once(order, message):
+    """Note `message` unless it is already the order's latest system note; whether it was noted.
+
+    The reconciler asks the gateway about every unpaid order every five minutes, and Stripe keeps
+    reporting the same failed attempt until the shopper pays again: one note, not 288 a day.
+    """
+    latest = order.notes.filter(note_type="System").order_by("-pk").values_list("message", flat=True).first()
+    if latest == message:
+        return False
+    _note(order, message)
+    return True
+
+
 def _payment_event(order, name, amount, reference):
     event = PaymentEvent.objects.create(
         order=order, event_type=PaymentEventType.objects.get_or_create(name=name)[0], amount=amount, reference=reference
@@ -91,8 +104,8 @@ def apply_payment_state(state, *, via):
                     f"Payment {state.reference} received {state.amount_received} {state.currency} "
                     f"but the order owes {expected} {order.currency}: not marked paid."
                 )
-                logger.error(message)
-                _note(order, message)
+                if _note_once(order, message):
+                    logger.error(message)
                 return Outcome(order.number, "mismatch", message)
             amount = from_minor(state.amount_received, order.currency)
             source.debit(amount, reference=state.reference, status="succeeded")
@@ -113,7 +126,7 @@ def apply_payment_state(state, *, via):
             if order.status == PENDING:
                 order.set_status(FAILED)
             if order.status in UNPAID:
-                _note(order, f"Payment attempt failed: {state.failure_message}")
+                _note_once(order, f"Payment attempt failed: {state.failure_message}")
                 return Outcome(order.number, "failed", state.failure_message)
         return Outcome(order.number, "ignored", state.status)
 

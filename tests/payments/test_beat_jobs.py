@@ -81,3 +81,17 @@ def test_a_lost_confirmation_email_is_sent_again_once(checkout, demo_mode):
     tasks.resend_missing_confirmations()
 
     assert [message.subject for message in mail.outbox] == [f"Confirmation of order {order.number}"]
+
+
+def test_a_failed_attempt_is_noted_once_however_often_the_reconciler_asks(checkout, demo_mode):
+    checkout.add_stocked()
+    order = checkout.place_order()
+    checkout.pay_demo(order, card="4000 0000 0000 0002")
+    age(order, minutes=6)
+
+    for _ in range(3):
+        assert tasks.reconcile_pending_payments() == 0
+
+    order.refresh_from_db()
+    assert order.status == "Payment failed"
+    assert order.notes.filter(message="Payment attempt failed: Your card was declined.").count() == 1
