@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 Notification = get_model("communication", "Notification")
 Email = get_model("communication", "Email")
+User = get_model("users", "User")
 
 CHUNK_SIZE = 1000  # customers per delivery task: big enough to amortize, small enough to retry
 INSERT_BATCH = 5000
@@ -207,6 +208,11 @@ def deliver_sends(*, send_ids, now=None):
         if not sends:
             return outcome
         user_ids = {s.user_id for s in sends}
+        # Two workers may deliver chunks holding the same customer (one chunk per rule): each
+        # counts the week's reminders only once it holds the customer's row, so the second sees
+        # what the first sent and the weekly cap holds across chunks. Locked in id order: no
+        # deadlock between chunks.
+        list(User.objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True))
         withdrawn = withdrawn_channels(user_ids)
         week = dict(
             ReminderSend.objects.filter(
