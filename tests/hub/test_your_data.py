@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 Order = get_model("order", "Order")
 User = get_user_model()
+Notification = get_model("communication", "Notification")
 
 
 def export(client):
@@ -91,6 +92,7 @@ def test_asking_twice_keeps_the_first_date(login):
     second = services.request_deletion(user=ben)
 
     assert second.pk == first.pk and second.erase_after == first.erase_after
+    assert Notification.objects.filter(recipient=ben, subject="Your account is due to be deleted").count() == 1
 
 
 def test_erasure_waits_for_the_grace_period_then_keeps_orders_without_the_person():
