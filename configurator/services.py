@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from . import engine, promise
@@ -164,7 +165,10 @@ def line_summary(value):
 def save_design(*, family_slug, values, owner=None, name="", design=None):
     """Save a new design, or update `design` (already access-checked by the caller).
 
-    Only a valid configuration is saved; its price is recorded for listings.
+    Only a valid configuration is saved; its price is recorded for listings. An update writes
+    only the design's own fields, so it never takes back an owner given meanwhile (a sign-in
+    claiming the session's designs); a design deleted meanwhile in another window stays deleted,
+    with its share link, and the edits are saved as a new design instead of being lost.
     """
     configuration = configure(family_slug=family_slug, values=values)
     if not configuration.is_valid:
@@ -175,12 +179,14 @@ def save_design(*, family_slug, values, owner=None, name="", design=None):
         "price": configuration.quote.unit_price_after_discount,
         "name": name[:80],
     }
-    if design is None:
-        design = SavedDesign.objects.create(family_id=configuration.family.family_id, owner=owner, **fields)
-    else:
-        for key, value in fields.items():
-            setattr(design, key, value)
-        design.save()
+    if design is not None:
+        fields["updated_at"] = timezone.now()
+        if SavedDesign.objects.filter(pk=design.pk).update(**fields):
+            for key, value in fields.items():
+                setattr(design, key, value)
+            return design, configuration
+        del fields["updated_at"]
+    design = SavedDesign.objects.create(family_id=configuration.family.family_id, owner=owner, **fields)
     return design, configuration
 
 

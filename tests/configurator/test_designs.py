@@ -129,3 +129,27 @@ def test_other_customers_design_is_404_through_the_service():
 
     with pytest.raises(Http404):
         design_for(user=get_user_model().objects.get(email="ben@example.com"), uuid=design.uuid)
+
+
+def test_a_design_deleted_in_another_window_stays_deleted_and_the_edits_are_saved_anew(login):
+    ada = get_user_model().objects.get(email="ada@example.com")
+    design, _ = services.save_design(family_slug="atelier-fridge", values={"hinge": "left"}, owner=ada)
+    stale = SavedDesign.objects.get(pk=design.pk)  # the editing window's copy
+    services.delete_design(design=design)
+
+    saved, _ = services.save_design(family_slug="atelier-fridge", values={"hinge": "right"}, owner=ada, design=stale)
+
+    assert not SavedDesign.objects.filter(uuid=design.uuid).exists()  # the old share link stays dead
+    assert saved.uuid != design.uuid and saved.owner == ada and saved.values["hinge"] == "right"
+
+
+def test_saving_an_older_copy_keeps_the_owner_given_meanwhile(client):
+    anonymous, _ = services.save_design(family_slug="atelier-fridge", values={"hinge": "left"})
+    stale = SavedDesign.objects.get(pk=anonymous.pk)  # loaded before the shopper signed in
+    ben = get_user_model().objects.get(email="ben@example.com")
+    services.claim_designs(user=ben, design_uuids=[anonymous.uuid])
+
+    services.save_design(family_slug="atelier-fridge", values={"hinge": "right"}, design=stale)
+
+    anonymous.refresh_from_db()
+    assert anonymous.owner == ben and anonymous.values["hinge"] == "right"
