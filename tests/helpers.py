@@ -1,5 +1,6 @@
-"""Small helpers for tests that wait on other processes: poll a condition, never sleep blindly."""
+"""Small helpers for tests that wait on other processes or race threads: poll a condition, never sleep blindly."""
 
+import threading
 import time
 
 
@@ -12,3 +13,31 @@ def wait_for(condition, *, timeout=30.0, interval=0.1, message="condition"):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
+
+
+def at_once(action, arguments):
+    """Call `action(argument)` for each argument in its own thread, all released together.
+
+    Returns what each call returned or raised, in the order of `arguments`. Each thread closes
+    its database connections, which Django opens per thread.
+    """
+    from django.db import connections
+
+    ready = threading.Barrier(len(arguments))
+    outcomes = [None] * len(arguments)
+
+    def run(index, argument):
+        try:
+            ready.wait()
+            outcomes[index] = action(argument)
+        except Exception as error:  # noqa: BLE001 -- the caller asserts on what each call hit
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(arguments)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

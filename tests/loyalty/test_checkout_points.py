@@ -182,11 +182,7 @@ def test_points_taken_back_in_another_tab_while_placing_do_not_leave_a_free_disc
     assert available(ben) == 2000
 
 
-def test_points_chosen_in_another_tab_while_placing_are_not_spent_on_an_order_without_the_discount(
-    ben,
-    checkout,
-    monkeypatch,  # noqa: F811
-):
+def test_points_chosen_in_another_tab_while_placing_are_not_spent_without_a_discount(ben, checkout, monkeypatch):  # noqa: F811
     checkout.to_preview()
     _another_tab_chooses(monkeypatch, ben, 700)
 

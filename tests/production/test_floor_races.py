@@ -1,15 +1,15 @@
 """A floor action on a page that is out of date (a double click, two planners on one operation)
 changes nothing twice: the status is checked and changed in one UPDATE, and the loser is told."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from production import services
 from production.models import Operation, ProductionEvent, WorkOrder
+from tests.helpers import at_once
 
 
 def sofa_operation(code):
@@ -71,26 +71,11 @@ def test_an_operation_started_meanwhile_cannot_be_blocked_or_moved_from_a_stale_
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
 def test_two_planners_starting_one_operation_at_once_record_one_start(committed_demo_shop, planner):
     copies = [sofa_operation("frame") for _ in range(6)]
-    ready = threading.Barrier(len(copies))
-    outcomes = []
 
-    def start(operation):
-        try:
-            ready.wait()
-            services.start_operation(operation=operation, user=planner)
-            outcomes.append("started")
-        except services.ProductionActionError:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
+    outcomes = at_once(lambda operation: services.start_operation(operation=operation, user=planner), copies)
 
-    threads = [threading.Thread(target=start, args=(copy,)) for copy in copies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(outcomes) == ["refused"] * 5 + ["started"]
+    refused = [o for o in outcomes if isinstance(o, services.ProductionActionError)]
+    assert (len(refused), outcomes.count(None)) == (5, 1)
     assert ProductionEvent.objects.filter(kind="started", operation=copies[0]).count() == 1
 
 

@@ -1,7 +1,7 @@
 """Customers, orders and rules for reminder tests, made directly and dated as each test needs."""
 
 import itertools
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from loyalty.reminders.models import ReminderMessage, ReminderRule
+from loyalty.reminders.models import ReminderMessage, ReminderRule, Trigger
 
 Order = get_model("order", "Order")
 OrderLine = get_model("order", "Line")
@@ -116,3 +116,14 @@ def keys_for(user):
 
 def days(n):
     return timedelta(days=n)
+
+
+@pytest.fixture
+def due_twice_capped_once(rule, customer, now, order_for):
+    """A customer due a birthday and a win-back reminder today, under a weekly cap of one."""
+    rule(Trigger.BIRTHDAY, weekly_cap=1)
+    rule(Trigger.WIN_BACK, threshold=30, weekly_cap=1)
+    today = timezone.localdate(now)
+    ada = customer(birth_date=date(1990, today.month, today.day))
+    order_for(ada, placed=now - timezone.timedelta(days=90))
+    return ada
