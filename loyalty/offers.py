@@ -12,6 +12,7 @@ from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
 from .models import PointsHold
+from .selectors import POINTS_OFFER_SLUG
 
 Condition = get_model("offer", "Condition")
 ConditionalOffer = get_model("offer", "ConditionalOffer")
@@ -20,7 +21,7 @@ Benefit = get_model("offer", "Benefit")
 AbsoluteDiscountBenefit = get_class("offer.benefits", "AbsoluteDiscountBenefit")
 
 OFFER_NAME = "Points redeemed"
-OFFER_SLUG = "loyalty-points"
+OFFER_SLUG = POINTS_OFFER_SLUG
 
 
 def _held(basket):
@@ -31,14 +32,6 @@ def _held(basket):
         cache = PointsHold.objects.filter(basket_id=basket.pk, status=PointsHold.Status.HELD).first()
         basket._loyalty_hold = cache
     return cache
-
-
-def points_discount(basket):
-    """The points discount Oscar applied to this basket object: what an order placed from it carries."""
-    return sum(
-        (applied["discount"] for applied in basket.offer_discounts if applied["offer"].slug == OFFER_SLUG),
-        Decimal("0.00"),
-    )
 
 
 class PointsHeldCondition(Condition):

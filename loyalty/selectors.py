@@ -15,6 +15,10 @@ from . import earning
 from .models import LedgerEntry, LoyaltyAccount, PointsHold, PointsLot, ProgrammeRules, Segment, Tier
 
 ZERO = Decimal("0.00")
+# The site offer that shows redeemed points as a discount (loyalty/offers.py). Its slug lives here
+# because offers.py defines proxy models: importing it when the URLconf loads would register them
+# with Django's migrations, while Oscar imports it only when it applies offers.
+POINTS_OFFER_SLUG = "loyalty-points"
 
 
 @dataclass(frozen=True)
@@ -202,4 +206,12 @@ def redemption_options(*, user, basket):
         held=hold.points if hold else 0,
         held_amount=hold.amount if hold else Decimal("0.00"),
         point_value=rules.point_value,
+    )
+
+
+def points_discount(basket):
+    """The points discount Oscar applied to this basket object: what an order placed from it carries."""
+    return sum(
+        (applied["discount"] for applied in basket.offer_discounts if applied["offer"].slug == POINTS_OFFER_SLUG),
+        ZERO,
     )

@@ -12,7 +12,6 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
 
-from loyalty import offers as loyalty_offers
 from loyalty import selectors as loyalty_selectors
 from loyalty import services as loyalty_services
 from portal.payments import gateways
@@ -80,7 +79,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             loyalty_services.attach_hold_to_order(
                 basket=self.request.basket,
                 order_number=order_number,
-                discount=loyalty_offers.points_discount(self.request.basket),
+                discount=loyalty_selectors.points_discount(self.request.basket),
             )
         except loyalty_services.PointsRefused as refused:
             # Oscar shows this one's message (a PaymentError would show a generic "problem").
