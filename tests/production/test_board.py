@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 from pypdf import PdfReader
 
 from production import selectors, services, travelers
-from production.models import Operation, PlanRun, ProductionEvent, TravelerBatch, WorkOrder
+from production.models import Operation, PlanRun, ProductionEvent, TravelerBatch
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -19,11 +19,6 @@ BOARD = "/dashboard/production/"
 @pytest.fixture
 def planner_client(login):
     return login("planner@atelier.example")
-
-
-@pytest.fixture
-def sofa():
-    return WorkOrder.objects.get(order__number="DEMO-2002", family_slug="modular-sofa")
 
 
 def planned_day(work_order):

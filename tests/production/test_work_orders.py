@@ -124,11 +124,6 @@ def test_customer_weight_sets_the_work_order_priority():
 # --- Planning failures keep the previous plan ---------------------------------------------------
 
 
-@pytest.fixture
-def sofa():
-    return WorkOrder.objects.get(order__number="DEMO-2002", family_slug="modular-sofa")
-
-
 def assert_failed_and_kept(before_plans, message_part):
     run = services.replan(trigger="test")
     assert run.outcome == PlanRun.FAILED
@@ -181,11 +176,6 @@ def test_an_unreadable_instance_file_is_a_clear_error(tmp_path):
 
 
 # --- The floor: started, finished, blocked ---------------------------------------------------
-
-
-@pytest.fixture
-def planner(django_user_model):
-    return django_user_model.objects.get(email="planner@atelier.example")
 
 
 def test_starting_the_first_operation_puts_the_order_in_production(sofa, planner):
