@@ -179,13 +179,9 @@ def save_design(*, family_slug, values, owner=None, name="", design=None):
         "price": configuration.quote.unit_price_after_discount,
         "name": name[:80],
     }
-    if design is not None:
-        fields["updated_at"] = timezone.now()
-        if SavedDesign.objects.filter(pk=design.pk).update(**fields):
-            for key, value in fields.items():
-                setattr(design, key, value)
-            return design, configuration
-        del fields["updated_at"]
+    if design is not None and SavedDesign.objects.filter(pk=design.pk).update(**fields, updated_at=timezone.now()):
+        design.refresh_from_db()
+        return design, configuration
     design = SavedDesign.objects.create(family_id=configuration.family.family_id, owner=owner, **fields)
     return design, configuration
 

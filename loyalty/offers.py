@@ -21,7 +21,6 @@ Benefit = get_model("offer", "Benefit")
 AbsoluteDiscountBenefit = get_class("offer.benefits", "AbsoluteDiscountBenefit")
 
 OFFER_NAME = "Points redeemed"
-OFFER_SLUG = POINTS_OFFER_SLUG
 
 
 def _held(basket):
@@ -71,7 +70,7 @@ class PointsDiscountBenefit(AbsoluteDiscountBenefit):
 def ensure_points_offer():
     """Create the site offer if missing. Idempotent; called after every migrate."""
     with transaction.atomic():
-        if ConditionalOffer.objects.filter(slug=OFFER_SLUG).exists():
+        if ConditionalOffer.objects.filter(slug=POINTS_OFFER_SLUG).exists():
             return False
         everything, _ = Range.objects.get_or_create(
             slug="loyalty-everything", defaults={"name": "Everything (points)", "includes_all_products": True}
@@ -80,7 +79,7 @@ def ensure_points_offer():
         benefit = Benefit.objects.create(proxy_class=f"{__name__}.PointsDiscountBenefit", range=everything)
         ConditionalOffer.objects.create(
             name=OFFER_NAME,
-            slug=OFFER_SLUG,
+            slug=POINTS_OFFER_SLUG,
             description="Loyalty points the shopper chose to spend on this order.",
             offer_type=ConditionalOffer.SITE,
             condition=condition,

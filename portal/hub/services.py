@@ -119,9 +119,9 @@ def request_deletion(*, user, reason=""):
         request, created = DeletionRequest.objects.select_for_update().get_or_create(
             user=user, defaults={"requested_at": now, "erase_after": now + deletion_grace(), "reason": reason[:2000]}
         )
-        if not created and request.is_pending:
-            return request  # asked again (a double click, a second tab): already told
         if not created:
+            if request.is_pending:
+                return request  # asked again (a double click, a second tab): already told
             request.requested_at, request.erase_after = now, now + deletion_grace()
             request.cancelled_at, request.reason = None, reason[:2000]
             request.save()
