@@ -2,7 +2,6 @@
 recorded, no deadlock (the webhook arrives while the dashboard still holds the order)."""
 
 import threading
-import time
 import uuid
 from decimal import Decimal
 
@@ -13,12 +12,20 @@ from django.test import Client
 
 from portal.payments import services
 from portal.payments.models import RefundRequest
+from tests.helpers import wait_for
 from tests.payments.test_stripe_checkout import _no_capture, _signed, confirm_in_browser
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency"),
 ]
+
+
+def _another_session_waits_for_a_lock():
+    # pg_locks is read live; pg_stat_activity would be a snapshot fixed for this transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()")
+        return cursor.fetchone()[0] > 0
 
 
 def test_webhook_for_a_refund_still_in_flight_waits_and_records_nothing_twice(
@@ -52,7 +59,8 @@ def test_webhook_for_a_refund_still_in_flight_waits_and_records_nothing_twice(
             refund = real_gateway.refund(**kwargs)
             webhook_thread.append(threading.Thread(target=webhook, args=(refund,)))
             webhook_thread[0].start()
-            time.sleep(1.5)  # the webhook takes what locks it can meanwhile
+            # The webhook takes what locks it can, then waits for one this request holds.
+            wait_for(_another_session_waits_for_a_lock, timeout=10, message="the webhook to wait for a lock")
             return refund
 
     webhook_thread = []
