@@ -3,6 +3,8 @@
 import threading
 import time
 
+from django.db import connections
+
 
 def wait_for(condition, *, timeout=30.0, interval=0.1, message="condition"):
     """Return the condition's first truthy value, or fail after `timeout` seconds."""
@@ -21,8 +23,6 @@ def at_once(action, arguments):
     Returns what each call returned or raised, in the order of `arguments`. Each thread closes
     its database connections, which Django opens per thread.
     """
-    from django.db import connections
-
     ready = threading.Barrier(len(arguments))
     outcomes = [None] * len(arguments)
 
