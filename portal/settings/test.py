@@ -1,7 +1,14 @@
 """The test profile: SQLite by default, PostgreSQL and Redis when their URLs are set."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, CELERY_BROKER_URL, DATABASES, env, filesystem_broker_options
+
+# Two test runs on one machine (two checkouts, two terminals) each set their own folder for
+# the SQLite file, the filesystem broker and media, so neither removes the other's database.
+TEST_VAR_DIR = Path(env("TEST_VAR_DIR", default=str(BASE_DIR / "var")))
+TEST_VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-0123456789abcdef"
@@ -9,17 +16,17 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; n
 
 # A file, not memory: the live server thread and a real Celery worker process must see it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-atelier.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-atelier.sqlite3")}
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+MEDIA_ROOT = TEST_VAR_DIR / "test-media"
 SERVE_MEDIA = True
 
 # Unit tests call tasks eagerly unless a test starts a real worker (tests/integration).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 if CELERY_BROKER_URL.startswith("filesystem"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(BASE_DIR / "var" / "test-broker")
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(TEST_VAR_DIR / "test-broker")
 else:
     # A task whose worker was killed comes back within seconds, not after an hour.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -32,5 +39,5 @@ PRODUCTION_PLAN_SECONDS = 1.0  # demo-sized plans are proved optimal well within
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 WHITENOISE_USE_FINDERS = True  # no collectstatic before tests
-STATIC_ROOT = BASE_DIR / "var" / "test-static"
+STATIC_ROOT = TEST_VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,29 @@
+"""An axe-core scan inside the browser tests: no critical or serious violation on a page a person uses.
+
+axe-core comes with the axe-playwright-python package (pinned in requirements-dev.txt), so
+nothing is fetched at run time; the script is injected into the page Playwright has open.
+"""
+
+from axe_playwright_python.sync_playwright import Axe
+
+BLOCKING = ("critical", "serious")
+
+_axe = Axe()
+
+
+def blocking_violations(page, *, context=None):
+    """The critical and serious violations on the page as it is now, one line each."""
+    results = _axe.run(page, context=context)
+    lines = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in BLOCKING:
+            continue
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        lines.append(f"{violation['impact']}: {violation['id']} ({violation['help']}) at {targets}")
+    return lines
+
+
+def assert_accessible(page, *, context=None):
+    """Fail with every blocking violation on the page, named by rule and element."""
+    lines = blocking_violations(page, context=context)
+    assert not lines, f"axe on {page.url}:\n" + "\n".join(lines)
