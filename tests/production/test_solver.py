@@ -100,6 +100,7 @@ def test_calendars_and_capacity_are_respected():
 
     schedule = solve(problem, objective="makespan", time_limit=2)
 
+    assert len(schedule.assignments) == sum(len(job.operations) for job in problem.jobs)
     for a in schedule.assignments.values():
         machine = next(m for m in problem.machines if m.id == a.machine_id)
         assert all(a.end <= start or a.start >= end for start, end in machine.unavailable)

@@ -74,11 +74,12 @@ def test_demo_fridge_with_a_left_hinge_carries_the_setup_on_both_door_stations()
 
 
 def test_paid_demo_orders_are_planned_on_work_centers():
-    for work_order in WorkOrder.objects.filter(order__number__in=["DEMO-2001", "DEMO-2002"]):
-        for op in work_order.operations.all():
-            assert op.work_center_id is not None
-            assert op.planned_start < op.planned_end
-            assert op.alternatives.filter(work_center=op.work_center).exists()
+    operations = Operation.objects.filter(work_order__order__number__in=["DEMO-2001", "DEMO-2002"])
+
+    assert set(operations.values_list("work_order__order__number", flat=True)) == {"DEMO-2001", "DEMO-2002"}
+    assert not operations.filter(work_center=None).exists()
+    assert all(op.planned_start < op.planned_end for op in operations)
+    assert all(op.alternatives.filter(work_center=op.work_center).exists() for op in operations)
     assert PlanRun.objects.first().outcome == PlanRun.OK
 
 

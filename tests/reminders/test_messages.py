@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from loyalty.reminders import services
+from loyalty.reminders import messages, services
 from loyalty.reminders.models import OutboxEmail, ReminderMessage, Trigger
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,11 @@ def test_attribute_lookups_are_not_placeholders():
     message = ReminderMessage(
         trigger=Trigger.WIN_BACK, language="en-gb", subject="{first_name.__class__}", body="x", button_label="x"
     )
-    message.full_clean(validate_constraints=False)  # not a placeholder, so left as text: never evaluated
+    message.full_clean(validate_constraints=False)  # accepted: not a placeholder, so it stays text
+
+    rendered = messages.render_copy(message, values={"first_name": "Ada"}, send_id=1, user_id=1, trigger="win_back")
+
+    assert rendered.subject == "{first_name.__class__}"  # never evaluated
 
 
 def test_wagtail_refuses_to_save_a_message_with_an_unknown_placeholder(client):
