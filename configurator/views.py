@@ -17,7 +17,6 @@ from oscar.core.loading import get_class, get_model
 from . import selectors, services
 from .ownership import remember_design, session_designs
 from .panel import build_panel, raw_values_from_form
-from .quote_extras import extras_for
 
 basket_addition = get_class("basket.signals", "basket_addition")
 
@@ -62,8 +61,7 @@ def configure(request, slug):
 def _render_page(request, configuration, design, status=200):
     product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
     panel = build_panel(configuration, design=design)
-    extras = extras_for(request=request, configuration=configuration)
-    context = {"panel": panel, "product": product, "quote_extras": extras}
+    context = {"panel": panel, "product": product}
     return render(request, "configurator/configure_page.html", context, status=status)
 
 
@@ -114,11 +112,7 @@ def quote(request, slug):
     return JsonResponse(
         {
             "valid": configuration.is_valid,
-            "quote_html": render_to_string(
-                "configurator/partials/quote.html",
-                {"panel": panel, "quote_extras": extras_for(request=request, configuration=configuration)},
-                request=request,
-            ),
+            "quote_html": render_to_string("configurator/partials/quote.html", {"panel": panel}, request=request),
             "preview_svg": panel.preview_svg(),
             "options": options,
         }

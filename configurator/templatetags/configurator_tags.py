@@ -2,6 +2,7 @@ from django import template
 
 from configurator import selectors, services
 from configurator.panel import build_panel
+from configurator.quote_extras import extras_for
 
 register = template.Library()
 
@@ -22,6 +23,19 @@ def family_configurator(slug, values=None):
         return build_panel(services.configure(family_slug=slug, values=values or {}))
     except selectors.Http404:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def quote_extras(context, configuration):
+    """The lines other apps add under the quote (say, "Earn 120 points").
+
+    Read here, where the quote is drawn, so that every page showing a configurator (product
+    page, its own page, a CMS block) has them on first render, as the live update does.
+    """
+    request = context.get("request")
+    if request is None:
+        return []
+    return extras_for(request=request, configuration=configuration)
 
 
 @register.filter

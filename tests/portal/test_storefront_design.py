@@ -1,0 +1,43 @@
+"""What the storefront says on first render: the same lines the live updates show, in the site's frame."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from oscar.core.loading import get_model
+
+from loyalty import selectors as loyalty_selectors
+
+pytestmark = pytest.mark.django_db
+
+Product = get_model("catalogue", "Product")
+User = get_user_model()
+
+EARN = re.compile(r'<p class="quote__extra" data-quote-extra>(Earn [\d,]+ points)</p>')
+PRICE = re.compile(r'<p class="quote__price"><span class="sr-only">Your price: </span>£([\d,.]+)')
+
+
+@pytest.mark.parametrize("who", [None, "ada@example.com"])
+@pytest.mark.parametrize(
+    ("page", "upc"),
+    [
+        ("product", "ATL-FRIDGE"),  # the configurable product's own page
+        ("/configure/modular-sofa/", "ATL-SOFA"),
+        ("/the-fridge-that-fits/", "ATL-FRIDGE"),  # a product story opening the configurator on a preset
+    ],
+)
+def test_every_configurator_says_what_it_earns_on_first_render(client, login, who, page, upc):
+    """As the live update does (it was there only after the first change)."""
+    product = Product.objects.get(upc=upc)
+    user = User.objects.get(email=who) if who else AnonymousUser()
+    if who:
+        client = login(who)
+
+    html = client.get(product.get_absolute_url() if page == "product" else page).content.decode()
+
+    [price] = PRICE.findall(html)
+    points = loyalty_selectors.points_for_product(user=user, product=product, amount=Decimal(price.replace(",", "")))
+    assert points > 0
+    assert EARN.findall(html) == [f"Earn {points} points"]
