@@ -1,28 +1,63 @@
-"""Who sees which entry we add to Oscar's dashboard menu (Oscar's `access_fn` hook).
+"""Who may open which staff page: one answer for the views, the dashboard menu and its links.
 
-Plain functions of the user, importable from settings: they touch no models.
+A role is an Oscar permission list (`["is_staff", "app.codename"]`, read by Oscar's
+`check_permissions`). Our staff views require theirs with Oscar's `permissions_required`:
+signed out, the sign-in page; signed in without the role, 403. Oscar's own dashboard pages
+keep the permissions of their app's `permissions_map`. `may_open` answers for both, so the
+dashboard menu (it is OSCAR_DASHBOARD_DEFAULT_ACCESS_FUNCTION) and the links on dashboard
+pages (`{% if user|may_open:url %}`, portal/templatetags/staff_access.py) show each role
+only what it may open.
 """
 
+from urllib.parse import urlsplit
 
-def staff(user, url_name=None, url_args=None, url_kwargs=None):
-    return user.is_active and user.is_staff
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import resolve
+from oscar.core.loading import get_class
+from oscar.views.decorators import check_permissions
+
+from loyalty.access import LOYALTY_STAFF, REMINDER_ANALYSTS
+from production.access import PLANNERS
+
+oscar_access = get_class("dashboard.nav", "default_access_fn")
+
+STAFF = ["is_staff"]
+REFUNDERS = ["is_staff", "payments.refund_order"]
+CONTENT_EDITORS = ["wagtailadmin.access_admin"]  # what Wagtail itself asks of /cms/
+
+# The role our staff pages require, by URL name or for a whole namespace. Anything else the
+# menu or a link names must be one of Oscar's dashboard pages.
+ROLES = {
+    "production": PLANNERS,
+    "loyalty-dashboard": LOYALTY_STAFF,
+    "reminders:dashboard": REMINDER_ANALYSTS,
+    "portal:health": STAFF,
+    "payments:refund": REFUNDERS,
+    "wagtailadmin_home": CONTENT_EDITORS,
+}
 
 
-def content_editors(user, url_name=None, url_args=None, url_kwargs=None):
-    return user.is_active and user.has_perm("wagtailadmin.access_admin")
+def role(view_name):
+    """The permission list of one of our staff pages, or None for a page that is not ours."""
+    return ROLES.get(view_name) or ROLES.get(view_name.partition(":")[0])
 
 
-def merchandisers(user, url_name=None, url_args=None, url_kwargs=None):
-    return user.is_active and user.is_staff and user.has_perm("configurator.change_productfamily")
+def may_open(user, url_name, url_args=None, url_kwargs=None):
+    """Oscar's access_fn signature: may this user open the page named `url_name`?"""
+    if url_name is None:  # a menu heading: Oscar shows it when one of its entries is shown
+        return True
+    required = role(url_name)
+    if required is not None:
+        return check_permissions(user, required)
+    try:
+        return oscar_access(user, url_name, url_args, url_kwargs)
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{url_name} is neither an Oscar dashboard page nor listed in portal.dashboard_access.ROLES"
+        ) from None
 
 
-def reminder_analysts(user, url_name=None, url_args=None, url_kwargs=None):
-    return user.is_active and user.is_staff and user.has_perm("reminders.view_remindersend")
-
-
-def loyalty_staff(user, url_name=None, url_args=None, url_kwargs=None):
-    return user.is_active and user.is_staff and user.has_perm("loyalty.manage_loyalty")
-
-
-def planners(user, url_name=None, url_args=None, url_kwargs=None):
-    return user.is_active and user.is_staff and user.has_perm("production.plan_production")
+def may_open_url(user, url):
+    """The same answer for a URL on this site, as `{% url %}` writes it."""
+    match = resolve(urlsplit(url).path)
+    return may_open(user, match.view_name, match.args, match.kwargs)
