@@ -20,7 +20,7 @@ def test_shopper_finds_designs_and_orders_then_buys_a_design_again(shop, page):
     expect(in_production.locator(".timeline__step--current .timeline__label")).to_have_text("In production")
     expect(in_production.locator(".timeline__promise")).to_contain_text("Promised to ship by")
     points = page.locator("[data-points-summary]")
-    expect(points.get_by_role("heading")).to_have_text("Gold member")
+    expect(points.get_by_role("heading")).to_have_text("Your tier: Gold")
     expect(points.locator("[data-points-available]")).to_have_text(re.compile(r"^\d+$"))
     expect(points.get_by_role("img", name="Progress to the next tier")).to_be_visible()
     designs = page.locator("section", has=page.get_by_role("heading", name="Saved designs"))

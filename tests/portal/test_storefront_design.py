@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from oscar.core.loading import get_model
 
 from loyalty import selectors as loyalty_selectors
+from loyalty.models import LoyaltyAccount, Tier
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,18 @@ def test_every_configurator_says_what_it_earns_on_first_render(client, login, wh
     points = loyalty_selectors.points_for_product(user=user, product=product, amount=Decimal(price.replace(",", "")))
     assert points > 0
     assert EARN.findall(html) == [f"Earn {points} points"]
+
+
+@pytest.mark.parametrize("path", ["/accounts/", "/accounts/points/"])
+def test_the_points_summary_names_each_tier_once(login, path):
+    """The first tier is called "Member": the heading read "Member member"."""
+    client = login("chloe@example.com")
+    account = LoyaltyAccount.objects.get(user__email="chloe@example.com")
+    tiers = list(Tier.objects.order_by("min_spend_12m"))
+    assert [tier.name for tier in tiers] == ["Member", "Silver", "Gold", "Platinum"]
+    for tier in tiers:
+        LoyaltyAccount.objects.filter(pk=account.pk).update(tier=tier)
+
+        html = client.get(path).content.decode()
+
+        assert f'<h2 id="loyalty-summary-title">Your tier: {tier.name}</h2>' in html, tier.name
