@@ -41,6 +41,7 @@ _OSCAR_FORKS = {
     "oscar.apps.basket.apps.BasketConfig": "portal.basket.apps.BasketConfig",
     "oscar.apps.order.apps.OrderConfig": "portal.order.apps.OrderConfig",
     "oscar.apps.checkout.apps.CheckoutConfig": "portal.checkout.apps.CheckoutConfig",
+    "oscar.apps.offer.apps.OfferConfig": "portal.offers.apps.OfferConfig",
 }
 # Forks first: their templates must win over the ones inside Oscar's own package.
 _oscar_apps = sorted(

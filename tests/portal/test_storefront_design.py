@@ -10,10 +10,15 @@ from oscar.core.loading import get_model
 
 from loyalty import selectors as loyalty_selectors
 from loyalty.models import LoyaltyAccount, Tier
+from loyalty.selectors import POINTS_OFFER_SLUG
 
 pytestmark = pytest.mark.django_db
 
 Product = get_model("catalogue", "Product")
+ConditionalOffer = get_model("offer", "ConditionalOffer")
+Condition = get_model("offer", "Condition")
+Benefit = get_model("offer", "Benefit")
+Range = get_model("offer", "Range")
 User = get_user_model()
 
 EARN = re.compile(r'<p class="quote__extra" data-quote-extra>(Earn [\d,]+ points)</p>')
@@ -57,3 +62,28 @@ def test_the_points_summary_names_each_tier_once(login, path):
         html = client.get(path).content.decode()
 
         assert f'<h2 id="loyalty-summary-title">Your tier: {tier.name}</h2>' in html, tier.name
+
+
+def test_the_points_offer_is_not_on_the_public_offer_pages(client):
+    """It is how Oscar applies redeemed points, not a promotion; /offers/ listed it with every product."""
+    sofas = Range.objects.create(name="Sofas", slug="sofas", is_public=True)
+    public = ConditionalOffer.objects.create(
+        name="Spring sofa week",
+        slug="spring-sofa-week",
+        offer_type=ConditionalOffer.SITE,
+        condition=Condition.objects.create(type=Condition.COUNT, value=1, range=sofas),
+        benefit=Benefit.objects.create(type=Benefit.PERCENTAGE, value=10, range=sofas),
+    )
+
+    listing = client.get("/offers/")
+
+    assert listing.status_code == 200
+    assert [offer.slug for offer in listing.context["offers"]] == [public.slug]
+    assert "Points redeemed" not in listing.content.decode()
+    assert client.get(f"/offers/{POINTS_OFFER_SLUG}/").status_code == 404
+    assert client.get(f"/offers/{public.slug}/").status_code == 200
+
+    # Nor among the basket's "offers you could qualify for" (its condition is never half met).
+    filter_kit = Product.objects.get(upc="ATL-FILTER")
+    client.post(f"/basket/add/{filter_kit.pk}/", {"quantity": 1})
+    assert client.get("/basket/").context["upsell_messages"] == []
