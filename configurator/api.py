@@ -8,18 +8,17 @@ conflict. Nothing a client sends is taken as a price.
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.throttling import AnonRateThrottle
 from ninja.utils import check_csrf
 from pydantic import ConfigDict, Field
 
 from . import selectors, services
 from .ownership import remember_design
 from .panel import build_panel
+from .throttling import QuoteThrottle
 
 router = Router(tags=["configurator"])
 
@@ -152,7 +151,7 @@ def family_schema(request: HttpRequest, slug: str) -> dict:
     "/families/{slug}/quote/",
     response={200: QuoteOut, 409: ErrorOut, 422: QuoteOut},
     summary="Validate and price a configuration",
-    throttle=AnonRateThrottle(settings.CONFIGURATOR_QUOTE_RATE),
+    throttle=QuoteThrottle(),
 )
 def quote(request: HttpRequest, slug: str, payload: QuoteIn):
     family = _current(slug, payload.version)

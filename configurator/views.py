@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_class, get_model
 
-from . import selectors, services
+from . import selectors, services, throttling
 from .ownership import remember_design, session_designs
 from .panel import build_panel, raw_values_from_form
 
@@ -95,6 +95,11 @@ def _save(request, slug, values, design):
 @require_POST
 def quote(request, slug):
     """Live update: the same computation as the page, as JSON with its rendered fragments."""
+    limit = throttling.quote_limit()
+    if not limit.hit(throttling.client_address(request)):
+        response = JsonResponse({"detail": "Too many requests."}, status=429)
+        response["Retry-After"] = str(limit.retry_after)
+        return response
     family = selectors.published_family(slug)
     configuration = services.configure(family_slug=slug, values=raw_values_from_form(request.POST, family))
     panel = build_panel(configuration)

@@ -172,6 +172,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as every other limit: X-Forwarded-For only as far as trusted proxies vouch.
+AXES_CLIENT_IP_CALLABLE = "configurator.throttling.client_address"
+
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the embedded
+# profile, reached directly): the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Internationalisation -----------------------------------------------------------------
 
@@ -370,7 +376,7 @@ CELERY_BEAT_SCHEDULE.update(
 
 # --- Configurator ---------------------------------------------------------------------
 
-# Quotes per minute per client address on the JSON API (the live page has its own endpoint).
+# Quotes per client address, the JSON API's and the live page's together ("600/m"; /s, /h, /d too).
 CONFIGURATOR_QUOTE_RATE = env("CONFIGURATOR_QUOTE_RATE", default="600/m")
 
 # --- Stripe -------------------------------------------------------------------------------

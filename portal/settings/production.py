@@ -22,6 +22,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 # One cache for all gunicorn workers, so login lockouts and throttles are shared.
 CACHES = {"default": env.cache_url("CACHE_URL")}  # e.g. redis://127.0.0.1:6379/1
 
+# How many proxies append to X-Forwarded-For before a request reaches gunicorn (1 behind one
+# TLS proxy). No default: too high lets clients choose their own address for the limits,
+# too low puts every client under the proxy's one address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT")
+
 # TLS everywhere, for a year, on every subdomain.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from oscar.core.loading import get_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,15 +22,18 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp://mail.example.com:587",
     "STRIPE_SECRET_KEY": "sk_test_placeholder",
     "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
-def _run(args, env_overrides=None):
+def _run(args, env_overrides=None, without=()):
     # A clean slate: nothing from this test run (settings module, async flag) leaks in.
     leaked = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {key: value for key, value in os.environ.items() if key not in leaked}
     env.update(PRODUCTION_ENV)
     env.update(env_overrides or {})
+    for key in without:
+        del env[key]
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
     )
@@ -47,6 +51,13 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_number_of_trusted_proxies():
+    result = _run(["manage.py", "check"], without=["TRUSTED_PROXY_COUNT"])
+
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
 
 
 SETTINGS_PROBE = """
@@ -132,3 +143,40 @@ def test_the_site_loads_no_script_from_a_cdn(client):
     sources = re.findall(r'<script[^>]+src="([^"]+)"', html)
     assert sources
     assert all(source.startswith("/static/") for source in sources)
+
+
+def _sign_in(client, email, password, **headers):
+    return client.post(
+        "/accounts/login/",
+        {"login-username": email, "login-password": password, "login_submit": "1"},
+        headers=headers,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_a_lockout_holds_the_client_not_everyone_behind_the_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    through_proxy = Client(REMOTE_ADDR="10.0.0.2")
+    for _ in range(5):
+        _sign_in(through_proxy, "ben@example.com", "wrong-password", x_forwarded_for="198.51.100.7")
+
+    locked = _sign_in(through_proxy, "ben@example.com", "atelier-shopper", x_forwarded_for="6.6.6.6, 198.51.100.7")
+    elsewhere = _sign_in(
+        Client(REMOTE_ADDR="10.0.0.2"), "ben@example.com", "atelier-shopper", x_forwarded_for="198.51.100.8"
+    )
+
+    assert locked.status_code == 429
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_trusted_proxies_a_forwarded_header_does_not_escape_a_lockout(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for number in range(5):
+        _sign_in(client, "ben@example.com", "wrong-password", x_forwarded_for=f"203.0.113.{number}")
+
+    response = _sign_in(client, "ben@example.com", "atelier-shopper", x_forwarded_for="203.0.113.99")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
