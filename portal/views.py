@@ -1,17 +1,17 @@
 """The portal's own pages: health (staff), a liveness probe and sign-out."""
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from oscar.views.decorators import permissions_required
 
-from . import health
+from . import dashboard_access, health
 
 
-@staff_member_required(login_url="customer:login")
+@permissions_required(dashboard_access.STAFF)
 @never_cache
 def health_page(request):
     results = health.run_checks()

@@ -1,15 +1,13 @@
 """The planner's board in Oscar's dashboard: parse, call a service or selector, render.
 
-Planners only (permission production.plan_production, given to the "Planners" group): anyone
-signed out is sent to sign in, any other account gets 403. Actions are POST with CSRF.
+Planners only (production.access.PLANNERS: staff with production.plan_production, which the
+"Planners" group has): anyone signed out is sent to sign in, any other account gets 403, by
+Oscar's permissions_required as on every staff page. Actions are POST with CSRF.
 """
 
 from datetime import date, datetime, timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,27 +16,16 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from oscar.views.decorators import permissions_required
 
 from . import gantt, planning, selectors, services, tasks, travelers
+from .access import PLANNERS
 from .models import Operation, TravelerBatch, WorkCenter, WorkOrder
-
-PERMISSION = "production.plan_production"
-
-
-def is_planner(user):
-    return user.is_active and user.is_staff and user.has_perm(PERMISSION)
 
 
 def planner_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("customer:login"))
-        if not is_planner(request.user):
-            raise PermissionDenied("The planner board is for planners.")
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
+    """The board's pages change by the minute: never cached, for planners only (production.access)."""
+    return never_cache(permissions_required(PLANNERS)(view))
 
 
 def _day(value):

@@ -1,29 +1,24 @@
-"""Loyalty pages in Oscar's dashboard, for staff with the "Can manage the loyalty programme" permission."""
+"""Loyalty pages in Oscar's dashboard, for staff with "Can manage the loyalty programme" (loyalty.access)."""
 
 import uuid
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from oscar.views.decorators import permissions_required
 
 from .. import charts, selectors, services
+from ..access import LOYALTY_STAFF
 from ..models import Campaign, EarnMultiplier, LoyaltyAccount, ProgrammeRules, SegmentHistory, Tier
 from .forms import AdjustmentForm, CampaignForm, MultiplierForm, RulesForm, TierForm
 
-PERMISSION = "loyalty.manage_loyalty"
-
-
-def loyalty_staff(view):
-    return staff_member_required(
-        permission_required(PERMISSION, raise_exception=True)(view), login_url="customer:login"
-    )
+# Signed out: the sign-in page; signed in without the role: 403 (Oscar's, as on every staff page).
+loyalty_staff = permissions_required(LOYALTY_STAFF)
 
 
 @loyalty_staff

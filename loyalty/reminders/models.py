@@ -40,6 +40,11 @@ class Channel(models.TextChoices):
     INBOX = "inbox", _("Account inbox")
 
 
+# News about an order the customer placed. Every other reminder invites a purchase (marketing),
+# so it is sent to a new customer only when they ticked it at sign-up; these are ticked for them.
+SERVICE_TRIGGERS = frozenset({Trigger.ORDER_SHIPPED, Trigger.ORDER_DELIVERED})
+
+
 # What the rule's one number N means for each trigger, shown to staff next to the field.
 THRESHOLD_MEANING = {
     Trigger.BIRTHDAY: _("unused"),
@@ -153,8 +158,9 @@ class ReplenishmentInterval(models.Model):
 class ReminderConsent(models.Model):
     """A customer's choice for one reminder type on one channel.
 
-    No row means the default: allowed (customers agree at sign-up, and every message offers
-    a one-click way out). A withdrawal is a row with `allowed=False` and always wins.
+    Registration writes a row for every type and channel, as ticked (marketing is never
+    ticked in advance). No row, for accounts made before that (demo, staff), means allowed,
+    and every message offers a one-click way out. A row with `allowed=False` always wins.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_consents")
@@ -171,6 +177,30 @@ class ReminderConsent(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.trigger} {self.channel}: {'yes' if self.allowed else 'no'}"
+
+
+class ConsentRecord(models.Model):
+    """What a customer was asked and what they answered, when: the evidence of their consent.
+
+    Written once, together with the `ReminderConsent` rows it set, and never changed; a later
+    change of mind is a new `ReminderConsent` state, not an edit of what was agreed here.
+    """
+
+    class Source(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    recorded_at = models.DateTimeField()
+    wording = models.TextField(help_text=_("The words the customer was shown, exactly"))
+    # {"birthday": {"email": false, "inbox": false}, ...}: every type and channel asked about.
+    choices = models.JSONField()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.source} {self.recorded_at:%Y-%m-%d %H:%M}"
 
 
 class ReminderSend(models.Model):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from oscar.core.loading import get_model
 
-from .models import Channel, ReminderConsent, ReminderSend, Trigger
+from .models import SERVICE_TRIGGERS, Channel, ReminderConsent, ReminderSend, Trigger
 from .triggers import COUNTED_STATUSES
 
 Order = get_model("order", "Order")
@@ -22,6 +22,20 @@ def preferences_for(*, user):
                 {"channel": c, "label": c_label, "allowed": (value, c) not in withdrawn}
                 for c, c_label in Channel.choices
             ],
+        }
+        for value, label in Trigger.choices
+    ]
+
+
+def consent_questions():
+    """What sign-up asks: each reminder type with its channels, ticked in advance only for
+    news about the customer's own orders (`SERVICE_TRIGGERS`), never for marketing."""
+    return [
+        {
+            "trigger": value,
+            "label": label,
+            "service": value in SERVICE_TRIGGERS,
+            "channels": [{"channel": c, "label": c_label} for c, c_label in Channel.choices],
         }
         for value, label in Trigger.choices
     ]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from . import messages, triggers
-from .models import Channel, OutboxEmail, ReminderConsent, ReminderRule, ReminderSend, Trigger
+from .models import Channel, ConsentRecord, OutboxEmail, ReminderConsent, ReminderRule, ReminderSend, Trigger
 
 log = logging.getLogger(__name__)
 
@@ -358,6 +358,30 @@ def set_consent(*, user, trigger, channel, allowed, source="preferences"):
     ReminderConsent.objects.update_or_create(
         user=user, trigger=trigger, channel=channel, defaults={"allowed": allowed, "source": source}
     )
+
+
+def record_consent(*, user, allowed, wording, source, now=None):
+    """Record a customer's answer to a consent question: every type and channel, and the evidence.
+
+    `allowed` is the set of (trigger, channel) pairs ticked; every other pair is recorded as
+    refused, so an unticked box is never read as the no-row default (allowed). One transaction
+    writes the choices and a `ConsentRecord` with the time, the exact `wording` shown and the
+    answers. An unknown pair is a programming error and raises `ValueError` before anything is written.
+    """
+    pairs = {(trigger, channel) for trigger in Trigger.values for channel in Channel.values}
+    unknown = set(allowed) - pairs
+    if unknown:
+        raise ValueError(f"Unknown reminder type or channel: {sorted(unknown)}")
+    answers = {
+        trigger: {channel: (trigger, channel) in allowed for channel in Channel.values} for trigger in Trigger.values
+    }
+    with transaction.atomic():
+        for trigger, channels in answers.items():
+            for channel, is_allowed in channels.items():
+                set_consent(user=user, trigger=trigger, channel=channel, allowed=is_allowed, source=source)
+        return ConsentRecord.objects.create(
+            user=user, source=source, recorded_at=now or timezone.now(), wording=wording, choices=answers
+        )
 
 
 def save_preferences(*, user, allowed):

@@ -1,15 +1,16 @@
 """Thin views: preferences page, one-click unsubscribe, tracked links, the staff dashboard."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from oscar.views.decorators import permissions_required
 
+from ..access import REMINDER_ANALYSTS
 from . import charts, links, selectors, services
 from .forms import PreferencesForm
 from .models import Trigger
@@ -67,8 +68,7 @@ def go(request, token):
     return HttpResponseRedirect(path)
 
 
-@staff_member_required(login_url="customer:login")
-@permission_required("reminders.view_remindersend", raise_exception=True)
+@permissions_required(REMINDER_ANALYSTS)
 def dashboard(request):
     stats = selectors.reminder_stats()
     return render(

@@ -4,10 +4,12 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
+from oscar.views.decorators import permissions_required
+
+from portal import dashboard_access
 
 from . import services
 
@@ -21,7 +23,7 @@ class RefundForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
-@permission_required("payments.refund_order", raise_exception=True)
+@permissions_required(dashboard_access.REFUNDERS)
 @require_POST
 def refund(request, number):
     order = get_object_or_404(Order, number=number)

@@ -42,6 +42,7 @@ _OSCAR_FORKS = {
     "oscar.apps.order.apps.OrderConfig": "portal.order.apps.OrderConfig",
     "oscar.apps.checkout.apps.CheckoutConfig": "portal.checkout.apps.CheckoutConfig",
     "oscar.apps.offer.apps.OfferConfig": "portal.offers.apps.OfferConfig",
+    "oscar.apps.customer.apps.CustomerConfig": "portal.customer.apps.CustomerConfig",
 }
 # Forks first: their templates must win over the ones inside Oscar's own package.
 _oscar_apps = sorted(
@@ -169,6 +170,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Every spelling of an address ("BEN@example.com ") counts against the one account's counter.
+AXES_USERNAME_CALLABLE = "portal.users.emails.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False

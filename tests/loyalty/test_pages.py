@@ -28,7 +28,7 @@ def test_points_page_needs_a_login(client):
 
 @pytest.mark.parametrize(
     ("email", "expected"),
-    [("admin@atelier.example", 200), ("planner@atelier.example", 403), ("ada@example.com", 302), (None, 302)],
+    [("admin@atelier.example", 200), ("planner@atelier.example", 403), ("ada@example.com", 403), (None, 302)],
 )
 @pytest.mark.parametrize("url", DASHBOARD_URLS)
 def test_dashboard_access(client, login, email, expected, url):

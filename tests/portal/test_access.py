@@ -25,7 +25,7 @@ MATRIX = {
         SHOPPER: "forbidden",
         None: "login",
     },
-    "/dashboard/health/": {ADMIN: "ok", PLANNER: "ok", EDITOR: "login", SHOPPER: "login", None: "login"},
+    "/dashboard/health/": {ADMIN: "ok", PLANNER: "ok", EDITOR: "forbidden", SHOPPER: "forbidden", None: "login"},
     "/cms/": {ADMIN: "ok", PLANNER: "login", EDITOR: "ok", SHOPPER: "login", None: "login"},
     "/cms/snippets/cms/navigationmenu/": {ADMIN: "ok", PLANNER: "login", EDITOR: "ok", SHOPPER: "login", None: "login"},
     "/django-admin/": {ADMIN: "ok", PLANNER: "login", EDITOR: "login", SHOPPER: "login", None: "login"},

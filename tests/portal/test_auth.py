@@ -1,6 +1,7 @@
 """Signing in and out: the real form, lockout after repeated failures, POST-only sign-out."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -64,3 +65,31 @@ def test_sign_out_without_csrf_token_is_refused():
 
     assert response.status_code == 403
     assert "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize("typed", ["ADA@EXAMPLE.COM", "  ada@example.com", "Ada@Example.com "])
+def test_any_case_or_surrounding_space_of_the_address_signs_in(client, typed):
+    response = _sign_in(client, typed, "atelier-shopper")
+
+    assert response.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+@pytest.mark.parametrize("variant", ["BEN@EXAMPLE.COM", " ben@example.com", "Ben@Example.com  "])
+def test_after_five_failures_every_spelling_of_the_address_is_locked(client, variant):
+    for _ in range(5):
+        _sign_in(client, "ben@example.com", "wrong-password")
+
+    response = _sign_in(client, variant, "atelier-shopper")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_in_different_spellings_count_against_one_counter(client):
+    for typed in ["ben@example.com", "BEN@example.com", " Ben@Example.com", "ben@EXAMPLE.COM ", "bEn@example.com"]:
+        _sign_in(client, typed, "wrong-password")
+
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("ben@example.com", 5)]
+    response = _sign_in(client, "ben@example.com", "atelier-shopper")
+    assert response.status_code == 429

@@ -185,7 +185,7 @@ def test_dashboard_shows_sent_opened_clicked_converted_against_control(sent_birt
 def test_dashboard_is_for_staff_with_the_permission(client, customer):
     assert client.get("/dashboard/reminders/").status_code == 302
     client.force_login(customer())
-    assert client.get("/dashboard/reminders/").status_code == 302
+    assert client.get("/dashboard/reminders/").status_code == 403
     staff = customer(is_staff=True)
     client.force_login(staff)
     assert client.get("/dashboard/reminders/").status_code == 403

@@ -1,0 +1,71 @@
+"""Sign-in and registration forms: one spelling per address, and the reminder consent question."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.customer import forms as oscar_forms
+
+from loyalty.reminders import selectors as reminder_selectors
+from portal.users.emails import canonical_email
+
+# The consent question, word for word as the form shows it and as the consent record keeps it.
+CONSENT_HEADING = _("Reminders from Atelier")
+CONSENT_INTRO = _(
+    "Tick what we may send you, and where. We send nothing you leave unticked, and you can "
+    "change your mind at any time under Your account, Reminders; every email has a link to stop it."
+)
+CONSENT_PRIVACY = _("Read how we use your details in our privacy notice.")
+
+
+class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
+    def clean_username(self):
+        # What the backends and the lockout see: " BEN@example.com" is ben@example.com.
+        return canonical_email(self.cleaned_data["username"])
+
+
+class EmailUserCreationForm(oscar_forms.EmailUserCreationForm):
+    """Oscar's registration form, plus a tick box per reminder type and channel."""
+
+    consent_prefix = "consent_"
+    consent_heading, consent_intro, consent_privacy = CONSENT_HEADING, CONSENT_INTRO, CONSENT_PRIVACY
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        questions = reminder_selectors.consent_questions()
+        self.consent_channels = [channel["label"] for channel in questions[0]["channels"]]
+        self.consent_rows = []  # (reminder type's label, its field names in channel order)
+        self.consent_pairs = {}  # field name -> (trigger, channel)
+        for question in questions:
+            names = []
+            for channel in question["channels"]:
+                name = f"{self.consent_prefix}{question['trigger']}_{channel['channel']}"
+                self.fields[name] = forms.BooleanField(
+                    required=False, initial=question["service"], label=f"{question['label']}: {channel['label']}"
+                )
+                self.consent_pairs[name] = (question["trigger"], channel["channel"])
+                names.append(name)
+            self.consent_rows.append((question["label"], names))
+
+    def clean_email(self):
+        return canonical_email(super().clean_email())
+
+    # --- for the template ---------------------------------------------------------------
+
+    def account_fields(self):
+        return [field for field in self if field.name not in self.consent_pairs]
+
+    def consent_table(self):
+        """Rows of the consent table: a reminder type and its bound check boxes, one per channel."""
+        return [{"label": label, "fields": [self[name] for name in names]} for label, names in self.consent_rows]
+
+    # --- for the consent record ------------------------------------------------------------
+
+    def consent_allowed(self):
+        """The (trigger, channel) pairs ticked."""
+        return {pair for name, pair in self.consent_pairs.items() if self.cleaned_data.get(name)}
+
+    def consent_wording(self):
+        """The question as shown: heading, introduction, each box's label, the privacy sentence."""
+        lines = [str(CONSENT_HEADING), str(CONSENT_INTRO)]
+        lines += [str(self.fields[name].label) for label, names in self.consent_rows for name in names]
+        lines.append(str(CONSENT_PRIVACY))
+        return "\n".join(lines)
