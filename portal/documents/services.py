@@ -1,11 +1,17 @@
 """Sending documents to customers."""
 
 import logging
+from datetime import timedelta
 
 from django.contrib.sites.models import Site
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from oscar.core.loading import get_class, get_model
+
+from portal.payments.models import OrderConfirmation
+from portal.payments.services import warn_once
 
 from .invoice import invoice_pdf
 
@@ -16,6 +22,9 @@ CommunicationEventType = get_model("communication", "CommunicationEventType")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 
 CONFIRMATION = OrderDispatcher.ORDER_PLACED_EVENT_CODE
+# A claim older than this was left by a worker that died while sending: another may take over.
+STALE_CLAIM = timedelta(minutes=15)
+PAID = "Paid"
 
 
 def _status_url(order):
@@ -26,27 +35,81 @@ def _status_url(order):
     return path, f"https://{Site.objects.get_current().domain}{path}"
 
 
+def _claim(order_id):
+    """Take the order's confirmation for this worker, or None if it is sent or being sent.
+
+    A short transaction of its own: the claim row (unique per order) is what two workers race
+    for, and it is committed before anything slow happens.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        claim, _ = OrderConfirmation.objects.select_for_update().get_or_create(order_id=order_id)
+        if claim.sent_at or claim.skipped:
+            return None
+        if claim.claimed_at and claim.claimed_at > now - STALE_CLAIM:
+            return None
+        if Order.objects.filter(pk=order_id, communication_events__event_type__code=CONFIRMATION).exists():
+            claim.sent_at = now  # sent before claims existed (the demo data, earlier releases)
+            claim.save(update_fields=["sent_at"])
+            return None
+        claim.claimed_at = now
+        claim.save(update_fields=["claimed_at"])
+        return claim
+
+
 def send_order_confirmation(*, order_id):
     """Email the paid order's confirmation with its invoice attached, once per order.
 
-    Locks the order while it checks the audit trail and sends, so two runs of the task
-    (a retry, a duplicate message) send one email.
+    Nothing is locked while the invoice renders and the email goes out (webhooks and refunds
+    need the order meanwhile): a committed claim keeps a second run (a retry, a duplicate
+    message) from sending too. If sending fails, the claim is given back and the error raised,
+    so the task's retry (or the reconciler) sends it; the failure is noted on the order once.
+    An order with no address to write to is noted once and left alone.
     """
     CommunicationEventType.objects.get_or_create(
         code=CONFIRMATION, defaults={"name": "Order confirmation", "category": CommunicationEventType.ORDER_RELATED}
     )
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)
-        if order.communication_events.filter(event_type__code=CONFIRMATION).exists():
-            return False
+    claim = _claim(order_id)
+    if claim is None:
+        return False
+    order = Order.objects.select_related("user").get(pk=order_id)
+    if not order.email:
+        claim.skipped = "no email address"
+        claim.save(update_fields=["skipped"])
+        warn_once(order, "No confirmation email was sent: the order has no email address.")
+        return False
+    try:
         path, url = _status_url(order)
-        context = {
-            "order": order,
-            "lines": order.lines.all(),
-            "user": order.user,
-            "status_path": path,
-            "status_url": url,
-        }
+        context = {"order": order, "lines": order.lines.all(), "user": order.user}
+        context.update(status_path=path, status_url=url)
         attachments = [(f"invoice-{order.number}.pdf", invoice_pdf(order), "application/pdf")]
         OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context, attachments=attachments)
+    except Exception as error:
+        OrderConfirmation.objects.filter(pk=claim.pk, sent_at__isnull=True).update(claimed_at=None)
+        if warn_once(order, f"The confirmation email could not be sent: {type(error).__name__}: {error}"):
+            logger.exception("Order %s: the confirmation email could not be sent", order.number)
+        raise
+    OrderConfirmation.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
     return True
+
+
+def orders_missing_confirmation(*, paid_before, since):
+    """Ids of orders that became paid between `since` and `paid_before` and have no confirmation.
+
+    Keyed by the payment (Oscar's status change to Paid), not by the status now: an order that
+    moved on (in production, shipped) before its email went out still gets it.
+    """
+    paid = Order.objects.filter(
+        status_changes__new_status=PAID,
+        status_changes__date_created__lt=paid_before,
+        status_changes__date_created__gte=since,
+    )
+    done_or_in_hand = OrderConfirmation.objects.filter(
+        Q(sent_at__isnull=False) | ~Q(skipped="") | Q(claimed_at__gte=timezone.now() - STALE_CLAIM)
+    )
+    return list(
+        paid.exclude(communication_events__event_type__code=CONFIRMATION)
+        .exclude(pk__in=done_or_in_hand.values("order_id"))
+        .distinct()
+        .values_list("pk", flat=True)[:200]
+    )

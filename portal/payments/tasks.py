@@ -1,29 +1,23 @@
-"""Beat tasks that make payments whole when a message was lost."""
+"""Beat tasks that make payments whole when a message was lost. Each order (and each kept
+webhook event) is handled on its own: one that fails is noted and the others go on."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
-from .gateways import GatewayUnavailable
+from . import services, stripe_events
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="portal.payments.tasks.reconcile_pending_payments")
 def reconcile_pending_payments():
-    """Ask the gateway about orders still unpaid after five minutes: a webhook may have been lost."""
-    cutoff = timezone.now() - timedelta(minutes=5)
-    numbers = services.Order.objects.filter(status__in=services.UNPAID, date_placed__lt=cutoff).values_list(
-        "number", flat=True
-    )
-    applied = 0
-    for number in numbers[:200]:
-        try:
-            outcome = services.refresh_payment(services.Order.objects.get(number=number))
-        except GatewayUnavailable:
-            break  # the gateway is down; the next run tries again
-        applied += outcome.result == "paid"
-    return applied
+    """Orders still unpaid after five minutes (a lost webhook), and webhook events kept for later."""
+    paid = services.reconcile_pending_payments()
+    stripe_events.apply_kept_events()
+    return paid
 
 
 @shared_task(name="portal.payments.tasks.cancel_unpaid_orders")
@@ -33,15 +27,17 @@ def cancel_unpaid_orders():
 
 @shared_task(name="portal.payments.tasks.resend_missing_confirmations")
 def resend_missing_confirmations():
-    """Paid orders whose confirmation task was lost (a killed worker) get their email now."""
-    from portal.documents.services import CONFIRMATION
+    """Orders paid ten minutes ago or more whose confirmation never went out (a lost task) get it now.
+
+    Keyed by the payment (the order's move to Paid), not by its status now: an order already in
+    production when the reconciler looks still gets its email.
+    """
+    from portal.documents.services import orders_missing_confirmation
     from portal.documents.tasks import send_order_confirmation
 
-    cutoff = timezone.now() - timedelta(minutes=10)
-    missing = (
-        services.Order.objects.filter(status="Paid", date_placed__lt=cutoff, date_placed__gt=cutoff - timedelta(days=7))
-        .exclude(communication_events__event_type__code=CONFIRMATION)
-        .values_list("pk", flat=True)
-    )
-    for order_id in missing[:200]:
-        send_order_confirmation.delay(order_id)
+    now = timezone.now()
+    for order_id in orders_missing_confirmation(paid_before=now - timedelta(minutes=10), since=now - timedelta(days=7)):
+        try:
+            send_order_confirmation.delay(order_id)
+        except Exception:  # an eager run, or a broker refusing one message: the others still go
+            logger.exception("Could not dispatch the confirmation of order id %s", order_id)

@@ -10,9 +10,24 @@ from django.views.decorators.http import require_http_methods
 from loyalty import services as loyalty_services
 
 from . import services
-from .gateways import GatewayUnavailable, PaymentDeclined, gateway
+from .gateways import GatewayUnavailable, PaymentDeclined, PaymentUnknown, gateway
 from .models import DemoPayment
 from .ownership import order_for
+
+
+def _payment_unknown(request, order):
+    """The gateway does not know the order's payment (an order of the demo data, another Stripe
+    account): say so, and note it for staff once."""
+    source = services.card_source(order)
+    services.warn_once(order, services.unknown_payment_message(source.reference if source else "(none)"))
+    messages.error(
+        request,
+        _(
+            "We cannot find this order's payment at the payment provider, so nothing about it can be done "
+            "here and nothing has been charged on this page. Please contact us, quoting order %(number)s."
+        )
+        % {"number": order.number},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,12 +38,19 @@ def pay(request, number):
     active = gateway()
     source = services.card_source(order)
     try:
+        if source is None:
+            raise PaymentUnknown(f"Order {order.number} has no card payment.")
         state = active.retrieve(source.reference)
     except GatewayUnavailable:
         messages.error(
             request, _("We cannot reach the payment provider just now. Nothing was charged; try again shortly.")
         )
         state = None
+    except PaymentUnknown:
+        _payment_unknown(request, order)
+        if request.method == "POST":
+            return redirect("checkout:pay", number=number)
+        return render(request, "payments/pay.html", {"order": order, "state": None, "payable": False})
     # The points this order's discount stands for must still be set aside before a card is
     # charged (a failed payment gave them back; they are taken again if the balance allows).
     try:
@@ -50,6 +72,7 @@ def pay(request, number):
         return redirect("checkout:thank-you")
     context = {
         "order": order,
+        "payable": True,
         "state": state,
         "test_mode": active.test_mode,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
@@ -66,6 +89,11 @@ def payment_return(request, number):
     except GatewayUnavailable:
         messages.warning(request, _("We are confirming your payment; this page will show it once it is through."))
         return redirect("checkout:thank-you")
+    except PaymentUnknown:
+        if order.status in services.UNPAID:
+            return redirect("checkout:pay", number=number)  # which explains it
+        _payment_unknown(request, order)
+        return redirect(_order_page(order))
     if outcome.result in ("paid", "already-paid"):
         return redirect("checkout:thank-you")
     order.refresh_from_db()
@@ -73,6 +101,12 @@ def payment_return(request, number):
         messages.error(request, _("The payment did not go through. Please try again or use another card."))
         return redirect("checkout:pay", number=number)
     return redirect("checkout:thank-you")
+
+
+def _order_page(order):
+    if order.user_id:
+        return reverse("customer:order", kwargs={"order_number": order.number})
+    return reverse("customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()})
 
 
 @require_http_methods(["GET", "POST"])

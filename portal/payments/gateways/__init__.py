@@ -6,7 +6,7 @@ refunds) is the same code for both, so the demo exercises the real path.
 
 from django.conf import settings
 
-from .base import GatewayUnavailable, PaymentDeclined, PaymentState, RefundState
+from .base import GatewayUnavailable, PaymentDeclined, PaymentState, PaymentUnknown, RefundState
 
 
 def gateway():
@@ -19,4 +19,4 @@ def gateway():
     return DemoGateway()
 
 
-__all__ = ["GatewayUnavailable", "PaymentDeclined", "PaymentState", "RefundState", "gateway"]
+__all__ = ["GatewayUnavailable", "PaymentDeclined", "PaymentState", "PaymentUnknown", "RefundState", "gateway"]

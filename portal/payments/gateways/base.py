@@ -9,6 +9,11 @@ class PaymentDeclined(Exception):
     """The card was declined; `message` is safe to show the shopper."""
 
 
+class PaymentUnknown(Exception):
+    """The gateway does not know this payment (another account or mode, a deleted test object,
+    an order from the demo data): asking again will not help, so it is not GatewayUnavailable."""
+
+
 @dataclass(frozen=True)
 class PaymentState:
     """A payment as the gateway reports it, in minor units."""

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from ..models import DemoPayment, DemoRefund
-from .base import PaymentDeclined, PaymentState, RefundState
+from .base import PaymentDeclined, PaymentState, PaymentUnknown, RefundState
 
 DECLINES = {
     "4000000000000002": "Your card was declined.",
@@ -40,6 +40,14 @@ def _state(payment):
     )
 
 
+def _payment(reference, *, lock=False):
+    payments = DemoPayment.objects.select_for_update() if lock else DemoPayment.objects
+    payment = payments.filter(reference=reference).first()
+    if payment is None:
+        raise PaymentUnknown(f"The demo gateway has no payment {reference}.")
+    return payment
+
+
 class DemoGateway:
     name = "Demo gateway"
     test_mode = True
@@ -63,13 +71,13 @@ class DemoGateway:
         return _state(payment)
 
     def retrieve(self, reference):
-        return _state(DemoPayment.objects.get(reference=reference))
+        return _state(_payment(reference))
 
     def confirm(self, reference, card_number):
         """Charge a test card. Returns the new state; a declined card leaves it payable again."""
         digits = "".join(character for character in card_number if character.isdigit())
         with transaction.atomic():
-            payment = DemoPayment.objects.select_for_update().get(reference=reference)
+            payment = _payment(reference, lock=True)
             if payment.status in (DemoPayment.Status.SUCCEEDED, DemoPayment.Status.CANCELED):
                 return _state(payment)
             payment.card_last4 = digits[-4:]
@@ -91,7 +99,7 @@ class DemoGateway:
 
     def authenticate(self, reference, *, success):
         with transaction.atomic():
-            payment = DemoPayment.objects.select_for_update().get(reference=reference)
+            payment = _payment(reference, lock=True)
             if payment.status == DemoPayment.Status.REQUIRES_ACTION:
                 if success:
                     payment.status = DemoPayment.Status.SUCCEEDED
@@ -107,12 +115,12 @@ class DemoGateway:
         )
         return self.retrieve(reference)
 
-    def refund(self, *, reference, amount, idempotency_key, order_number):
+    def refund(self, *, reference, amount, idempotency_key, order_number, request_token=""):
         with transaction.atomic():
             existing = DemoRefund.objects.filter(idempotency_key=idempotency_key).first()
             if existing:
                 return RefundState(reference=existing.reference, amount=existing.amount, status="succeeded")
-            payment = DemoPayment.objects.select_for_update().get(reference=reference)
+            payment = _payment(reference, lock=True)
             if payment.status != DemoPayment.Status.SUCCEEDED:
                 raise PaymentDeclined("Only a paid payment can be refunded.")
             if amount > payment.amount - payment.refunded:

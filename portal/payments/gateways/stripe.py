@@ -10,9 +10,18 @@ import logging
 import stripe
 from django.conf import settings
 
-from .base import GatewayUnavailable, PaymentDeclined, PaymentState, RefundState
+from .base import GatewayUnavailable, PaymentDeclined, PaymentState, PaymentUnknown, RefundState
 
 logger = logging.getLogger(__name__)
+
+# Failures of Stripe or of the way to it: nothing is known about the object, try again later.
+UNAVAILABLE = (
+    stripe.APIConnectionError,
+    stripe.APIError,
+    stripe.RateLimitError,
+    stripe.AuthenticationError,
+    stripe.PermissionError,
+)
 
 
 def client():
@@ -70,7 +79,10 @@ class StripeGateway:
     def retrieve(self, reference):
         try:
             return _state(client().v1.payment_intents.retrieve(reference))
-        except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as error:
+        except stripe.InvalidRequestError as error:
+            # resource_missing: another account or mode, or a test object since deleted.
+            raise PaymentUnknown(f"Stripe does not know payment {reference}: {error.user_message or error}") from error
+        except UNAVAILABLE as error:
             raise GatewayUnavailable(str(error)) from error
 
     def cancel(self, reference):
@@ -79,16 +91,31 @@ class StripeGateway:
                 client().v1.payment_intents.cancel(reference, options={"idempotency_key": f"pi-cancel:{reference}"})
             )
         except stripe.InvalidRequestError:
-            return self.retrieve(reference)  # already succeeded or cancelled: report what it is
-        except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as error:
+            return self.retrieve(reference)  # already succeeded or cancelled (or unknown): report what it is
+        except UNAVAILABLE as error:
             raise GatewayUnavailable(str(error)) from error
 
-    def refund(self, *, reference, amount, idempotency_key, order_number):
-        params = {"payment_intent": reference, "amount": amount, "metadata": {"order_number": order_number}}
+    def refund(self, *, reference, amount, idempotency_key, order_number, request_token=""):
+        metadata = {"order_number": order_number}
+        if request_token:
+            # The webhook for this refund may arrive before this call returns: the token lets it
+            # find the staff member's request (who and why) instead of calling it a refund made elsewhere.
+            metadata["refund_request"] = str(request_token)
+        params = {"payment_intent": reference, "amount": amount, "metadata": metadata}
         try:
             refund = client().v1.refunds.create(params=params, options={"idempotency_key": idempotency_key})
         except stripe.InvalidRequestError as error:
             raise PaymentDeclined(error.user_message or str(error)) from error
-        except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as error:
+        except UNAVAILABLE as error:
             raise GatewayUnavailable(str(error)) from error
         return RefundState(reference=refund.id, amount=refund.amount, status=refund.status)
+
+    def retrieve_refund(self, reference):
+        """The refund as Stripe has it: what a webhook whose payload is incomplete is checked against."""
+        try:
+            refund = client().v1.refunds.retrieve(reference)
+        except stripe.InvalidRequestError as error:
+            raise PaymentUnknown(f"Stripe does not know refund {reference}: {error.user_message or error}") from error
+        except UNAVAILABLE as error:
+            raise GatewayUnavailable(str(error)) from error
+        return refund
