@@ -1,4 +1,4 @@
-"""What the site frame shows on every page: the main menu and the footer.
+"""What the site frame shows on every page: the main menu, the footer and the privacy notice's address.
 
 Both are read once and cached as plain data, because every page of the site renders
 them; publishing a menu, a footer or a page clears the cache (see `receivers`).
@@ -8,9 +8,10 @@ from collections import OrderedDict
 
 from django.core.cache import cache
 
+from .models import PrivacyPage
 from .navigation import NavigationMenu, SiteFooter
 
-CACHE_KEY = "cms:site-frame:v1"
+CACHE_KEY = "cms:site-frame:v2"
 CACHE_SECONDS = 300
 
 
@@ -21,12 +22,17 @@ def _links(queryset):
 def _build_frame():
     menu = NavigationMenu.objects.filter(slug="main", live=True).first()
     footer = SiteFooter.objects.filter(live=True).order_by("pk").first()
+    privacy = PrivacyPage.objects.live().first()
+    privacy_url = privacy.get_url() if privacy else None
     columns = OrderedDict()
     if footer:
         for link in footer.links.select_related("link_page"):
             columns.setdefault(link.column, []).append({"label": link.label, "href": link.href})
     return {
         "menu": _links(menu.links.all()) if menu else [],
+        "privacy_url": privacy_url,
+        # The footer always links the notice: the template adds it when editors' columns do not.
+        "footer_links_privacy": any(link["href"] == privacy_url for links in columns.values() for link in links),
         "footer": (
             {
                 "strapline": footer.strapline,

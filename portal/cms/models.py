@@ -1,6 +1,7 @@
 """Storefront pages. They read catalogue data when rendered and never write."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -15,6 +16,7 @@ __all__ = [
     "HomePage",
     "NavigationLink",
     "NavigationMenu",
+    "PrivacyPage",
     "ProductStoryPage",
     "SiteFooter",
 ]
@@ -60,3 +62,19 @@ class ProductStoryPage(_IntroducedPage):
     """The story behind a product, told with text and pictures and ending in its configurator."""
 
     template = "cms/content_page.html"
+
+
+class PrivacyPage(_IntroducedPage):
+    """The privacy notice: what Atelier keeps about customers, why, for how long, and their rights.
+
+    One per site, found by its type (not a slug editors might change): the footer, the
+    registration form and the account's data page link to the live one (`frame.site_frame`).
+    """
+
+    last_updated = models.DateField(help_text=_("Shown under the title; change it with every change to the notice"))
+
+    content_panels = [*_IntroducedPage.content_panels, FieldPanel("last_updated")]
+
+    max_count = 1
+    parent_page_types = ["cms.HomePage"]
+    template = "cms/privacy_page.html"

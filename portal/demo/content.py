@@ -1,5 +1,7 @@
 """Demo storefront content: the Wagtail site, home page, content pages, menu and footer."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.sites.models import Site as DjangoSite
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
@@ -14,6 +16,7 @@ from portal.cms.models import (
     HomePage,
     NavigationLink,
     NavigationMenu,
+    PrivacyPage,
     ProductStoryPage,
     SiteFooter,
 )
@@ -162,6 +165,64 @@ CONTENT_PAGES = [
     },
 ]
 
+PRIVACY = {
+    "slug": "privacy",
+    "title": "Privacy notice",
+    "introduction": "What we keep about you, why, who sees it, how long we keep it, and how to change your "
+    "mind. In short: what we need to make and deliver your order, and reminders only if you ask for them.",
+    "last_updated": datetime.date(2026, 11, 30),
+    "body": [
+        (
+            "rich_text",
+            "<h2>Who we are</h2><p>Atelier Workshop Ltd (company no. 01234567), Unit 4, Kelham Yard, "
+            "Sheffield S3 8RY, decides how your personal data is used and is responsible for it. Write to us "
+            'at <a href="mailto:privacy@atelier.example">privacy@atelier.example</a> or to the address above '
+            "with any question about this notice.</p>"
+            "<h2>What we keep and why</h2><ul>"
+            "<li><b>Your account</b>: your email address, your name if you give it, and your password, which we "
+            "store only as a one-way hash. We need them to let you sign in and to keep your orders together.</li>"
+            "<li><b>Your orders</b>: what you chose, the delivery and billing addresses, and how the order "
+            "moves through our workshop. We need them to make and deliver what you bought, and the law "
+            "requires us to keep the sales records.</li>"
+            "<li><b>Your designs</b>: the products you configure and save, so you can come back to them.</li>"
+            "<li><b>Payments</b>: card payments are taken by Stripe. We never see or store your card number; "
+            "we keep the payment's reference, amount and outcome.</li>"
+            "<li><b>Points and tier</b>: the points you earn and spend in our loyalty programme.</li>"
+            "<li><b>Messages</b>: the emails and account messages we send you, so you can find them again "
+            "under Your account.</li>"
+            "<li><b>Sign-in security</b>: when someone tries to sign in, the address typed, the network (IP) "
+            "address and the browser, so we can stop anyone guessing passwords.</li></ul>"
+            "<h2>Reminders, only with your agreement</h2><p>When you create an account we ask which "
+            "reminders you would like and where: by email, in your account inbox, or not at all. Nothing that "
+            "promotes a purchase is ticked for you. News about an order you placed (shipped, delivered) is "
+            "ticked in advance, and you can untick it too. We record what you chose, when, and the exact "
+            "words we showed you.</p><p>You can change your choices at any time under Your account, "
+            "Reminders, and every reminder email has a link that stops that kind of reminder straight away. "
+            "Some customers, chosen at random, are not sent a reminder they would otherwise get, so we can "
+            "tell whether reminders help; nothing else changes for them.</p>"
+            "<h2>Who else sees it</h2><p>Only those who help us serve you, each bound by contract to use it "
+            "for that alone: Stripe for payments, the couriers and our own delivery team for your address "
+            "and phone number, and the companies that host our website and send our emails. We do not sell "
+            "your data or share it with advertisers.</p>"
+            "<h2>How long we keep it</h2><ul>"
+            "<li>Your account, designs, messages and reminder choices: until you delete your account.</li>"
+            "<li>Orders and invoices: six years after the end of the financial year, as UK tax law requires. "
+            "When you delete your account, the orders stay on our books without your account linked to "
+            "them.</li></ul>"
+            "<h2>Your rights</h2><p>You can see and download everything we hold about your account as one "
+            "file, under Your account, Your data. From the same page you can ask us to delete your account: "
+            "we erase it 14 days later, so you can change your mind in the meantime. You can also ask us to "
+            "correct your data, object to how we use it, or restrict it, by writing to the address above; we "
+            "answer within a month.</p><p>If you are unhappy with how we handled your data, you can "
+            'complain to the Information Commissioner\'s Office at <a href="https://ico.org.uk/">ico.org.uk'
+            "</a>; we would like the chance to put it right first.</p>"
+            "<h2>Cookies</h2><p>We use only the cookies the shop needs to work: keeping you signed in, "
+            "remembering your basket, protecting our forms from forgery, and the products you looked at "
+            "recently. There are no advertising or tracking cookies.</p>",
+        ),
+    ],
+}
+
 MENU = [
     ("Fridges", "category:Kitchen > Refrigerators"),
     ("Sofas", "category:Living room > Sofas"),
@@ -179,6 +240,7 @@ FOOTER_LINKS = [
     ("Help", "Delivery and returns", "page:delivery-and-returns"),
     ("Help", "Your account", "/accounts/"),
     ("Company", "About Atelier", "page:about"),
+    ("Company", "Privacy notice", "page:privacy"),
 ]
 
 
@@ -251,6 +313,10 @@ def load_content_pages():
         )
         page.save_revision().publish()
         created += 1
+    if not PrivacyPage.objects.exists():
+        page = home.add_child(instance=PrivacyPage(**PRIVACY))
+        page.save_revision().publish()
+        created += 1
     return created
 
 
@@ -294,6 +360,8 @@ def load_story_pages():
 
 
 def _link_fields(target):
+    if target == "page:privacy":
+        return {"link_page": PrivacyPage.objects.get(), "link_url": ""}
     if target == "page:the-fridge-that-fits":
         return {"link_page": ProductStoryPage.objects.get(slug=STORY["slug"]), "link_url": ""}
     if target.startswith("category:"):
