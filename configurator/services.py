@@ -24,12 +24,24 @@ CatalogueOption = get_model("catalogue", "Option")
 
 
 class InvalidConfiguration(Exception):
-    """The configuration breaks the family's rules; `problems` name each field and rule."""
+    """The configuration breaks the family's rules; `problems` name each field and rule.
 
-    def __init__(self, configuration):
+    `in_basket` is set when the design alone is fine but adding it to the same design already
+    in the basket would break them (the family's quantity limit, a rule on the quantity).
+    """
+
+    def __init__(self, configuration, *, problems=None, in_basket=0):
         self.configuration = configuration
-        self.problems = configuration.evaluation.errors
-        super().__init__("; ".join(problem.message for problem in self.problems))
+        self.problems = configuration.evaluation.errors if problems is None else problems
+        self.in_basket = in_basket
+        message = "; ".join(problem.message for problem in self.problems)
+        if in_basket:
+            message = f"your basket already holds {in_basket} of this design. {message}"
+        super().__init__(message)
+
+
+class UnreadableConfiguration(ValueError):
+    """A stored line's configuration text is not one this service wrote (malformed or edited by hand)."""
 
 
 class SchemaProblems(Exception):
@@ -53,6 +65,13 @@ class Configuration:
     @property
     def is_valid(self):
         return self.evaluation.is_valid
+
+    @property
+    def only_quantity_is_wrong(self):
+        """Invalid for its quantity alone (outside the family's range): another quantity may mend it."""
+        code = _quantity_option(self.family)
+        errors = self.evaluation.errors
+        return bool(errors) and all(problem.field == code and problem.rule_id is None for problem in errors)
 
 
 def _quantity_option(family):
@@ -126,17 +145,31 @@ def add_configuration_to_basket(*, basket, family_slug, values, quantity=None):
     """Add a configured product to an Oscar basket, priced by the server.
 
     Validates and prices first; an invalid configuration raises InvalidConfiguration and the
-    basket is unchanged. The same configuration adds quantity to its existing line.
+    basket is unchanged. The same configuration adds quantity to its existing line, and the
+    sum is validated too (with the basket's row locked, so two tabs adding at once are checked
+    one after the other): a line above the family's limit is refused here, never stored.
     """
     configuration = configure(family_slug=family_slug, values=values, quantity=quantity)
     if not configuration.is_valid:
         raise InvalidConfiguration(configuration)
     product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
+    text = line_attribute_value(configuration)
     with transaction.atomic():
+        if basket.pk:
+            get_model("basket", "Basket").objects.select_for_update().filter(pk=basket.pk).exists()
+            in_basket = (
+                basket.lines.filter(product=product, attributes__option__code=LINE_OPTION_CODE, attributes__value=text)
+                .values_list("quantity", flat=True)
+                .first()
+            )
+            if in_basket:
+                together = configure(
+                    family_slug=family_slug, values=values, quantity=in_basket + configuration.quantity
+                )
+                if not together.is_valid:
+                    raise InvalidConfiguration(configuration, problems=together.evaluation.errors, in_basket=in_basket)
         line, _ = basket.add_product(
-            product,
-            configuration.quantity,
-            options=[{"option": configuration_option(), "value": line_attribute_value(configuration)}],
+            product, configuration.quantity, options=[{"option": configuration_option(), "value": text}]
         )
         # Oscar stores the product's list price on the line; keep the configured one instead,
         # so the basket does not warn of a price change that never happened.
@@ -149,16 +182,32 @@ def add_configuration_to_basket(*, basket, family_slug, values, quantity=None):
 
 
 def parse_line_attribute(value):
-    """(family slug, version, values) from a basket or order line's configuration text."""
-    data = json.loads(value)
-    return data["family"], data["version"], data["values"]
+    """(family slug, version, values) from a basket or order line's configuration text.
+
+    Raises UnreadableConfiguration (a ValueError) for text this module did not write: not
+    JSON, or not the object `line_attribute_value` makes (a row edited or tampered with).
+    """
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError) as error:
+        raise UnreadableConfiguration("not JSON") from error
+    if not isinstance(data, dict):
+        raise UnreadableConfiguration("not an object")
+    family, version, values = data.get("family"), data.get("version"), data.get("values")
+    if not isinstance(family, str) or not family:
+        raise UnreadableConfiguration("no family")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise UnreadableConfiguration("no version")
+    if not isinstance(values, dict):
+        raise UnreadableConfiguration("no values")
+    return family, version, values
 
 
 def line_summary(value):
     """The configuration in words, as stored on the line: "Colour: Sage; Door opens on the: Left"."""
     try:
         return summary_text(json.loads(value).get("summary") or [])
-    except (TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):  # text edited by hand: the line reads as its product
         return ""
 
 

@@ -22,12 +22,43 @@ from portal.payments.services import source_type
 logger = logging.getLogger(__name__)
 Source = get_model("payment", "Source")
 
-IndexView = oscar_views.IndexView
-ShippingAddressView = oscar_views.ShippingAddressView
+
+class BasketLinesChecked:
+    """Checkout stops at every step while a basket line cannot be ordered as it stands.
+
+    Oscar's pre-condition of the same name, worded for what our lines can break (a quantity
+    above the family's limit, a design today's rules refuse, a withdrawn product): the shopper
+    goes back to the basket, where the line is flagged with a way to mend or remove it.
+    """
+
+    def check_basket_is_valid(self, request):
+        problems = [
+            _("%(title)s can’t be ordered as it is in your basket: %(problem)s")
+            % {"title": line.product.get_title(), "problem": line.problem}
+            for line in request.basket.problem_lines
+        ]
+        if problems:
+            raise exceptions.FailedPreCondition(url=reverse("basket:summary"), messages=problems)
+
+
+class IndexView(BasketLinesChecked, oscar_views.IndexView):
+    pass
+
+
+class ShippingAddressView(BasketLinesChecked, oscar_views.ShippingAddressView):
+    pass
+
+
+class ShippingMethodView(BasketLinesChecked, oscar_views.ShippingMethodView):
+    pass
+
+
+class PaymentMethodView(BasketLinesChecked, oscar_views.PaymentMethodView):
+    pass
+
+
 UserAddressUpdateView = oscar_views.UserAddressUpdateView
 UserAddressDeleteView = oscar_views.UserAddressDeleteView
-ShippingMethodView = oscar_views.ShippingMethodView
-PaymentMethodView = oscar_views.PaymentMethodView
 ThankYouView = oscar_views.ThankYouView
 
 
@@ -38,7 +69,7 @@ def basket_fingerprint(basket):
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-class PaymentDetailsView(oscar_views.PaymentDetailsView):
+class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
     def get_skip_conditions(self, request):
         if not self.preview:
             # Card details are taken on the pay page, after the order exists.

@@ -42,7 +42,11 @@ class Reordered:
 def _configuration_of(line):
     for attribute in line.attributes.all():
         if attribute.option and attribute.option.code == LINE_OPTION_CODE:
-            return configurator_services.parse_line_attribute(attribute.value)
+            try:
+                return configurator_services.parse_line_attribute(attribute.value)
+            except configurator_services.UnreadableConfiguration as unreadable:
+                message = _("%(title)s can no longer be ordered again.") % {"title": line.title}
+                raise ReorderRefused(message) from unreadable
     return None
 
 
@@ -91,7 +95,12 @@ def _reorder(basket, line):
             configurator_services.add_configuration_to_basket(
                 basket=basket, family_slug=family_slug, values=values, quantity=line.quantity
             )
+        except Http404 as withdrawn:
+            raise ReorderRefused(_("%(title)s is no longer sold.") % {"title": line.title}) from withdrawn
         except configurator_services.InvalidConfiguration as invalid:
+            if invalid.in_basket:
+                message = _("%(title)s was not added: %(reason)s") % {"title": line.title, "reason": invalid}
+                raise ReorderRefused(message) from invalid
             url = reverse("configurator:configure", kwargs={"slug": family_slug}) + "?" + _as_query(values)
             message = _("%(title)s no longer fits our current options: %(reason)s")
             raise ReorderRefused(message % {"title": line.title, "reason": invalid}, configure_url=url) from invalid

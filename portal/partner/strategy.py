@@ -6,17 +6,31 @@
   and priced by the configurator against the family's current version every time the
   basket is loaded, so a changed rule or price reaches baskets at once and a client can
   never set a price.
+- A line that cannot be bought as it is stored (the product or its family withdrawn, a design
+  the current version refuses, a quantity outside the family's range, configuration text that
+  cannot be read, a price that cannot be computed) is never an error: its availability
+  refuses the purchase with the reason in words and its price is unavailable, so the basket
+  shows the line flagged, its totals leave it out, and checkout stops until it is mended or
+  removed (Oscar's `is_purchase_permitted` seam, which the basket form and checkout ask).
 """
 
+import logging
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner import availability, prices, strategy
 
 from configurator import selectors, services
 
+logger = logging.getLogger(__name__)
+
 VAT_RATE = Decimal("0.20")
 PENNY = Decimal("0.01")
+
+NO_LONGER_SOLD = _("No longer sold. Please remove it.")
+UNREADABLE = _("This design can no longer be read. Please remove it and design it again.")
+PRICE_UNKNOWN = _("Its price cannot be worked out at the moment. Please remove it, or try again later.")
 
 
 def vat_inclusive_price(gross, currency):
@@ -39,14 +53,41 @@ class ConfigureFirst(availability.Base):
         return True
 
 
-class ConfigurationUnavailable(availability.Unavailable):
-    """A configured line that no longer validates against the current rules."""
+class Refused(availability.Unavailable):
+    """Cannot be bought in any quantity as it stands; `message` says why and what to do."""
 
     def __init__(self, reason):
         self.message = reason
 
     def is_purchase_permitted(self, quantity):
         return False, self.message
+
+
+class Configured(availability.Base):
+    """A configured line: it may be bought in a quantity for which its configuration is valid.
+
+    Asking about another quantity runs the configurator again, so the basket's quantity box
+    is checked against the family's range and any rule on the quantity, and a line stored
+    above the limit is mended by lowering its quantity. `configuration` is the check at the
+    line's own quantity (None when it could not be made).
+    """
+
+    code = "available"
+    message = _("Made to order")
+
+    def __init__(self, attempt, quantity):
+        self._attempt = attempt
+        self.configuration, problem = attempt(quantity)
+        self._problems = {quantity: problem}
+        if problem:
+            self.code = "unavailable"
+            self.message = problem
+
+    def is_purchase_permitted(self, quantity):
+        if quantity not in self._problems:
+            self._problems[quantity] = self._attempt(quantity)[1]
+        problem = self._problems[quantity]
+        return not problem, problem or ""
 
 
 class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, strategy.Structured):
@@ -63,9 +104,20 @@ class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, stra
         return vat_inclusive_price(cheapest.price, cheapest.price_currency)
 
     def availability_policy(self, product, stockrecord):
+        refused = self._refusal(product, stockrecord)
+        if refused:
+            return refused
         if stockrecord and selectors.family_for_product(product.pk):
             return ConfigureFirst()
         return super().availability_policy(product, stockrecord)
+
+    def _refusal(self, product, stockrecord):
+        """Why nothing of this product can be bought whatever its options, or None."""
+        if not product.is_public:
+            return Refused(NO_LONGER_SOLD)
+        if stockrecord is not None and stockrecord.price is None:
+            return Refused(PRICE_UNKNOWN)
+        return None
 
     def fetch_for_line(self, line, stockrecord=None):
         attribute = next(
@@ -76,24 +128,53 @@ class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, stra
         return self.fetch_for_configuration(line.product, attribute.value, line.quantity, stockrecord)
 
     def fetch_for_configuration(self, product, attribute_value, quantity=1, stockrecord=None):
-        """Price and availability of a configured product, checked against the current version."""
+        """Price and availability of a configured product, checked against the current version.
+
+        Never raises for what a stored line holds: anything that stops the line being bought
+        comes back as a refusing availability with the reason, and an unavailable price.
+        """
         stockrecord = stockrecord or self.select_stockrecord(product)
-        family_slug, version, values = services.parse_line_attribute(attribute_value)
+        refused = self._refusal(product, stockrecord) or (None if stockrecord else Refused(NO_LONGER_SOLD))
+        if refused:
+            return strategy.PurchaseInfo(price=prices.Unavailable(), availability=refused, stockrecord=stockrecord)
+        try:
+            family_slug, version, values = services.parse_line_attribute(attribute_value)
+        except services.UnreadableConfiguration:
+            return strategy.PurchaseInfo(
+                price=prices.Unavailable(), availability=Refused(UNREADABLE), stockrecord=stockrecord
+            )
+
+        def attempt(quantity):
+            return _check_configuration(product, family_slug, version, values, quantity)
+
+        policy = Configured(attempt, quantity)
+        configuration = policy.configuration
+        if configuration is None or not configuration.is_valid:
+            price = prices.Unavailable()
+        else:
+            price = vat_inclusive_price(configuration.quote.unit_price_after_discount, stockrecord.price_currency)
+        return strategy.PurchaseInfo(price=price, availability=policy, stockrecord=stockrecord)
+
+
+def _check_configuration(product, family_slug, version, values, quantity):
+    """(configuration or None, what stops it being bought in `quantity` or None)."""
+    try:
         configuration = services.configure(
             family_slug=family_slug, values=values, quantity=quantity, made_on_version=version
         )
-        if not configuration.is_valid:
-            reasons = "; ".join(problem.message for problem in configuration.evaluation.errors)
-            return strategy.PurchaseInfo(
-                price=prices.Unavailable(),
-                availability=ConfigurationUnavailable(_("No longer possible as configured: %s") % reasons),
-                stockrecord=stockrecord,
-            )
-        return strategy.PurchaseInfo(
-            price=vat_inclusive_price(configuration.quote.unit_price_after_discount, stockrecord.price_currency),
-            availability=availability.Available(),
-            stockrecord=stockrecord,
-        )
+    except Http404:
+        return None, NO_LONGER_SOLD
+    except Exception:  # a stored line must never take the basket down; the log keeps the cause
+        logger.exception("Could not price a configured line of %s (%s)", product.pk, family_slug)
+        return None, PRICE_UNKNOWN
+    if configuration.family.product_id != product.pk:
+        return None, UNREADABLE  # a design of another family on this product: edited by hand
+    if configuration.is_valid:
+        return configuration, None
+    reasons = "; ".join(problem.message.rstrip(". ") for problem in configuration.evaluation.errors) + "."
+    if configuration.only_quantity_is_wrong:
+        return configuration, reasons
+    return configuration, _("No longer possible as configured: %s") % reasons
 
 
 class Selector:
