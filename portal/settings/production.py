@@ -55,3 +55,18 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 STRIPE_API_BASE = ""
+
+# Real payments only: without a secret key the shop would run its demo gateway, whose test cards
+# pay for real orders; without the webhook secret every webhook is refused with 400.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+for _name, _prefixes in (
+    ("STRIPE_SECRET_KEY", ("sk_", "rk_")),
+    ("STRIPE_PUBLISHABLE_KEY", ("pk_",)),
+    ("STRIPE_WEBHOOK_SECRET", ("whsec_",)),
+):
+    if not vars()[_name].startswith(_prefixes):
+        raise ImproperlyConfigured(f"{_name} must be set in production and start with {' or '.join(_prefixes)}")
+if ("_live_" in STRIPE_SECRET_KEY) != ("_live_" in STRIPE_PUBLISHABLE_KEY):
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be live keys or both test keys")

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_URL": "smtp://mail.example.com:587",
     "STRIPE_SECRET_KEY": "sk_test_placeholder",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_placeholder",
     "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
     "TRUSTED_PROXY_COUNT": "1",
 }
