@@ -149,3 +149,31 @@ def test_a_refused_update_says_the_basket_needs_attention(client):
     response = update(client, line, "501")
 
     assert "Your basket has got some issues. Please correct any validation errors below." in messages_of(response)
+
+
+def test_a_design_saved_for_later_goes_back_into_the_basket(login):
+    client = login("chloe@example.com")
+    line = add_tee(client, quantity="3")
+    data = basket_form_data(client)
+    data["form-0-save_for_later"] = "on"
+    assert client.post("/basket/", data).status_code == 302
+    saved = client.get("/basket/").context["saved_formset"]
+    assert [form.instance.pk for form in saved.forms] == [line.pk]
+
+    response = client.post(
+        "/basket/saved/",
+        {
+            "saved-TOTAL_FORMS": "1",
+            "saved-INITIAL_FORMS": "1",
+            "saved-MIN_NUM_FORMS": "0",
+            "saved-MAX_NUM_FORMS": "1000",
+            "saved-0-id": str(line.pk),
+            "saved-0-move_to_basket": "on",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    basket = response.context["basket"]
+    assert [(each.product.upc, each.quantity) for each in basket.all_lines()] == [("ATL-TEE", 3)]
+    assert basket.problem_lines == []
