@@ -54,11 +54,12 @@ def test_the_limit_itself_is_accepted(client):
     assert quantity_of(line) == 500
 
 
-def test_zero_removes_the_line(client):
+def test_zero_removes_the_line_and_says_so(client):
     line = add_tee(client)
 
-    update(client, line, "0")
+    response = client.post("/basket/", basket_form_data(client, {line.pk: "0"}), follow=True)
 
+    assert "Custom Printed T-shirt is no longer in your basket." in messages_of(response)
     assert not Line.objects.filter(pk=line.pk).exists()
 
 
@@ -177,3 +178,14 @@ def test_a_design_saved_for_later_goes_back_into_the_basket(login):
     basket = response.context["basket"]
     assert [(each.product.upc, each.quantity) for each in basket.all_lines()] == [("ATL-TEE", 3)]
     assert basket.problem_lines == []
+
+
+def test_removing_a_line_says_so(client):
+    line = add_tee(client)
+    data = basket_form_data(client)
+    data["form-0-DELETE"] = "on"
+
+    response = client.post("/basket/", data, follow=True)
+
+    assert "Custom Printed T-shirt is no longer in your basket." in messages_of(response)
+    assert not Line.objects.filter(pk=line.pk).exists()
