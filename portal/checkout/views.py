@@ -42,7 +42,10 @@ class BasketLinesChecked:
 
 
 class IndexView(BasketLinesChecked, oscar_views.IndexView):
-    pass
+    def get_form_kwargs(self):
+        # A returning customer signs in on this form; django-axes refuses an authenticate()
+        # without the request, and Oscar's view passed none (a 500 instead of the next step).
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class ShippingAddressView(BasketLinesChecked, oscar_views.ShippingAddressView):

@@ -1,0 +1,45 @@
+"""Checkout's "returning customer" sign-in: the same backends, the same lockout as the login page."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(client, email, password):
+    return client.post(
+        "/accounts/login/",
+        {"login-username": email, "login-password": password, "login_submit": "1"},
+    )
+
+
+def _basket_with_a_fridge(client):
+    client.post("/configure/atelier-fridge/", {"action": "basket", "hinge": "left"})
+
+
+def _checkout_sign_in(client, email, password):
+    return client.post(
+        "/checkout/",
+        {"username": email, "password": password, "options": "existing"},
+    )
+
+
+def test_returning_customer_signs_in_at_checkout(client):
+    _basket_with_a_fridge(client)
+
+    response = _checkout_sign_in(client, "Ada@Example.com", "atelier-shopper")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/checkout/shipping-address/"
+    assert get_user_model().objects.get(pk=client.session["_auth_user_id"]).email == "ada@example.com"
+
+
+def test_checkout_sign_in_shares_the_lockout_of_the_login_page(client):
+    _basket_with_a_fridge(client)
+    for _ in range(5):
+        _sign_in(client, "ben@example.com", "wrong-password")
+
+    response = _checkout_sign_in(client, "BEN@example.com", "atelier-shopper")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
