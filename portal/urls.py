@@ -4,7 +4,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_static
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -41,8 +40,6 @@ urlpatterns = [
 ]
 
 if getattr(settings, "SERVE_MEDIA", False):
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve_static, {"document_root": settings.MEDIA_ROOT}, name="media")
-    )
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", views.serve_media, name="media"))
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django.views.static import serve as serve_static
 from oscar.views.decorators import permissions_required
 
 from . import dashboard_access, health
@@ -36,3 +37,12 @@ def sign_out(request):
     for cookie in settings.OSCAR_COOKIES_DELETE_ON_LOGOUT:
         response.delete_cookie(cookie)
     return response
+
+
+def serve_media(request, path):
+    """Uploaded and generated files, for the embedded and test profiles only (SERVE_MEDIA).
+
+    The folder is read per request, not when the URLconf loads, so a test run's own media
+    folder (set after import) is the one served.
+    """
+    return serve_static(request, path, document_root=settings.MEDIA_ROOT)
