@@ -93,3 +93,28 @@ def test_failures_in_different_spellings_count_against_one_counter(client):
     assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("ben@example.com", 5)]
     response = _sign_in(client, "ben@example.com", "atelier-shopper")
     assert response.status_code == 429
+
+
+def test_failures_on_the_shop_lock_the_content_editors_sign_in_too(client):
+    """Wagtail's and Django's admin sign-in pages take the address as typed (no email field to
+    trim it); the backends and the lockout normalise it all the same."""
+    for typed in [
+        "editor@atelier.example",
+        "EDITOR@atelier.example",
+        "Editor@Atelier.Example",
+        " editor@atelier.example",
+    ]:
+        _sign_in(client, typed, "wrong-password")
+    client.post("/cms/login/", {"username": "eDitor@atelier.example ", "password": "wrong-password"})
+
+    response = client.post("/cms/login/", {"username": "Editor@atelier.example", "password": "atelier-editor"})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_content_editor_signs_in_to_wagtail_with_any_spelling(client):
+    response = client.post("/cms/login/", {"username": " EDITOR@atelier.example", "password": "atelier-editor"})
+
+    assert response.status_code == 302
+    assert get_user_model().objects.get(pk=client.session["_auth_user_id"]).email == "editor@atelier.example"
