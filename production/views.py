@@ -81,6 +81,7 @@ def board(request):
             )
         ),
         "load_chart": mark_safe(gantt.load_svg(load)),
+        "colours": gantt.COLOURS,
         "load": load,
         "operations": [(op, eligible[op.pk]) for op in operations],
         "late": late,

@@ -1,4 +1,8 @@
-"""A planner works the board; the shopper then sees the order in production with its planned date."""
+"""A planner works the board; the shopper then sees the order in production with its planned date.
+
+The board is scanned with axe as the planner meets it and after an operation has started (the
+started colour shows then), so no critical or serious violation hides in either state.
+"""
 
 import re
 from pathlib import Path
@@ -6,6 +10,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from production.models import WorkOrder
+from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 
 
@@ -20,6 +25,7 @@ def test_planner_moves_replans_prints_and_the_shopper_sees_production(shop, page
     expect(page.get_by_role("heading", name=re.compile("Planner board"))).to_be_visible()
     expect(page.locator("svg.gantt")).to_be_visible()
     expect(page.locator(f'svg.gantt [data-operation="{upholster.pk}"]')).to_have_count(1)
+    assert_accessible(page)
 
     # Move the upholstery to the other station.
     row = page.locator(f"#op-{upholster.pk}")
@@ -42,6 +48,8 @@ def test_planner_moves_replans_prints_and_the_shopper_sees_production(shop, page
 
     page.locator(f"#op-{frame.pk}").get_by_role("button", name="Start").click()
     expect(page.locator(f"#op-{frame.pk} .status-started")).to_have_text("Started")
+    expect(page.locator(f'svg.gantt [data-operation="{frame.pk}"][data-status="started"]')).to_have_count(1)
+    assert_accessible(page)
 
     # The shopper, in a browser of their own.
     shopper_context = browser.new_context(base_url=live_server.url)
