@@ -1,4 +1,4 @@
-"""Sign-in and registration forms: one spelling per address, and the reminder consent question."""
+"""Sign-in, registration and profile forms: one spelling per address, and the reminder consent question."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,13 @@ class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
     def clean_username(self):
         # What the backends and the lockout see: " BEN@example.com" is ben@example.com.
         return canonical_email(self.cleaned_data["username"])
+
+
+class ProfileForm(oscar_forms.ProfileForm):
+    def clean_email(self):
+        # Compared with the stored address to decide whether to warn the old one of a change:
+        # "ADA@example.com" typed by ada@example.com is no change.
+        return canonical_email(super().clean_email())
 
 
 class EmailUserCreationForm(oscar_forms.EmailUserCreationForm):

@@ -271,3 +271,39 @@ def test_the_consent_service_refuses_an_unknown_reminder_type_and_writes_nothing
 
     assert not ReminderConsent.objects.filter(user=user).exists()
     assert not ConsentRecord.objects.filter(user=user).exists()
+
+
+# --- the profile form keeps the one spelling ---------------------------------------------
+
+
+def test_retyping_ones_own_address_in_another_case_changes_nothing_and_warns_nobody(login):
+    client = login("ada@example.com")
+
+    response = client.post(
+        "/accounts/profile/edit/", {"first_name": "Ada", "last_name": "L", "email": " ADA@Example.com"}
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get(first_name="Ada", last_name="L").email == "ada@example.com"
+    assert mail.outbox == []  # Oscar's "your address changed" warning is for a real change
+
+
+def test_an_address_changed_in_the_profile_is_stored_in_the_one_spelling(login):
+    client = login("chloe@example.com")
+
+    client.post("/accounts/profile/edit/", {"first_name": "Chloe", "last_name": "", "email": "Chloe.B@Example.com"})
+
+    assert User.objects.filter(first_name="Chloe").get().email == "chloe.b@example.com"
+    assert [message.to for message in mail.outbox] == [["chloe@example.com"]]
+
+
+def test_another_customers_address_in_another_case_is_refused_in_the_profile(login):
+    client = login("ben@example.com")
+
+    response = client.post(
+        "/accounts/profile/edit/", {"first_name": "Ben", "last_name": "", "email": "ADA@example.com"}
+    )
+
+    assert response.status_code == 200
+    assert "A user with this email address already exists" in response.content.decode()
+    assert User.objects.filter(email="ben@example.com").exists()
