@@ -62,5 +62,4 @@ def release_stale_holds():
 @shared_task
 def reconcile_missing_points():
     """Paid orders whose points task was lost (a worker killed mid-task) get their points."""
-    for order_id, number in services.paid_orders_without_points():
-        earn_for_paid_order.delay(order_id, number)
+    return services.reconcile_missing_points()

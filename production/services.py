@@ -88,7 +88,9 @@ def release_order_to_production(*, order_id, customer_weight=1):
     """Create the work orders of a paid order, one per configured line that has a routing.
 
     Idempotent: a line that already has a work order is skipped (one per line, enforced by a
-    unique constraint), so a replayed `order_paid` creates nothing. Returns the work orders created.
+    unique constraint), so a replayed `order_paid` creates nothing. Each line in its own
+    transaction: one that fails is noted on the order once and the others are released.
+    Returns the work orders created.
     """
     Order = get_model("order", "Order")
     order = Order.objects.prefetch_related("lines__attributes__option").get(pk=order_id)
@@ -113,8 +115,25 @@ def release_order_to_production(*, order_id, customer_weight=1):
                 )
         except IntegrityError:
             continue  # another worker released this line a moment ago
+        except Exception as error:  # noqa: BLE001 -- one line's failure must not stop the order's other lines
+            _note_release_failure(order, line, error)
+            continue
         created.append(work_order)
     return created
+
+
+def _note_release_failure(order, line, error):
+    """A line that cannot become a work order (its routing data is broken): logged every time,
+    noted on the order once, so a planner sees it; the reconciler tries again after a fix."""
+    logger.error("Order %s line %s not released to production: %r", order.number, line.pk, error, exc_info=error)
+    OrderNote = get_model("order", "OrderNote")
+    OrderNote.objects.get_or_create(
+        order=order,
+        note_type=OrderNote.WARNING,
+        message=f"{line.title} (line {line.pk}) could not be released to production: {type(error).__name__}: {error}"[
+            :2000
+        ],
+    )
 
 
 def orders_missing_work_orders(*, days=30):

@@ -1,9 +1,13 @@
 """Celery tasks of the production app: take ids, call a service. Routed to the `scheduling` queue
 (portal/settings: "production.*"), except the traveler batch, which renders PDFs on `documents`."""
 
+import logging
+
 from celery import shared_task
 
 from . import services, travelers
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="production.tasks.release_paid_order")
@@ -17,9 +21,12 @@ def release_paid_order(order_id, customer_weight=1):
 
 @shared_task(name="production.tasks.release_missing_work_orders")
 def release_missing_work_orders():
-    """Beat: paid orders whose work orders are missing (a lost task) are released again."""
+    """Beat: paid orders whose work orders are missing (a lost task) are released again, one task each."""
     for order_id in services.orders_missing_work_orders():
-        release_paid_order.delay(order_id)
+        try:
+            release_paid_order.delay(order_id)
+        except Exception:  # an eager run, or a broker refusing one message: the others still go
+            logger.exception("Could not release order id %s to production again", order_id)
 
 
 @shared_task(name="production.tasks.replan_plant")

@@ -154,12 +154,18 @@ def dispatch_pending(*, now=None):
 
 
 def run_reminders(*, now=None):
-    """The beat job's work: every enabled rule selects, then pending sends are chunked."""
+    """The beat job's work: every enabled rule selects, then pending sends are chunked.
+
+    Each rule in its own transaction: one that fails (a threshold no date can reach) is logged
+    and selects nothing; the others select and their sends are delivered."""
     now = now or timezone.now()
     summary = RunSummary()
-    for rule in ReminderRule.objects.filter(enabled=True):
-        with transaction.atomic():
-            select_candidates(rule=rule, now=now, summary=summary)
+    for rule in ReminderRule.objects.filter(enabled=True).order_by("pk"):
+        try:
+            with transaction.atomic():
+                select_candidates(rule=rule, now=now, summary=summary)
+        except Exception:  # one rule's failure must not stop the others
+            log.exception("Reminder rule %s (%s) failed to select its customers", rule.pk, rule.trigger)
     summary.chunks = dispatch_pending(now=now)
     return summary
 

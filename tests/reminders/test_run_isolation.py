@@ -1,0 +1,30 @@
+"""The hourly reminder run takes each rule on its own: one that fails is logged and selects
+nothing, the others select and their sends are handed out."""
+
+import logging
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from loyalty.reminders import services
+from loyalty.reminders.models import ReminderSend, Trigger
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_rule_that_fails_does_not_stop_the_others(rule, customer, now, caplog):
+    broken = rule(Trigger.SAVED_DESIGN, threshold=1_000_000)  # a million days: no date reaches back that far
+    birthday = rule(Trigger.BIRTHDAY)
+    today = timezone.localdate(now)
+    person = customer(birth_date=date(1990, today.month, today.day))
+
+    with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services"):
+        summary = services.run_reminders(now=now)
+
+    assert list(ReminderSend.objects.filter(rule=birthday).values_list("user_id", flat=True)) == [person.pk]
+    assert summary.chunks and person.pk in ReminderSend.objects.filter(id__in=summary.chunks[0]).values_list(
+        "user_id", flat=True
+    )
+    assert not ReminderSend.objects.filter(rule=broken).exists()
+    assert f"Reminder rule {broken.pk} (saved_design) failed" in caplog.text
