@@ -359,6 +359,8 @@ CELERY_BEAT_SCHEDULE = {
     "release-missing-work-orders": {"task": "production.tasks.release_missing_work_orders", "schedule": 600.0},
     # Rolls the plan forward as time passes (work not started when planned moves on).
     "replan-production": {"task": "production.tasks.replan_plant", "schedule": 1800.0},
+    # Pages and snippets editors scheduled in Wagtail go live or expire (Wagtail leaves the running to us).
+    "publish-scheduled": {"task": "portal.cms.tasks.publish_scheduled", "schedule": 60.0},
 }
 
 # --- Account hub ------------------------------------------------------------------------
