@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from oscar.core.loading import get_model
 
-from .models import SERVICE_TRIGGERS, Channel, ReminderConsent, ReminderSend, Trigger
+from .models import SERVICE_TRIGGERS, Channel, ConsentRecord, ReminderConsent, ReminderSend, Trigger
 from .triggers import COUNTED_STATUSES
 
 Order = get_model("order", "Order")
@@ -39,6 +39,11 @@ def consent_questions():
         }
         for value, label in Trigger.choices
     ]
+
+
+def consent_records_for(*, user):
+    """What the customer was asked about reminders and answered, newest first."""
+    return ConsentRecord.objects.filter(user=user).order_by("-recorded_at", "-pk")
 
 
 @dataclass

@@ -135,6 +135,10 @@ def reminders(user):
             {"type": send.rule.get_trigger_display(), "sent": send.sent_at, "channels": send.channels}
             for send in user.reminder_sends.select_related("rule").exclude(sent_at=None)
         ],
+        "consent_given": [
+            {"at": record.recorded_at, "where": record.source, "wording": record.wording, "answers": record.choices}
+            for record in reminder_selectors.consent_records_for(user=user)
+        ],
     }
 
 

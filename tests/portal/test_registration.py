@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db.models.functions import Lower, Trim
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -273,6 +274,17 @@ def test_the_consent_service_refuses_an_unknown_reminder_type_and_writes_nothing
     assert not ConsentRecord.objects.filter(user=user).exists()
 
 
+def test_the_customers_data_export_includes_what_they_agreed_to(client):
+    register_on_login_page(client, "quin@example.com", **{"registration-consent_tier_gap_inbox": "on"})
+
+    data = client.get("/accounts/data/export.json").json()
+
+    [given] = data["reminders"]["consent_given"]
+    assert given["where"] == "registration"
+    assert given["answers"]["tier_gap"] == {"email": False, "inbox": True}
+    assert given["wording"] == ConsentRecord.objects.get(user__email="quin@example.com").wording
+
+
 # --- the profile form keeps the one spelling ---------------------------------------------
 
 
@@ -307,3 +319,17 @@ def test_another_customers_address_in_another_case_is_refused_in_the_profile(log
     assert response.status_code == 200
     assert "A user with this email address already exists" in response.content.decode()
     assert User.objects.filter(email="ben@example.com").exists()
+
+
+def test_the_migration_stores_existing_addresses_in_the_one_spelling():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("portal.users.migrations.0002_email_case_insensitive_unique")
+    User.objects.filter(email="chloe@example.com").update(email=" Chloe@Example.COM")  # as saved before
+
+    migration.store_addresses_lower_case(apps, None)
+
+    assert User.objects.filter(email="chloe@example.com").count() == 1
+    assert not User.objects.exclude(email=Lower(Trim("email"))).exists()
