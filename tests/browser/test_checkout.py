@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 from tests.fakestripe.browser import install_stripe_stub
 from tests.fakestripe.fixtures import TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY
@@ -35,26 +36,46 @@ def configure_and_add_fridge(page, shop):
     page.get_by_role("radio", name="Left").check()
     page.get_by_label("Engraved door plate").fill("The Hoppers")
     expect(page.locator(".quote__price")).to_have_text(re.compile("£1,469.00"))
+    assert_accessible(page)
     page.get_by_role("button", name="Add to basket").click()
     expect(page).to_have_url(shop + "/basket/")
+    assert_accessible(page)
+
+
+def heading(page, text):
+    return page.get_by_role("heading", level=1, name=text)
 
 
 def checkout_to_pay_page(page, shop, *, guest_email=None):
+    """Every page on the way is in the site's frame, its step marked, with no serious axe finding."""
     page.get_by_role("link", name="Proceed to checkout").click()
+    steps = page.get_by_role("navigation", name="Checkout steps")
     if guest_email:
+        expect(heading(page, "Who are you?")).to_be_visible()
+        assert_accessible(page)
         page.get_by_label("My email address is").fill(guest_email)
         page.get_by_label(re.compile("checkout as a guest")).check()
         page.get_by_role("button", name="Continue").click()
+    expect(heading(page, "Shipping address")).to_be_visible()
+    expect(steps.locator('[aria-current="step"]')).to_contain_text("Address")
+    assert_accessible(page)
     page.get_by_label("First name").fill("Grace")
     page.get_by_label("Last name").fill("Hopper")
     page.get_by_label("First line of address").fill("1 Compiler Row")
     page.get_by_label("City").fill("York")
     page.get_by_label("Post/Zip-code").fill("YO1 7HH")
     page.get_by_role("button", name="Continue").click()
+    expect(heading(page, "Shipping method")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Select option").first.click()  # the cheapest: standard, free over £60
     expect(page.get_by_role("button", name=re.compile("Place order and pay £1,469.00"))).to_be_visible()
+    expect(steps.locator('[aria-current="step"]')).to_contain_text("Review")
+    expect(page.locator("#payment-summary")).to_contain_text("£1,469.00, on the next page")
+    assert_accessible(page)
     page.get_by_role("button", name=re.compile("Place order and pay")).click()
     expect(page).to_have_url(re.compile(r"/checkout/pay/\d+/$"))
+    expect(steps.locator('[aria-current="step"]')).to_contain_text("Payment")
+    assert_accessible(page)
 
 
 def invoice_text(page):
@@ -72,6 +93,7 @@ def fill_stripe_card(page, number):
 
 def assert_confirmed_with_invoice(page):
     expect(page.locator(".order-outcome")).to_contain_text("Payment received")
+    assert_accessible(page)
     text = invoice_text(page)
     assert "Door opens on the: Left" in text
     assert "The Hoppers" in text
@@ -95,7 +117,10 @@ def test_signed_in_shopper_pays_with_the_demo_gateway_after_a_3d_secure_check(sh
 
     page.get_by_label("Card number").fill("4000 0025 0000 3155")
     page.get_by_role("button", name="Pay £1,469.00").click()
-    page.get_by_role("button", name="Complete authentication").click()
+    authenticate = page.get_by_role("button", name="Complete authentication")
+    expect(authenticate).to_be_visible()
+    assert_accessible(page)  # the demo gateway's 3-D Secure stand-in
+    authenticate.click()
 
     assert_confirmed_with_invoice(page)
 
@@ -121,6 +146,7 @@ def test_signed_in_shopper_pays_with_stripe_after_a_declined_card(stripe_shop, p
     fill_stripe_card(page, "4000 0000 0000 0002")
     page.get_by_role("button", name="Pay £1,469.00").click()
     expect(page.locator("#payment-message")).to_contain_text("declined")
+    assert_accessible(page)
     fill_stripe_card(page, "4242 4242 4242 4242")
     page.get_by_role("button", name="Pay £1,469.00").click()
 

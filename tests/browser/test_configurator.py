@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from configurator.models import SavedDesign
+from tests.browser.accessibility import assert_accessible
 
 
 def test_configure_a_left_hinge_fridge_with_an_ice_maker(shop, page):
@@ -13,6 +14,7 @@ def test_configure_a_left_hinge_fridge_with_an_ice_maker(shop, page):
     price = page.locator(".quote__price")
     preview = page.locator("[data-preview] svg")
     expect(price).to_have_text(re.compile("£1,449.00"))
+    assert_accessible(page)
 
     page.get_by_role("radio", name="Left").check()
     expect(preview.locator("desc")).to_contain_text("Door opens on the: Left")
@@ -20,6 +22,7 @@ def test_configure_a_left_hinge_fridge_with_an_ice_maker(shop, page):
     page.get_by_role("checkbox", name=re.compile("^Ice maker")).check()
     expect(page.locator(".quote__problems")).to_contain_text("An ice maker needs the water connection kit.")
     expect(price).to_have_text(re.compile("Not possible as chosen"))
+    assert_accessible(page)  # the rule's message and the refused price
 
     page.get_by_role("checkbox", name=re.compile("^Water connection kit")).check()
     expect(price).to_have_text(re.compile("£1,637.00"))
@@ -33,12 +36,14 @@ def test_configure_a_left_hinge_fridge_with_an_ice_maker(shop, page):
     expect(page.locator('[data-reason-for="layout:wine"]')).to_have_text(
         "The wine rack needs the 380 or 450 litre body."
     )
+    assert_accessible(page)  # a choice disabled, with its reason
     page.get_by_role("radio", name=re.compile("^380 litres")).check()
     expect(wine).to_be_enabled()
 
     page.get_by_label("Design name").fill("Our kitchen fridge")
     page.get_by_role("button", name="Save design").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Our kitchen fridge")
+    assert_accessible(page)
     design = SavedDesign.objects.get(name="Our kitchen fridge")
     assert design.values["hinge"] == "left"
     assert design.values["ice_maker"] is True

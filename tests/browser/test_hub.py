@@ -6,6 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 
 
@@ -25,9 +26,12 @@ def test_shopper_finds_designs_and_orders_then_buys_a_design_again(shop, page):
     expect(points.get_by_role("img", name="Progress to the next tier")).to_be_visible()
     designs = page.locator("section", has=page.get_by_role("heading", name="Saved designs"))
     expect(designs.get_by_role("link", name="Studio sofa, three modules")).to_be_visible()
+    assert_accessible(page)
 
     page.locator(".sidebar").get_by_role("link", name="Saved designs").click()
     card = page.locator(".design-card", has_text="Studio sofa, three modules")
+    expect(card).to_be_visible()
+    assert_accessible(page)
     card.get_by_role("button", name="Add to basket").click()
 
     expect(page).to_have_url(shop + "/basket/")
@@ -38,11 +42,13 @@ def test_shopper_finds_designs_and_orders_then_buys_a_design_again(shop, page):
 def test_shopper_follows_an_order_and_buys_it_again(shop, page):
     sign_in(page, shop, "ada@example.com")
     page.goto(shop + "/accounts/orders/")
+    assert_accessible(page)
     page.get_by_role("link", name="Order DEMO-1002").click()
 
     progress = page.get_by_label("Order progress")
     expect(progress.locator('[aria-current="step"]')).to_have_count(0)  # delivered: nothing under way
     expect(progress).to_contain_text("Delivered")
+    assert_accessible(page)
     page.get_by_role("button", name="Buy all of these again").click()
 
     expect(page).to_have_url(shop + "/basket/")
@@ -52,6 +58,7 @@ def test_shopper_follows_an_order_and_buys_it_again(shop, page):
 def test_shopper_downloads_their_data(shop, page):
     sign_in(page, shop, "ben@example.com")
     page.goto(shop + "/accounts/data/")
+    assert_accessible(page)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download my data").click()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from loyalty import services
 from loyalty.models import LoyaltyAccount
+from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 
 
@@ -22,7 +23,8 @@ def test_shopper_earns_redeems_and_sees_the_history(shop, page):
     page.goto(shop + "/configure/atelier-fridge/")
     page.get_by_role("radio", name="Left").check()
     earn = page.locator("[data-quote-extra]")
-    expect(earn).to_have_text(re.compile(r"Earn [\d,]+ points"))
+    expect(earn).to_have_text(re.compile(r"Earn [\d,]+ points"))  # already on first render
+    assert_accessible(page)
     before = earn.inner_text()
     page.get_by_label("Engraved door plate").fill("The Byrons")
     expect(page.locator(".quote__price")).to_have_text(re.compile("£1,469.00"))
@@ -46,6 +48,8 @@ def test_shopper_earns_redeems_and_sees_the_history(shop, page):
     page.get_by_role("button", name="Use points").click()
     expect(page.locator("[data-points-held]")).to_contain_text("2000 points take £20.00 off")
     expect(page.get_by_text("Points redeemed").first).to_be_visible()
+    expect(page.locator("[data-payment-points]")).to_have_text("2000 points take £20.00 off")
+    assert_accessible(page)
     page.get_by_role("button", name=re.compile(r"Place order and pay £1,449\.00")).click()
     expect(page).to_have_url(re.compile(r"/checkout/pay/\d+/$"))
     page.get_by_label("Card number").fill("4242 4242 4242 4242")
@@ -57,4 +61,5 @@ def test_shopper_earns_redeems_and_sees_the_history(shop, page):
     history = page.locator("[data-points-history]")
     expect(history).to_contain_text("Redeemed at checkout")
     expect(history).to_contain_text("-2000")
+    assert_accessible(page)
     expect(page.locator("[data-points-pending]")).to_be_visible()  # this order's points, until delivery

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from loyalty.reminders import services
 from loyalty.reminders.models import ReminderRule, ReminderSend, Trigger
+from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 
 Notification = get_model("communication", "Notification")
@@ -44,8 +45,10 @@ def test_reminder_in_inbox_and_outbox_and_unsubscribe_stops_the_next(shop, page)
     expect(page).to_have_url(shop + "/accounts/notifications/inbox/")
     message = page.locator(".inbox-item--unread")
     expect(message).to_contain_text("Happy birthday, Dora")
+    assert_accessible(page)
     message.get_by_role("link").click()
     expect(page.locator(".inbox-message")).to_contain_text("Everyone at the Atelier workshop")
+    assert_accessible(page)
     expect(page.locator(".inbox-link .badge-unread")).to_have_count(0)  # read: counted as opened
 
     # The email outbox: sent, and in the customer's email history.
@@ -53,18 +56,22 @@ def test_reminder_in_inbox_and_outbox_and_unsubscribe_stops_the_next(shop, page)
     assert email.subject == "Happy birthday, Dora!"
     page.goto(shop + "/accounts/emails/")
     expect(page.locator("main")).to_contain_text("Happy birthday, Dora!")
+    assert_accessible(page)
 
     # The email's unsubscribe link, opened in the browser: asks, then stops this type.
     unsubscribe = re.search(r"http://testserver(/reminders/unsubscribe/[^/\s]+/)", email.body).group(1)
     page.goto(shop + unsubscribe)
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop these reminders?")
+    assert_accessible(page)
     page.get_by_role("button", name="Unsubscribe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    assert_accessible(page)
 
     page.goto(shop + "/accounts/reminders/")
     expect(page.locator("#pref-birthday-email")).not_to_be_checked()
     expect(page.locator("#pref-birthday-inbox")).not_to_be_checked()
     expect(page.locator("#pref-win_back-email")).to_be_checked()
+    assert_accessible(page)
 
     # Next year's birthday: recorded as a cause, but nothing reaches her.
     mail.outbox.clear()

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import assert_accessible
+
 
 def test_home_to_product_to_basket(shop, page):
     page.goto(shop + "/")
@@ -11,11 +13,13 @@ def test_home_to_product_to_basket(shop, page):
 
     featured = page.locator(".product-card", has_text="The Modular Sofa")
     expect(featured).to_contain_text("from £1,450.00")
+    assert_accessible(page)
     featured.get_by_role("link", name="The Modular Sofa").click()
 
     expect(page).to_have_url(re.compile(r"/catalogue/the-modular-sofa_\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("The Modular Sofa")
     expect(page.locator(".quote__price")).to_contain_text("£2,015.00")  # the default design, priced by the server
+    assert_accessible(page)
     page.get_by_role("button", name="Add to basket").click()
 
     expect(page).to_have_url(shop + "/basket/")
@@ -23,6 +27,7 @@ def test_home_to_product_to_basket(shop, page):
     expect(page.locator("#content_inner")).to_contain_text("The Modular Sofa")
     expect(page.locator("#content_inner")).to_contain_text("Seat modules: 3 seats")
     expect(page.locator("#content_inner")).to_contain_text("£2,015.00")
+    assert_accessible(page)
 
 
 def test_keyboard_user_can_skip_to_content(shop, page):
