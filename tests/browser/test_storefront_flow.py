@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
+from tests.browser.signing_in import sign_in
 
 
 def test_home_to_product_to_basket(shop, page):
@@ -39,3 +40,15 @@ def test_keyboard_user_can_skip_to_content(shop, page):
     skip.press("Enter")
 
     expect(page.locator("main#main")).to_be_focused()
+
+
+def test_the_header_keeps_its_sections_on_one_row_for_a_signed_in_shopper(shop, page):
+    """With Account, Inbox and Sign out added, the sections wrapped into a column of their own."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, shop, "ada@example.com")
+    page.goto(shop + "/accounts/")
+
+    links = page.get_by_role("navigation", name="Main").get_by_role("link")
+    expect(links).to_have_count(6)
+    tops = {round(box["y"]) for box in (link.bounding_box() for link in links.all())}
+    assert len(tops) == 1, tops
