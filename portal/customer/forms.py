@@ -1,6 +1,7 @@
 """Sign-in, registration and profile forms: one spelling per address, and the reminder consent question."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import forms as oscar_forms
 
@@ -14,6 +15,7 @@ CONSENT_INTRO = _(
     "change your mind at any time under Your account, Reminders; every email has a link to stop it."
 )
 CONSENT_PRIVACY = _("Read how we use your details in our privacy notice.")
+ADDRESS_TAKEN = _("A user with that email address already exists")
 
 
 class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
@@ -53,7 +55,19 @@ class EmailUserCreationForm(oscar_forms.EmailUserCreationForm):
             self.consent_rows.append((question["label"], names))
 
     def clean_email(self):
-        return canonical_email(super().clean_email())
+        email = canonical_email(self.cleaned_data["email"])
+        if get_user_model()._default_manager.filter(email=email).exists():
+            raise forms.ValidationError(ADDRESS_TAKEN, code="address_taken")
+        return email
+
+    def existing_account_credentials(self):
+        """(address, password) when the only trouble is an address that has an account and the
+        password was typed twice alike: a double click, or someone who forgot they registered."""
+        taken = any(error.code == "address_taken" for error in self.errors.as_data().get("email", []))
+        password = self.cleaned_data.get("password1")
+        if not taken or not password or self.data.get(self.add_prefix("password2")) != password:
+            return None
+        return canonical_email(self.data.get(self.add_prefix("email"), "")), password
 
     # --- for the template ---------------------------------------------------------------
 

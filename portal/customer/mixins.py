@@ -12,16 +12,15 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import mixins as oscar_mixins
 from oscar.apps.customer.signals import user_registered
 
 from loyalty.reminders import services as reminder_services
 from loyalty.reminders.models import ConsentRecord
 
-logger = logging.getLogger(__name__)
+from .forms import ADDRESS_TAKEN
 
-ADDRESS_TAKEN = _("A user with that email address already exists")
+logger = logging.getLogger(__name__)
 
 
 class RegisterUserMixin(oscar_mixins.RegisterUserMixin):
@@ -56,6 +55,17 @@ class RegisterUserMixin(oscar_mixins.RegisterUserMixin):
         if getattr(settings, "OSCAR_SEND_REGISTRATION_EMAIL", True):
             self.send_registration_email(user)
         return self._sign_in(email, password)
+
+    def sign_in_to_existing_account(self, form):
+        """The address already has an account: with its password, sign in to it (through axes,
+        counted like any sign-in, so this is no way around a lockout); None otherwise.
+
+        A double click lands here when the first request committed before the second was
+        checked; the browser shows the second answer, which must not say the registration
+        failed. The form's consent choices are not applied to an account that already exists.
+        """
+        credentials = form.existing_account_credentials()
+        return self._sign_in(*credentials) if credentials else None
 
     def _sign_in(self, email, password):
         user = authenticate(self.request, username=email, password=password)

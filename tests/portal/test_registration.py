@@ -148,6 +148,52 @@ def test_a_racing_registration_with_another_password_is_refused_not_signed_in(cl
     assert "_auth_user_id" not in client.session
 
 
+def test_a_second_submit_after_the_first_saved_signs_into_the_account_it_made(client):
+    """The double click as browsers send it: the first request has committed when the second
+    arrives, and the browser shows the second's answer. Not "already exists": the same person,
+    signed in to the one account, whose choices the first request recorded."""
+    register_on_login_page(client, "rae@example.com", **{"registration-consent_birthday_email": "on"})
+    second_tab = Client()
+
+    response = register_on_login_page(second_tab, "Rae@example.com", **{"registration-consent_birthday_email": "on"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/"
+    assert signed_in_user(second_tab).email == "rae@example.com"
+    assert User.objects.filter(email__iexact="rae@example.com").count() == 1
+    assert ConsentRecord.objects.filter(user__email="rae@example.com").count() == 1
+    messages = [str(message) for message in second_tab.get("/accounts/").context["messages"]]
+    assert messages == ["You already have an account with this address, so we signed you in."]
+
+
+def test_checkouts_create_an_account_link_with_an_existing_account_signs_in_and_goes_on(client):
+    response = client.post(
+        "/accounts/register/?next=/checkout/shipping-address/",
+        {
+            "email": "Chloe@example.com",
+            "password1": "atelier-shopper",
+            "password2": "atelier-shopper",
+            "redirect_url": "/checkout/shipping-address/",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/checkout/shipping-address/"
+    assert signed_in_user(client).email == "chloe@example.com"
+
+
+def test_registering_an_existing_address_is_no_way_around_the_lockout(client):
+    for _ in range(4):
+        response = register_on_login_page(client, "ben@example.com", password="guess-number-n")
+        assert "A user with that email address already exists" in response.content.decode()
+    register_on_login_page(client, "BEN@example.com", password="guess-number-n")  # the fifth locks
+
+    response = register_on_login_page(client, "ben@example.com", password="atelier-shopper")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_registering_from_an_address_locked_out_for_that_email_creates_the_account_but_says_wait(client):
     """Five wrong guesses for an address that had no account yet lock that address from here;
     registering it then is not a way around the lockout, and not a 500 either."""
