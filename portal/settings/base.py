@@ -5,6 +5,7 @@ so a fresh checkout runs with no configuration. `production.py` tightens what mu
 tight and refuses to start without the values production needs.
 """
 
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -301,6 +302,11 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars from our own origin only: Gravatar's images broke the CSP (img-src 'self') on every admin page.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The time zones editors may choose: Wagtail offers every name zoneinfo lists, and on Debian that
+# includes the system's "localtime" link, which browsers refuse (the account page logged an error).
+WAGTAIL_USER_TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 WAGTAIL_I18N_ENABLED = False
 # Wagtail's search index and reference index run through django-tasks; inline is enough here.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
