@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from configurator.engine import compile_schema, evaluate, naive_evaluate, quote, repair
+from configurator.engine import compile_schema, evaluate, form_value, naive_evaluate, quote, repair
 
 
 def log(message: str) -> None:
@@ -243,8 +243,9 @@ def generate_family(seed: int = 7, option_count: int = 60, rule_count: int = 300
     return schema
 
 
-def random_raw(rnd: random.Random, schema: dict) -> dict:
-    """A shopper's submission: some options set, some as form strings, a few bad values."""
+def random_raw(rnd: random.Random, schema: dict, compiled) -> dict:
+    """A shopper's submission: some options set, some from a form (its strings read as the
+    configurator's views read them), a few bad values."""
     raw = {}
     form = rnd.random() < 0.5
     for option in schema["options"]:
@@ -274,6 +275,8 @@ def random_raw(rnd: random.Random, schema: dict) -> dict:
             value = int(value) if kind != "decimal" else value
             if form or kind == "decimal":
                 value = str(value)
+        if form and isinstance(value, str):
+            value = form_value(compiled.by_code[option["code"]], [value])
         raw[option["code"]] = value
     if rnd.random() < 0.05:
         raw["price"] = "0.01"
@@ -314,7 +317,7 @@ def main() -> int:
     valid_wanted = sample_count // 2
     started = time.perf_counter()
     while len(samples) < sample_count:
-        raw = random_raw(rnd, schema)
+        raw = random_raw(rnd, schema, compiled)
         if len(samples) < valid_wanted:
             fixed = repair(compiled, raw)
             if not fixed.evaluation.is_valid:

@@ -1,19 +1,23 @@
 """The configurator's JSON API (django-ninja, with its OpenAPI document at /api/openapi.json).
 
 The same services as the HTML pages. Requests are strict: an unknown top-level field (a
-"price", a "total") is refused, an unknown option is an error, a stale version is a
-conflict. Nothing a client sends is taken as a price.
+"price", a "total") is refused, an unknown option is an error, a value of the wrong kind for
+its option is an error, a stale version is a conflict. Nothing a client sends is taken as a
+price. Every answer an operation can give is in the document, with its body's schema;
+tests/configurator/test_api_contract.py holds the API to it with schemathesis.
 """
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.params import functions as params
 from ninja.utils import check_csrf
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from . import selectors, services
 from .ownership import remember_design
@@ -26,30 +30,76 @@ PRIVATE_KEYS = {"cost", "cost_per_unit", "base_cost"}  # unit costs are for marg
 
 
 class Strict(Schema):
+    # An unknown field ("price") is refused, not ignored.
     model_config = ConfigDict(extra="forbid")
 
 
+def _json_option_value(value):
+    """A value JSON may carry for an option; which of them its option takes, the engine decides."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    # One plain message per field, where a Union would list a failure for each of its members.
+    raise PydanticCustomError("option_value", "Give a string, true or false, a number, a list of strings or null.")
+
+
+# What JSON may carry for one option. The option's kind decides which of these it takes
+# (configurator.engine.parse, the same check as for forms and saved designs): a choice, a
+# string from its choices; a multiple choice, a list of them; yes/no, a boolean; a whole
+# number, a number; a decimal, a number or a numeric string (as the API returns it); a text,
+# a string. Null means "not chosen". Anything else is a 422 naming the option.
+OptionValue = Annotated[
+    Any,
+    PlainValidator(_json_option_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "boolean"},
+                {"type": "number"},
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "null"},
+            ],
+            "description": "By the option's kind: a choice's code, a list of codes, true/false, a number "
+            "(a decimal also as a string) or a text; null for not chosen",
+        }
+    ),
+]
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"  # a SlugField's characters (50 at most), as family URLs have
+FamilySlug = Annotated[
+    str,
+    params.Path(pattern=SLUG_PATTERN, max_length=50, example="atelier-fridge", description="The family's slug"),
+]
+
+
 class QuoteIn(Strict):
-    values: dict[str, Any] = Field(default_factory=dict, description="Option code → value")
-    quantity: int | None = Field(default=None, ge=1, description="For families with quantity breaks")
-    version: int | None = Field(default=None, description="The version the client configured against")
+    values: dict[str, OptionValue] = Field(
+        default_factory=dict, description="Option code → value", examples=[{"hinge": "left", "finish": "black"}]
+    )
+    # strict: true is no quantity of 1, nor "2" a version
+    quantity: int | None = Field(default=None, ge=1, strict=True, description="For families with quantity breaks")
+    version: int | None = Field(default=None, strict=True, description="The version the client configured against")
 
 
 class DesignIn(Strict):
-    family: str
-    values: dict[str, Any]
+    family: str = Field(pattern=SLUG_PATTERN, max_length=50, examples=["atelier-fridge"])
+    values: dict[str, OptionValue] = Field(examples=[{"hinge": "left", "finish": "black"}])
     name: str = Field(default="", max_length=80)
-    version: int | None = None
+    version: int | None = Field(default=None, strict=True, description="The version the client configured against")
 
 
 class Problem(Schema):
-    field: str | None
-    rule: int | None
+    field: str | None = Field(description="The option (or, for a malformed request, the request field) at fault")
+    rule: int | None = Field(description="The rule broken, if a rule was")
     code: str
     message: str
 
 
 class ErrorOut(Schema):
+    """Every refusal: 400 unreadable body, 403 CSRF, 404 unknown family, 409 stale version,
+    422 malformed request or broken rules, 429 too many requests."""
+
     detail: str
     errors: list[Problem] = []
     current_version: int | None = None
@@ -96,6 +146,21 @@ class FamilyOut(Schema):
     product_url: str
 
 
+class FamilySchemaOut(Schema):
+    """A published version's schema, as the configurator reads it (docs/configurator.md)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    family: str
+    version: int
+    currency: str
+    base_price: str
+    base_lead_days: int
+    options: list[dict[str, Any]] = Field(description="code, name, kind, default, choices or range, price...")
+    rules: list[dict[str, Any]] = Field(description="id, kind, message and the rule's terms")
+    quantity_breaks: list[dict[str, Any]] = []
+
+
 class DesignOut(Schema):
     uuid: str
     share_url: str
@@ -119,14 +184,20 @@ def _public(schema):
     return schema
 
 
+class StaleVersion(HttpError):
+    def __init__(self, version, current_version):
+        self.current_version = current_version
+        super().__init__(409, f"Version {version} is no longer current; the current version is {current_version}.")
+
+
 def _current(slug, version):
     family = selectors.published_family(slug)
     if version is not None and version != family.version:
-        raise HttpError(409, f"Version {version} is no longer current; the current version is {family.version}.")
+        raise StaleVersion(version, family.version)
     return family
 
 
-@router.get("/families/", response=list[FamilyOut], summary="Configurable product families")
+@router.get("/families/", response={200: list[FamilyOut]}, summary="Configurable product families")
 def list_families(request: HttpRequest):
     from .models import ProductFamily
 
@@ -142,18 +213,24 @@ def list_families(request: HttpRequest):
     ]
 
 
-@router.get("/families/{slug}/", summary="A family's published schema: options, choices, rules, prices")
-def family_schema(request: HttpRequest, slug: str) -> dict:
+@router.get(
+    "/families/{slug}/",
+    response={200: FamilySchemaOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A family's published schema: options, choices, rules, prices",
+)
+def family_schema(request: HttpRequest, slug: FamilySlug):
     return _public(selectors.published_family(slug).schema)
 
 
 @router.post(
     "/families/{slug}/quote/",
-    response={200: QuoteOut, 409: ErrorOut, 422: QuoteOut},
+    response={200: QuoteOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: QuoteOut | ErrorOut, 429: ErrorOut},
     summary="Validate and price a configuration",
+    description="200 with the price for a valid configuration; 422 with the same body, naming each option and "
+    "rule at fault, for one that breaks the family's rules (or an ErrorOut for a malformed request).",
     throttle=QuoteThrottle(),
 )
-def quote(request: HttpRequest, slug: str, payload: QuoteIn):
+def quote(request: HttpRequest, slug: FamilySlug, payload: QuoteIn):
     family = _current(slug, payload.version)
     configuration = services.configure(family_slug=family.slug, values=payload.values, quantity=payload.quantity)
     panel = build_panel(configuration)
@@ -193,7 +270,7 @@ def quote(request: HttpRequest, slug: str, payload: QuoteIn):
 
 @router.post(
     "/designs/",
-    response={201: DesignOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: DesignOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Save a design (the signed-in shopper's, or this browser session's)",
 )
 def save_design(request: HttpRequest, payload: DesignIn):

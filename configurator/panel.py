@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from . import previews, services
 from .describe import describe, summary_text
+from .engine import form_value
 
 FORM_CONTROL_KEYS = {"csrfmiddlewaretoken", "action", "design", "name", "next"}
 
@@ -111,21 +112,13 @@ class Panel:
 
 
 def raw_values_from_form(data, family):
-    """Option values from a submitted form: only the family's own option codes are read.
-
-    Check boxes travel with a hidden "false"/"" before them, so the last value wins for a
-    single value and blanks are dropped for a multiple choice.
-    """
-    values = {}
-    for option in family.options:
-        code = option["code"]
-        if code not in data:
-            continue
-        if option["kind"] == "multi":
-            values[code] = [item for item in data.getlist(code) if item]
-        else:
-            values[code] = data.getlist(code)[-1]
-    return values
+    """Option values from a submitted form, in the types the configurator takes (the engine's
+    `form_value`: "on" is true, "400" is 400); only the family's own option codes are read."""
+    return {
+        option.code: form_value(option, data.getlist(option.code))
+        for option in family.compiled.options
+        if option.code in data
+    }
 
 
 def _choice_states(option, value, disabled, rule_kinds):

@@ -3,7 +3,8 @@
 Public API:
 - compile_schema(schema) -> CompiledFamily (raises SchemaError); cache per (family, version)
 - check_schema(schema) -> list[str]: deeper problems for staff
-- evaluate(compiled, raw_values) -> Evaluation
+- evaluate(compiled, raw_values) -> Evaluation (values must have their options' JSON types)
+- form_value(option, strings) -> a form's strings for one option, in the type evaluate takes
 - naive_evaluate(compiled, raw_values) -> Evaluation (same result, slow; benchmark baseline)
 - quote(compiled, evaluation_or_values) -> Quote
 - repair(compiled, raw_values) -> Repair
@@ -14,6 +15,7 @@ from .compile import compile_schema
 from .evaluate import evaluate
 from .family import CompiledFamily
 from .naive import naive_evaluate
+from .parse import form_value
 from .pricing import quote
 from .repair import repair
 from .results import (
@@ -40,6 +42,7 @@ __all__ = [
     "check_schema",
     "compile_schema",
     "evaluate",
+    "form_value",
     "naive_evaluate",
     "quote",
     "repair",

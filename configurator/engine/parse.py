@@ -1,9 +1,21 @@
-"""Turning raw input (HTML form strings or JSON) into normalised option values.
+"""Turning a shopper's values into normalised option values.
+
+A shopper's values (the JSON API's, a saved design's, a basket line's) are checked in one
+place, `parse_values`, and must have their option's JSON type: a choice takes a string, a
+multiple choice a list of strings, yes/no a boolean, a whole number or quantity a number, a
+decimal a number or a numeric string (decimals are stored and returned as strings), a text a
+string; null means "not given". Anything else is refused on its field: a list for a choice
+is not quietly read as its first item. HTML forms can only send strings, so `form_value`
+first turns a form's strings into those types ("on" into true, "400" into 400); what it
+cannot turn, it passes on for `parse_values` to refuse.
 
 Normalised values: choice -> code or None, multi -> alphabetically sorted list of codes,
 boolean -> bool, integer/quantity -> int, decimal -> Decimal (at the step's precision),
 text -> str with surrounding whitespace stripped. Nothing here trusts a price: the only keys
 that mean anything are option codes.
+
+`parse_value` is the lenient reader behind both, also used for values merchandisers write in
+a schema (defaults, rule values), where "true" and 380 are fine.
 """
 
 from __future__ import annotations
@@ -76,11 +88,11 @@ def normalise_decimal(option: Option, number: Decimal) -> Decimal:
 
 
 def parse_value(option: Option, raw: Any) -> tuple[Any, Problem | None]:
-    """Parse one raw value: (normalised value, None), (UNSET, None) for "no value given", or
-    (UNSET, problem) when the value cannot be used."""
+    """Parse one raw value leniently: (normalised value, None), (UNSET, None) for "no value
+    given", or (UNSET, problem) when the value cannot be used."""
     kind = option.kind
     if kind != MULTI and isinstance(raw, list | tuple):
-        # QueryDict.getlist() hands every field over as a list
+        # a schema's default may be written as a one-item list
         if not raw:
             return UNSET, None
         if len(raw) > 1:
@@ -196,11 +208,66 @@ def missing_problem(option: Option, value: Any) -> Problem | None:
     return None
 
 
+WRONG_TYPE = {
+    CHOICE: "choose one of the listed options.",
+    MULTI: "choose from the listed options.",
+    BOOLEAN: "choose yes or no.",
+    INTEGER: "enter a whole number.",
+    QUANTITY: "enter a whole number.",
+    DECIMAL: "enter a number.",
+    TEXT: "enter some text.",
+}
+
+
+def _is_number(raw: Any) -> bool:
+    return isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
+
+
+def _has_its_type(kind: str, raw: Any) -> bool:
+    """Whether a shopper's value has the JSON type its option's kind takes (None: not given)."""
+    if raw is None:
+        return True
+    if kind in (CHOICE, TEXT):
+        return isinstance(raw, str)
+    if kind == MULTI:
+        return isinstance(raw, list | tuple) and all(isinstance(item, str) for item in raw)
+    if kind == BOOLEAN:
+        return isinstance(raw, bool)
+    if kind == DECIMAL:
+        return _is_number(raw) or isinstance(raw, str)
+    return _is_number(raw)  # INTEGER, QUANTITY: 400.0 is a whole number, "400" is text
+
+
+def form_value(option: Option, strings: list[str]) -> Any:
+    """The value a form's strings for one option stand for, in the type `parse_values` takes.
+
+    A multiple choice is every non-blank string (an empty hidden input means "submitted,
+    nothing ticked"); any other kind is the last string (a check box travels after a hidden
+    "false"). Blank is None, "not given". A string that is no yes/no word or number is passed
+    on as it is, for `parse_values` to refuse on its field.
+    """
+    if option.kind == MULTI:
+        return [item for item in strings if item.strip()]
+    if not strings or not strings[-1].strip():
+        return None
+    text = strings[-1]
+    if option.kind == BOOLEAN:
+        word = text.strip().lower()
+        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else text
+    if option.kind in (INTEGER, QUANTITY):
+        number = to_decimal(text)
+        if number is None:
+            return text
+        return int(number) if number == number.to_integral_value() else number
+    return text
+
+
 def parse_values(
     compiled: CompiledFamily, raw_values: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Problem], dict[str, Problem]]:
     """Parse every raw value: (explicit values by code, unknown-key problems sorted by key,
-    field problems by option code)."""
+    field problems by option code). The one check of a shopper's values: each must have its
+    option's type (see the module's docstring), then be one its option accepts."""
     by_code = compiled.by_code
     explicit: dict[str, Any] = {}
     field_problems: dict[str, Problem] = {}
@@ -226,6 +293,9 @@ def parse_values(
             and (raw - option.min) % option.step == 0
         ):
             explicit[key] = raw
+            continue
+        if not _has_its_type(kind, raw):
+            field_problems[key] = _problem(option, "invalid", WRONG_TYPE[kind])
             continue
         value, problem = parse_value(option, raw)
         if problem is not None:

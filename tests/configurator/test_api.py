@@ -105,7 +105,11 @@ def test_stale_version_is_a_conflict(client):
     response = post(client, QUOTE, {"values": {}, "version": 999})
 
     assert response.status_code == 409
-    assert "no longer current" in response.json()["detail"]
+    assert response.json() == {
+        "detail": "Version 999 is no longer current; the current version is 1.",
+        "errors": [],
+        "current_version": 1,
+    }
 
 
 def test_unknown_family_is_404(client):
@@ -140,3 +144,118 @@ def test_invalid_design_is_not_saved(client):
 
     assert response.status_code == 422
     assert SavedDesign.objects.count() == before
+
+
+def problem(field, message, code="invalid"):
+    return {"field": field, "rule": None, "code": code, "message": message}
+
+
+SOFA_QUOTE = "/api/configurator/families/modular-sofa/quote/"
+TEE_QUOTE = "/api/configurator/families/printed-tee/quote/"
+
+
+@pytest.mark.parametrize(
+    ("url", "values", "expected"),
+    [
+        (SOFA_QUOTE, {"fabric": ["rust"]}, problem("fabric", "Fabric: choose one of the listed options.")),
+        (QUOTE, {"hinge": 1}, problem("hinge", "Door opens on the: choose one of the listed options.")),
+        (QUOTE, {"hinge": True}, problem("hinge", "Door opens on the: choose one of the listed options.")),
+        (QUOTE, {"ice_maker": "true"}, problem("ice_maker", "Ice maker: choose yes or no.")),
+        (QUOTE, {"ice_maker": 1}, problem("ice_maker", "Ice maker: choose yes or no.")),
+        (QUOTE, {"ice_maker": ["true"]}, problem("ice_maker", "Ice maker: choose yes or no.")),
+        (SOFA_QUOTE, {"width": "200"}, problem("width", "Width: enter a whole number.")),
+        (SOFA_QUOTE, {"width": 200.5}, problem("width", "Width: enter a whole number.")),
+        (SOFA_QUOTE, {"width": 330}, problem("width", "Width: the largest is 320 cm.", "above_max")),
+        (TEE_QUOTE, {"quantity": "3"}, problem("quantity", "How many: enter a whole number.")),
+        (QUOTE, {"engraving": 42}, problem("engraving", "Engraved door plate: enter some text.")),
+        (QUOTE, {"engraving": ["Ada"]}, problem("engraving", "Engraved door plate: enter some text.")),
+    ],
+)
+def test_a_value_of_the_wrong_kind_for_its_option_is_refused_on_its_field(client, url, values, expected):
+    response = post(client, url, {"values": values})
+
+    data = response.json()
+    assert response.status_code == 422
+    assert data["valid"] is False
+    assert data["price"] is None
+    assert data["errors"] == [expected]
+
+
+def test_a_list_for_a_choice_is_not_saved_in_a_design(client):
+    before = SavedDesign.objects.count()
+
+    response = post(client, "/api/configurator/designs/", {"family": "modular-sofa", "values": {"fabric": ["rust"]}})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "The design breaks the family's rules.",
+        "errors": [problem("fabric", "Fabric: choose one of the listed options.")],
+        "current_version": None,
+    }
+    assert SavedDesign.objects.count() == before
+
+
+def test_values_json_cannot_carry_are_refused_with_the_documented_error(client):
+    response = post(client, QUOTE, {"values": {"hinge": {"side": "left"}, "finish": [1]}, "quantity": True})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "The request does not match the API's schema.",
+        "errors": [
+            problem(
+                "values.hinge",
+                "Give a string, true or false, a number, a list of strings or null.",
+                "option_value",
+            ),
+            problem(
+                "values.finish",
+                "Give a string, true or false, a number, a list of strings or null.",
+                "option_value",
+            ),
+            problem("quantity", "Input should be a valid integer", "int_type"),
+        ],
+        "current_version": None,
+    }
+
+
+def test_an_unreadable_body_is_a_documented_400(client):
+    response = client.post(QUOTE, "{not json", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Cannot parse request body", "errors": [], "current_version": None}
+
+
+def test_an_unknown_family_is_a_documented_404(client):
+    response = client.get("/api/configurator/families/nope/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No configurable product family 'nope'", "errors": [], "current_version": None}
+
+
+def test_a_family_slug_that_cannot_be_one_is_refused_before_any_lookup(client):
+    response = client.get("/api/configurator/families/no%20such%20thing/")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        problem("slug", "String should match pattern '^[-a-zA-Z0-9_]+$'", "string_pattern_mismatch")
+    ]
+
+
+def test_every_answer_of_every_operation_is_documented(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+
+    documented = {
+        (method.upper(), path): sorted(operation["responses"])
+        for path, item in paths.items()
+        for method, operation in item.items()
+    }
+    assert documented == {
+        ("GET", "/api/configurator/families/"): ["200"],
+        ("GET", "/api/configurator/families/{slug}/"): ["200", "404", "422"],
+        ("POST", "/api/configurator/families/{slug}/quote/"): ["200", "400", "404", "409", "422", "429"],
+        ("POST", "/api/configurator/designs/"): ["201", "400", "403", "404", "409", "422"],
+    }
+    for path, item in paths.items():
+        for operation in item.values():
+            for status, answer in operation["responses"].items():
+                assert "schema" in answer["content"]["application/json"], (path, status)

@@ -112,6 +112,7 @@ def test_rule_breaking_configuration_is_refused_and_nothing_is_added(client):
         ({"engraving": "x" * 25}, "24"),
         ({"engraving": "<script>"}, "letters, digits"),
         ({"finish": "gold"}, "gold"),
+        ({"ice_maker": "perhaps", "water_kit": "true"}, "Ice maker: choose yes or no."),
     ],
 )
 def test_bad_values_get_form_errors_naming_the_field(client, values, message):
@@ -120,6 +121,21 @@ def test_bad_values_get_form_errors_naming_the_field(client, values, message):
     assert response.status_code == 422
     assert message in response.content.decode()
     assert 'value="<script>"' not in response.content.decode()
+
+
+def test_a_form_and_the_json_api_read_the_same_configuration(client):
+    form = client.post(
+        "/configure/modular-sofa/quote/", {"modules": "4", "width": "280", "chaise": "left", "fabric": "rust"}
+    ).json()
+    api = client.post(
+        "/api/configurator/families/modular-sofa/quote/",
+        {"values": {"modules": 4, "width": 280, "chaise": "left", "fabric": "rust"}},
+        content_type="application/json",
+    ).json()
+
+    assert form["valid"] is True
+    assert api["valid"] is True
+    assert api["price"]["unit_after_discount"].replace(",", "") in form["quote_html"].replace(",", "")
 
 
 def test_configurable_product_cannot_be_bought_through_oscars_own_form(client):

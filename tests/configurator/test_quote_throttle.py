@@ -41,7 +41,7 @@ def test_the_refusal_is_the_documented_error_with_a_retry_after():
     response = api_quote(client)
 
     assert response.status_code == 429
-    assert response.json() == {"detail": "Too many requests."}
+    assert response.json() == {"detail": "Too many requests.", "errors": [], "current_version": None}
     assert response["Retry-After"] == "60"
 
 
