@@ -109,6 +109,17 @@ def test_guest_pays_with_the_demo_gateway(shop, page):
     expect(page).to_have_url(shop + "/checkout/thank-you/")
     assert_confirmed_with_invoice(page)
 
+    # The guest follows the order: the link asks for the order's email, then shows where it is.
+    number = page.locator(".order-outcome strong").inner_text()
+    page.get_by_role("link", name="order status").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Follow order {number}")
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("grace@example.com")
+    page.get_by_role("button", name="Show my order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order {number}")
+    expect(page.get_by_label("Order progress").locator(".timeline__step--done")).to_contain_text(["Placed", "Paid"])
+    assert_accessible(page)
+
 
 def test_signed_in_shopper_pays_with_the_demo_gateway_after_a_3d_secure_check(shop, page):
     sign_in(page, shop, "ben@example.com")
