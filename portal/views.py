@@ -35,7 +35,7 @@ def sign_out(request):
     logout(request)
     response = redirect(settings.OSCAR_HOMEPAGE)
     for cookie in settings.OSCAR_COOKIES_DELETE_ON_LOGOUT:
-        response.delete_cookie(cookie)
+        response.delete_cookie(cookie, samesite=settings.SESSION_COOKIE_SAMESITE)
     return response
 
 

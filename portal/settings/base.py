@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.security.SiteCSPMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
+    "portal.basket.middleware.BasketMiddleware",  # Oscar's, with SameSite on its basket cookie
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so a locked-out login never reaches the views.
     "axes.middleware.AxesMiddleware",
@@ -111,7 +111,10 @@ AUTH_USER_MODEL = "users.User"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "portal" / "templates"],
+        # portal/templates is the portal app's own folder, found through APP_DIRS (portal comes
+        # before the apps it overrides); listed in DIRS too, a template there that extends
+        # Oscar's of the same name was found twice and ran twice.
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -237,6 +240,9 @@ OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_BASKET_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# Oscar's default names a cookie it no longer sets ("oscar_recently_viewed_products"), so a
+# shared computer kept the last shopper's recently viewed products after signing out.
+OSCAR_COOKIES_DELETE_ON_LOGOUT = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]
 OSCAR_THUMBNAILER = "catalog.thumbnails.SvgAwareThumbnailer"
 # Who sees a menu entry or a link is whoever may open its page: Oscar's permissions for its pages,
 # our roles for ours (portal/dashboard_access.py), so no entry needs an access_fn of its own.
@@ -408,9 +414,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override this for their own same-origin frame
+# Every cookie the site sets is SameSite=Lax: the session's, CSRF's, the messages' (which
+# follow the session's settings), the language's, and Oscar's basket and recently-viewed
+# cookies (portal.basket.middleware; Oscar's history takes the session's). Secure in production.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # kept readable: Wagtail's admin and API clients send it back as X-CSRFToken
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Only what the site and Stripe need; 'unsafe-inline' styles are for Wagtail's admin and Oscar's dashboard.

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import Client
-from oscar.core.loading import get_model
+from django.test import Client, override_settings
+from oscar.core.loading import get_class, get_model
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -181,3 +181,75 @@ def test_without_trusted_proxies_a_forwarded_header_does_not_escape_a_lockout(se
 
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def _a_shoppers_visit(client):
+    """Every Set-Cookie of a visit: the home page, two product pages, two basket adds, signing
+    in (which merges the anonymous basket) and signing out."""
+    product = get_model("catalogue", "Product").objects
+    accessory = product.get(upc="ATL-FILTER")
+    responses = [
+        client.get("/"),
+        client.get(accessory.get_absolute_url()),
+        client.get(product.get(upc="ATL-FRIDGE").get_absolute_url()),
+        client.post(f"/basket/add/{accessory.pk}/", {"quantity": 1}),
+        client.post("/configure/atelier-fridge/", {"action": "basket", "hinge": "left"}),
+        client.get("/basket/"),
+        client.get("/accounts/login/"),
+        _sign_in(client, "ada@example.com", "atelier-shopper"),
+        client.get("/accounts/"),
+        client.post("/accounts/logout/"),
+    ]
+    assert [response.status_code for response in responses] == [200, 200, 200, 302, 302, 200, 200, 302, 200, 302]
+    return [morsel for response in responses for morsel in response.cookies.values()]
+
+
+def _deleted(morsel):
+    return morsel["max-age"] == 0
+
+
+SITE_COOKIES = {"csrftoken", "messages", "oscar_history", "oscar_open_basket", "sessionid"}
+
+
+@pytest.mark.django_db
+def test_every_cookie_the_storefront_sets_or_deletes_is_same_site_lax(client):
+    cookies = _a_shoppers_visit(client)
+
+    assert {morsel.key for morsel in cookies} == SITE_COOKIES
+    assert {(morsel.key, morsel["samesite"]) for morsel in cookies} == {(name, "Lax") for name in SITE_COOKIES}
+    # only the CSRF cookie is for scripts (Wagtail's admin and API clients send it back)
+    assert {morsel.key for morsel in cookies if not _deleted(morsel) and not morsel["httponly"]} == {"csrftoken"}
+    # signing in took the anonymous basket over; signing out forgot the recently viewed products
+    assert {morsel.key for morsel in cookies if _deleted(morsel)} >= {"oscar_open_basket", "oscar_history"}
+
+
+PRODUCTION_COOKIES_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from oscar.core.loading import get_class
+history = get_class("customer.history", "CustomerHistoryManager")
+names = [name for name in dir(settings) if "COOKIE" in name]
+print(json.dumps({"settings": {name: getattr(settings, name) for name in names}, "history": history.cookie_kwargs}))
+"""
+
+
+@pytest.mark.django_db
+def test_in_the_production_profile_every_cookie_is_also_secure(client, monkeypatch):
+    result = _run(["-c", PRODUCTION_COOKIES_PROBE])
+    assert result.returncode == 0, result.stderr
+    production = json.loads(result.stdout.strip().splitlines()[-1])
+    # Oscar reads the recently-viewed cookie's settings once, when the process starts.
+    history = get_class("customer.history", "CustomerHistoryManager")
+    monkeypatch.setattr(history, "cookie_kwargs", production["history"])
+
+    with override_settings(**production["settings"]):
+        cookies = _a_shoppers_visit(client)
+
+    assert {morsel.key for morsel in cookies} == SITE_COOKIES
+    set_cookies = [morsel for morsel in cookies if not _deleted(morsel)]
+    assert {morsel.key for morsel in set_cookies} == SITE_COOKIES
+    assert {(morsel.key, morsel["secure"], morsel["samesite"]) for morsel in set_cookies} == {
+        (name, True, "Lax") for name in SITE_COOKIES
+    }
+    assert {morsel.key for morsel in set_cookies if not morsel["httponly"]} == {"csrftoken"}
