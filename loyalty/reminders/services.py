@@ -199,8 +199,10 @@ def deliver_sends(*, send_ids, now=None):
     """Send the pending reminders among `send_ids`: inbox notification, outbox email, or neither.
 
     One transaction: rows are locked (skipped if another worker holds them), and either the
-    whole chunk is written or nothing is. Already-delivered ids are ignored, so a retried or
-    duplicated chunk sends nothing twice. Returns counts by outcome.
+    whole chunk is written or nothing is. A send whose message cannot be rendered (its stored
+    context damaged) is logged and left pending (counted as deferred); the others are sent.
+    Already-delivered ids are ignored, so a retried or duplicated chunk sends nothing twice.
+    Returns counts by outcome.
     """
     now = now or timezone.now()
     outcome = {"sent": 0, "deferred": 0, "suppressed": 0, "capped": 0}
@@ -247,7 +249,14 @@ def deliver_sends(*, send_ids, now=None):
                 send.status = ReminderSend.Status.CAPPED
                 outcome["capped"] += 1
                 continue
-            rendered = messages.render(send=send, message=catalogue.for_trigger(rule.trigger))
+            try:
+                rendered = messages.render(send=send, message=catalogue.for_trigger(rule.trigger))
+            except (TypeError, ValueError, KeyError, AttributeError):
+                # This send's own data is damaged: it must not hold back the chunk's other sends.
+                # (A failure of the database or mail store still fails the chunk, retried whole.)
+                log.exception("Reminder send %s could not be rendered; left pending for a later run", send.pk)
+                outcome["deferred"] += 1
+                continue
             if Channel.INBOX in channels:
                 notifications.append(
                     (send, Notification(recipient_id=user.pk, subject=rendered.inbox_subject, body=rendered.inbox_html))

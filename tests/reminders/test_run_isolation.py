@@ -28,3 +28,20 @@ def test_a_rule_that_fails_does_not_stop_the_others(rule, customer, now, caplog)
     )
     assert not ReminderSend.objects.filter(rule=broken).exists()
     assert f"Reminder rule {broken.pk} (saved_design) failed" in caplog.text
+
+
+def test_a_send_whose_message_cannot_be_rendered_does_not_hold_back_its_chunk(rule, customer, now, caplog):
+    rule(Trigger.BIRTHDAY)
+    today = timezone.localdate(now)
+    broken, fine = (customer(birth_date=date(1990, today.month, today.day)) for _ in range(2))
+    [chunk] = services.run_reminders(now=now).chunks
+    ReminderSend.objects.filter(user=broken).update(context=["not", "a", "mapping"])  # a damaged row
+
+    with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services"):
+        outcome = services.deliver_sends(send_ids=chunk, now=now)
+
+    assert (outcome["sent"], outcome["deferred"]) == (1, 1)
+    assert ReminderSend.objects.get(user=fine).status == "sent"
+    assert ReminderSend.objects.get(user=broken).status == "pending"
+    send_id = ReminderSend.objects.get(user=broken).pk
+    assert f"Reminder send {send_id} could not be rendered" in caplog.text
