@@ -138,7 +138,11 @@ def _note_release_failure(order, line, error):
 
 def orders_missing_work_orders(*, days=30):
     """Paid orders (last `days` days) with a configured line that has no work order yet, and a
-    routing for its family: the release was lost (a worker killed mid-task) and is due again."""
+    routing for its family: the release was lost (a worker killed mid-task) and is due again.
+
+    By the status now, deliberately: work is due only while the order is paid or in production;
+    one refunded, cancelled or already shipped since must not be made (unlike its confirmation
+    email, which is due whatever happened next)."""
     Line = get_model("order", "Line")
     families = set(RoutingTemplate.objects.values_list("family_slug", flat=True))
     lines = Line.objects.filter(
