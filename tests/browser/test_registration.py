@@ -92,3 +92,24 @@ def test_a_design_saved_and_a_basket_filled_before_registering_are_the_new_custo
     page.goto(shop + "/basket/")
     expect(page.locator("#content_inner")).to_contain_text("Door opens on the: Left")
     assert_accessible(page)
+
+
+def test_the_register_page_asks_the_same_and_the_data_page_links_the_privacy_notice(shop, page):
+    page.goto(shop + "/accounts/register/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
+    assert_accessible(page)
+    form = page.locator("#register_form")
+    form.get_by_label("Email address").fill("quentin@example.com")
+    form.get_by_label("Password", exact=True).fill(PASSWORD)
+    form.get_by_label("Confirm password").fill(PASSWORD)
+    form.get_by_role("checkbox", name="Points expiring: Account inbox").check()
+    form.get_by_role("button", name="Create my account").click()
+
+    expect(page).to_have_url(shop + "/accounts/")
+    record = ConsentRecord.objects.get(user__email="quentin@example.com")
+    assert record.choices["points_expiring"] == {"email": False, "inbox": True}
+
+    page.locator(".sidebar").get_by_role("link", name="Your data").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Read how we use your data in our privacy notice").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Privacy notice")
