@@ -118,3 +118,10 @@ def test_the_content_editor_signs_in_to_wagtail_with_any_spelling(client):
 
     assert response.status_code == 302
     assert get_user_model().objects.get(pk=client.session["_auth_user_id"]).email == "editor@atelier.example"
+
+
+def test_a_password_reset_asked_in_any_spelling_reaches_the_account(client, mailoutbox):
+    response = client.post("/password-reset/", {"email": " ADA@Example.com"})
+
+    assert response.status_code == 302
+    assert [message.to for message in mailoutbox] == [["ada@example.com"]]
