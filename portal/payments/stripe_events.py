@@ -18,6 +18,7 @@ before anything is applied, and so is a refund larger than what is left to refun
 fetched while a row is locked.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -64,6 +65,17 @@ def stripe_gateway():
 
 
 # --- Reading the payload ------------------------------------------------------------------------
+
+
+def parse(body):
+    """The event in a verified body, or None when it is not one (not JSON, no string id or type)."""
+    try:
+        event = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(event, dict) or not _text(event.get("id")) or not _text(event.get("type")):
+        return None
+    return event
 
 
 def _text(value):

@@ -5,7 +5,6 @@ body that is not an event (no id or type) is refused before anything is stored; 
 those. Everything else is stored first, so nothing signed is lost.
 """
 
-import json
 import logging
 import time
 
@@ -43,15 +42,8 @@ def stripe_webhook(request):
     except (ValueError, stripe.SignatureVerificationError) as error:
         logger.warning("Rejected Stripe webhook from %s: %s", request.META.get("REMOTE_ADDR"), error)
         return HttpResponseBadRequest("invalid signature")
-    try:
-        event = json.loads(payload)
-    except ValueError:
-        event = None
-    if (
-        not isinstance(event, dict)
-        or not stripe_events._text(event.get("id"))
-        or not stripe_events._text(event.get("type"))
-    ):
+    event = stripe_events.parse(payload)
+    if event is None:
         logger.warning("Signed Stripe webhook is not an event (no id or type); refused: %.200r", payload)
         return HttpResponseBadRequest("not an event: an id and a type are required")
     answer = stripe_events.receive(event_id=event["id"], event_type=event["type"], payload=event)
