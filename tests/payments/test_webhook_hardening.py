@@ -397,3 +397,17 @@ def test_a_refund_that_fails_at_the_bank_is_noted_once(checkout, stripe_mode, st
     assert answers == [b"refund failure noted", b"refund failure noted"]
     [note] = order.notes.filter(note_type="Warning").values_list("message", flat=True)
     assert note.startswith(f"Refund {refund.id} of 5.00 GBP failed at the bank")
+
+
+def test_a_payment_reported_larger_than_the_order_does_not_mark_it_paid(checkout, stripe_mode, stripe_client):
+    order, intent_id = paid_at_stripe(checkout, stripe_mode, stripe_client)
+    [succeeded] = stripe_mode.events_of("payment_intent.succeeded", intent_id)
+    payload = event_payload(stripe_mode, succeeded["id"])
+    payload["data"]["object"]["amount_received"] *= 10
+
+    response = send(checkout, payload)
+
+    assert (response.status_code, response.content) == (200, b"mismatch")
+    order.refresh_from_db()
+    assert order.status == "Pending payment"
+    assert refunded_debited(order) == (Decimal("0.00"), Decimal("0.00"))
