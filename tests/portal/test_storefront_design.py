@@ -87,3 +87,16 @@ def test_the_points_offer_is_not_on_the_public_offer_pages(client):
     filter_kit = Product.objects.get(upc="ATL-FILTER")
     client.post(f"/basket/add/{filter_kit.pk}/", {"quantity": 1})
     assert client.get("/basket/").context["upsell_messages"] == []
+
+
+def test_each_storefront_template_is_in_its_chain_once(client):
+    """portal/templates was found twice (TEMPLATES DIRS and the portal app's own folder), so a
+    template there extending Oscar's of the same name ran twice: the stocked product page said
+    "Earn N points" twice and every page linked the stylesheet twice."""
+    product = Product.objects.get(upc="ATL-CAREKIT")
+
+    product_page = client.get(product.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+
+    assert product_page.count("data-earn-points") == 1
+    assert home.count("portal/css/atelier.css") == 1
