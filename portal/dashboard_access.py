@@ -25,6 +25,14 @@ STAFF = ["is_staff"]
 REFUNDERS = ["is_staff", "payments.refund_order"]
 CONTENT_EDITORS = ["wagtailadmin.access_admin"]  # what Wagtail itself asks of /cms/
 
+
+def snippet_editors(app_label, model_name):
+    """Whom Wagtail lets into a snippet's listing: admin access and any permission on the model."""
+    return tuple(
+        [*CONTENT_EDITORS, f"{app_label}.{action}_{model_name}"] for action in ("add", "change", "delete", "view")
+    )
+
+
 # The role our staff pages require, by URL name or for a whole namespace. Anything else the
 # menu or a link names must be one of Oscar's dashboard pages.
 ROLES = {
@@ -34,6 +42,9 @@ ROLES = {
     "portal:health": STAFF,
     "payments:refund": REFUNDERS,
     "wagtailadmin_home": CONTENT_EDITORS,
+    # Linked from the reminders page, for those of its readers who may also edit reminders.
+    "wagtailsnippets_reminders_reminderrule:list": snippet_editors("reminders", "reminderrule"),
+    "wagtailsnippets_reminders_remindermessage:list": snippet_editors("reminders", "remindermessage"),
 }
 
 
