@@ -14,6 +14,8 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from configurator.throttling import client_address
+
 from . import stripe_events
 
 logger = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ def stripe_webhook(request):
     try:
         verify(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
     except (ValueError, stripe.SignatureVerificationError) as error:
-        logger.warning("Rejected Stripe webhook from %s: %s", request.META.get("REMOTE_ADDR"), error)
+        logger.warning("Rejected Stripe webhook from %s: %s", client_address(request), error)
         return HttpResponseBadRequest("invalid signature")
     event = stripe_events.parse(payload)
     if event is None:

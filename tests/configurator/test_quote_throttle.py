@@ -6,7 +6,8 @@ import sys
 import pytest
 from django.test import Client, override_settings
 
-from tests.helpers import at_once
+from configurator.throttling import RateLimit
+from tests.helpers import at_once, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,12 @@ def test_concurrent_requests_never_pass_more_than_the_limit(send):
     statuses = at_once(one_request, range(60))
 
     assert sorted(statuses) == [200] * 20 + [429] * 40
+
+
+def test_a_window_closes_and_the_next_one_allows_the_full_limit_again():
+    limit = RateLimit("test-window", "2/s")
+
+    assert [limit.hit("198.51.100.7") for _ in range(3)] == [True, True, False]
+    assert limit.hit("198.51.100.8") is True  # another address has its own count
+    wait_for(lambda: limit.hit("198.51.100.7"), timeout=3, interval=0.05, message="the window to close")
+    assert [limit.hit("198.51.100.7") for _ in range(2)] == [True, False]

@@ -253,3 +253,21 @@ def test_in_the_production_profile_every_cookie_is_also_secure(client, monkeypat
         (name, True, "Lax") for name in SITE_COOKIES
     }
     assert {morsel.key for morsel in set_cookies if not morsel["httponly"]} == {"csrftoken"}
+
+
+@pytest.mark.django_db
+def test_a_rejected_webhook_is_logged_with_the_client_address_not_the_proxys(settings, caplog):
+    settings.TRUSTED_PROXY_COUNT = 1
+    through_proxy = Client(REMOTE_ADDR="10.0.0.2")
+
+    with caplog.at_level("WARNING", logger="portal.payments.webhooks"):
+        response = through_proxy.post(
+            "/stripe/webhook/",
+            "{}",
+            content_type="application/json",
+            headers={"Stripe-Signature": "t=1,v1=forged", "X-Forwarded-For": "6.6.6.6, 198.51.100.7"},
+        )
+
+    assert response.status_code == 400
+    logged = [record.getMessage() for record in caplog.records if record.name == "portal.payments.webhooks"]
+    assert [message.split(":")[0] for message in logged] == ["Rejected Stripe webhook from 198.51.100.7"]
