@@ -153,6 +153,9 @@ def add_configuration_to_basket(*, basket, family_slug, values, quantity=None):
     if not configuration.is_valid:
         raise InvalidConfiguration(configuration)
     product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
+    if not product.is_public:
+        withdrawn = engine.Problem(field=None, rule_id=None, code="not_sold", message="This product is no longer sold.")
+        raise InvalidConfiguration(configuration, problems=[withdrawn])
     text = line_attribute_value(configuration)
     with transaction.atomic():
         if basket.pk:

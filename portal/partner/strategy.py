@@ -134,7 +134,7 @@ class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, stra
         comes back as a refusing availability with the reason, and an unavailable price.
         """
         stockrecord = stockrecord or self.select_stockrecord(product)
-        refused = self._refusal(product, stockrecord) or (None if stockrecord else Refused(NO_LONGER_SOLD))
+        refused = self._refusal(product, stockrecord) if stockrecord else Refused(NO_LONGER_SOLD)
         if refused:
             return strategy.PurchaseInfo(price=prices.Unavailable(), availability=refused, stockrecord=stockrecord)
         try:

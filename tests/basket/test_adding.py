@@ -79,3 +79,13 @@ def test_buying_again_a_line_whose_design_cannot_be_read_says_so(login):
     assert "Custom Printed T-shirt can no longer be ordered again." in messages_of(response)
     basket = Basket.objects.get(owner__email="ada@example.com", status=Basket.OPEN)
     assert list(basket.lines.values_list("product__upc", flat=True)) == ["ATL-TOTE"]
+
+
+def test_a_design_of_an_unpublished_product_is_refused_at_entry(client):
+    get_model("catalogue", "Product").objects.filter(upc="ATL-TEE").update(is_public=False)
+
+    response = client.post("/configure/printed-tee/", {"action": "basket"})
+
+    assert response.status_code == 422
+    assert "Not added to your basket: This product is no longer sold." in messages_of(response)
+    assert not Line.objects.filter(product__upc="ATL-TEE", basket__status=Basket.OPEN).exists()
