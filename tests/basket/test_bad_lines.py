@@ -153,3 +153,28 @@ def test_points_can_be_offered_and_chosen_with_a_bad_line_in_the_basket(login, b
 
     assert (response.status_code, response["Location"]) == (302, "/basket/")
     assert client.get("/basket/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("break_it", "problem"),
+    [
+        ({"is_public": False}, "No longer sold. Please remove it."),
+        ({"price": None}, "Its price cannot be worked out at the moment."),
+    ],
+    ids=["withdrawn", "price_cleared"],
+)
+def test_a_stocked_product_withdrawn_or_without_a_price_is_flagged_too(shopper, break_it, problem):
+    line = add_filter(shopper)
+    if "price" in break_it:
+        get_model("partner", "StockRecord").objects.filter(pk=line.stockrecord_id).update(**break_it)
+    else:
+        get_model("catalogue", "Product").objects.filter(pk=line.product_id).update(**break_it)
+
+    response = shopper.get("/basket/")
+
+    assert response.status_code == 200
+    assert problem in response.content.decode()
+    assert shopper.get("/").status_code == 200
+    status, landed, said = follow(shopper, "/checkout/")
+    assert (status, landed) == (200, "/basket/")
+    assert any(REFUSAL in message and problem in message for message in said)
