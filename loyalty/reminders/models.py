@@ -3,8 +3,9 @@
 A `ReminderSend` row exists once per (trigger, customer, cause): its `dedupe_key` is unique,
 so the beat run can insert candidates again and again and nothing is sent twice. Its status
 says what became of it: sent, held out as the control group, suppressed (no channel the
-customer accepts), capped (too many reminders this week) or still pending (queued, or waiting
-for the end of the customer's quiet hours).
+customer accepts), capped (too many reminders this week), failed (its message could not be
+made from what was stored; the reason is kept) or still pending (queued, or waiting for the
+end of the customer's quiet hours).
 """
 
 import datetime
@@ -210,6 +211,7 @@ class ReminderSend(models.Model):
         HELD_OUT = "held_out", _("Held out (control group)")
         SUPPRESSED = "suppressed", _("Suppressed (no channel allowed)")
         CAPPED = "capped", _("Capped (weekly limit)")
+        FAILED = "failed", _("Failed (message could not be made)")
 
     rule = models.ForeignKey(ReminderRule, on_delete=models.CASCADE, related_name="sends")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_sends")
@@ -223,6 +225,8 @@ class ReminderSend(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     channels = models.CharField(max_length=20, blank=True)  # what it went out on: "email,inbox"
+    # Why it failed, for staff: rendering it again would fail again, so it is not retried.
+    failure = models.CharField(max_length=255, blank=True)
     notification = models.ForeignKey(
         "communication.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -245,7 +249,12 @@ class ReminderSend(models.Model):
 
 
 class OutboxEmail(models.Model):
-    """An email waiting for (or past) delivery; one per send, so a retried chunk cannot add a second."""
+    """An email waiting for (or past) delivery; one per send, so a retried chunk cannot add a second.
+
+    A worker claims a queued email (`claimed_at`, committed) before it talks to the mail server,
+    and nothing is locked while it does; another worker leaves a claimed email alone until the
+    claim is stale, when the first is taken to have died mid-send. `attempts` counts the claims.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -260,6 +269,7 @@ class OutboxEmail(models.Model):
     headers = models.JSONField(default=dict)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
