@@ -59,6 +59,13 @@ def test_loyalty_and_reminders_dashboards_for_their_staff(shop, page):
         page.locator(".dropdown-menu.show").get_by_role("link", name=entry).click()
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         assert_accessible(page)
+    page.get_by_role("link", name="ada@example.com").click()  # on the Customers page
+    expect(page.get_by_role("heading", name="Points of ada@example.com")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Programme rules").first.click()
+    page.get_by_role("row", name=re.compile("Gold")).get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", name="Tier Gold")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Site").click()
     page.get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", name="Reminders")).to_be_visible()
