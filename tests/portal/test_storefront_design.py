@@ -27,21 +27,21 @@ PRICE = re.compile(r'<p class="quote__price"><span class="sr-only">Your price: <
 
 @pytest.mark.parametrize("who", [None, "ada@example.com"])
 @pytest.mark.parametrize(
-    ("page", "upc"),
+    ("url", "upc"),
     [
         ("product", "ATL-FRIDGE"),  # the configurable product's own page
         ("/configure/modular-sofa/", "ATL-SOFA"),
         ("/the-fridge-that-fits/", "ATL-FRIDGE"),  # a product story opening the configurator on a preset
     ],
 )
-def test_every_configurator_says_what_it_earns_on_first_render(client, login, who, page, upc):
+def test_every_configurator_says_what_it_earns_on_first_render(client, login, who, url, upc):
     """As the live update does (it was there only after the first change)."""
     product = Product.objects.get(upc=upc)
     user = User.objects.get(email=who) if who else AnonymousUser()
     if who:
         client = login(who)
 
-    html = client.get(product.get_absolute_url() if page == "product" else page).content.decode()
+    html = client.get(product.get_absolute_url() if url == "product" else url).content.decode()
 
     [price] = PRICE.findall(html)
     points = loyalty_selectors.points_for_product(user=user, product=product, amount=Decimal(price.replace(",", "")))
