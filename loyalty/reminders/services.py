@@ -37,6 +37,11 @@ CHUNK_SIZE = 1000  # customers per delivery task: big enough to amortize, small 
 INSERT_BATCH = 5000
 CONVERSION_WINDOW = timedelta(days=7)
 REQUEUE_AFTER = timedelta(hours=1)  # a chunk not delivered by then was lost with its worker
+OUTBOX_BATCH = 200  # emails per outbox run (one mail connection)
+OUTBOX_MAX_ATTEMPTS = 5
+# A claim older than this was left by a worker that died while sending: another takes it over.
+# Far longer than a batch takes, so a live worker's claim is never taken from it.
+OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=15)
 
 
 @dataclass
@@ -200,12 +205,12 @@ def deliver_sends(*, send_ids, now=None):
 
     One transaction: rows are locked (skipped if another worker holds them), and either the
     whole chunk is written or nothing is. A send whose message cannot be rendered (its stored
-    context damaged) is logged and left pending (counted as deferred); the others are sent.
+    context damaged) is marked failed with the reason and logged, once; the others are sent.
     Already-delivered ids are ignored, so a retried or duplicated chunk sends nothing twice.
     Returns counts by outcome.
     """
     now = now or timezone.now()
-    outcome = {"sent": 0, "deferred": 0, "suppressed": 0, "capped": 0}
+    outcome = {"sent": 0, "deferred": 0, "suppressed": 0, "capped": 0, "failed": 0}
     with transaction.atomic():
         sends = list(
             ReminderSend.objects.select_for_update(skip_locked=True, of=("self",))
@@ -251,11 +256,14 @@ def deliver_sends(*, send_ids, now=None):
                 continue
             try:
                 rendered = messages.render(send=send, message=catalogue.for_trigger(rule.trigger))
-            except (TypeError, ValueError, KeyError, AttributeError):
-                # This send's own data is damaged: it must not hold back the chunk's other sends.
+            except (TypeError, ValueError, KeyError, AttributeError) as error:
+                # This send's own data is damaged: it must not hold back the chunk's other sends, and
+                # rendering it again would fail again, so it ends here, logged once, its reason kept.
                 # (A failure of the database or mail store still fails the chunk, retried whole.)
-                log.exception("Reminder send %s could not be rendered; left pending for a later run", send.pk)
-                outcome["deferred"] += 1
+                log.exception("Reminder send %s could not be rendered; marked failed", send.pk)
+                send.status = ReminderSend.Status.FAILED
+                send.failure = f"Could not be rendered from its stored values: {type(error).__name__}: {error}"[:255]
+                outcome["failed"] += 1
                 continue
             if Channel.INBOX in channels:
                 notifications.append(
@@ -295,12 +303,12 @@ def _write_outcomes(sends):
     """
     groups = {}
     for send in sends:
-        key = (send.status, send.sent_at, send.channels, send.window_start, send.window_end, send.due_at)
+        key = (send.status, send.sent_at, send.channels, send.window_start, send.window_end, send.due_at, send.failure)
         groups.setdefault(key, []).append(send.pk)
-    for (status, sent_at, channels, start, end, due_at), ids in groups.items():
+    for (status, sent_at, channels, start, end, due_at, failure), ids in groups.items():
         ReminderSend.objects.filter(id__in=ids).update(
             status=status, sent_at=sent_at, channels=channels, window_start=start, window_end=end, due_at=due_at,
-            enqueued_at=None if status == ReminderSend.Status.PENDING else F("enqueued_at"),
+            failure=failure, enqueued_at=None if status == ReminderSend.Status.PENDING else F("enqueued_at"),
         )  # fmt: skip
     pairs = [(send.pk, send.notification_id) for send in sends if send.notification_id]
     if pairs:
@@ -315,57 +323,120 @@ def _write_outcomes(sends):
             )
 
 
-def deliver_outbox(*, limit=200, connection=None):
-    """Send queued outbox emails over one connection; each is marked sent or failed on its own.
+def deliver_outbox(*, limit=OUTBOX_BATCH, connection=None):
+    """Send up to `limit` queued outbox emails over one mail connection; returns how many went out.
 
-    At least once: a worker killed after the SMTP server took a message but before the commit
-    sends that message again, which is the safe side for a reminder. The customer's Oscar
-    email history (`communication.Email`) records each one sent.
+    Nothing is locked while the mail server is talked to: the emails are claimed in a short
+    transaction of their own (committed), sent with no transaction open, and each is then marked
+    sent with its entry in the customer's Oscar email history (`communication.Email`). Another
+    worker leaves a claimed email alone, so two workers never send one twice; a claim older than
+    `OUTBOX_CLAIM_TIMEOUT` was left by a worker that died mid-send, and is taken over (the email is
+    then sent at least once: the mail server may have had it when its worker died). An email the
+    server refuses is handed back and tried again on the next run; after `OUTBOX_MAX_ATTEMPTS`
+    claims it is marked failed and logged once. A server that cannot be reached hands every claim
+    back uncounted and raises, for the task's retry.
     """
-    sent = 0
+    claimed = _claim_outbox(limit=limit)
+    if not claimed:
+        return 0
+    connection = connection or get_connection()
+    try:
+        connection.open()
+    except Exception:
+        OutboxEmail.objects.filter(pk__in=[email.pk for email in claimed]).update(
+            claimed_at=None, attempts=F("attempts") - 1
+        )
+        raise
+    sent, done = 0, 0
+    try:
+        for email in claimed:
+            sent += _send_claimed(email, connection)
+            done += 1
+    except Exception:
+        # A failure of our own (the database): the emails not reached are given back for the next
+        # run. The one being handled keeps its claim: the mail server may have taken it.
+        rest = claimed[done + 1 :]
+        OutboxEmail.objects.filter(pk__in=[email.pk for email in rest]).update(
+            claimed_at=None, attempts=F("attempts") - 1
+        )
+        raise
+    finally:
+        connection.close()
+    return sent
+
+
+def _claim_outbox(*, limit):
+    """Claim up to `limit` queued emails no live worker holds, and commit; returns them.
+
+    An email claimed `OUTBOX_MAX_ATTEMPTS` times without an answer (its worker died each time) is
+    marked failed instead of being claimed again.
+    """
+    now = timezone.now()
     with transaction.atomic():
         batch = list(
             OutboxEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=OutboxEmail.Status.QUEUED)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - OUTBOX_CLAIM_TIMEOUT))
             .select_related("send")
             .order_by("id")[:limit]
         )
-        if not batch:
-            return 0
-        connection = connection or get_connection()
-        history = []
-        for email in batch:
-            message = EmailMultiAlternatives(
+        abandoned = [email for email in batch if email.attempts >= OUTBOX_MAX_ATTEMPTS]
+        claimed = [email for email in batch if email.attempts < OUTBOX_MAX_ATTEMPTS]
+        for email in abandoned:
+            reason = f"The worker sending it stopped before the mail server answered, {email.attempts} times."
+            _give_up(email, reason)
+        OutboxEmail.objects.filter(pk__in=[email.pk for email in claimed]).update(
+            claimed_at=now, attempts=F("attempts") + 1
+        )
+    for email in claimed:
+        email.claimed_at, email.attempts = now, email.attempts + 1
+    return claimed
+
+
+def _give_up(email, reason):
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.FAILED, claimed_at=None, last_error=reason)
+    log.error("Reminder email %s not sent after %s attempts; given up: %s", email.pk, email.attempts, reason)
+
+
+def _send_claimed(email, connection):
+    """Send one claimed email and record the answer; 1 if the mail server took it, else 0."""
+    # The claim is renewed just before sending, so a slow batch keeps the emails it has not reached
+    # yet; one another worker took over meanwhile (this one was taken for dead) is left to it.
+    renewed = timezone.now()
+    held = OutboxEmail.objects.filter(pk=email.pk, status=OutboxEmail.Status.QUEUED, claimed_at=email.claimed_at)
+    if not held.update(claimed_at=renewed):
+        return 0
+    email.claimed_at = renewed
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, to=[email.to], headers=email.headers, connection=connection
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 -- any refusal by the mail server: count it, try the next email
+        reason = f"{type(error).__name__}: {error}"[:255]
+        if email.attempts >= OUTBOX_MAX_ATTEMPTS:
+            _give_up(email, reason)
+        else:
+            OutboxEmail.objects.filter(pk=email.pk, claimed_at=email.claimed_at).update(
+                claimed_at=None, last_error=reason
+            )
+            log.warning("Reminder email %s not sent (attempt %s): %s", email.pk, email.attempts, reason)
+        return 0
+    with transaction.atomic():
+        # Its row may be gone (the customer's account erased meanwhile): then no history either.
+        marked = OutboxEmail.objects.filter(pk=email.pk, status=OutboxEmail.Status.QUEUED).update(
+            status=OutboxEmail.Status.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""
+        )
+        if marked:
+            Email.objects.create(
+                user_id=email.send.user_id,
+                email=email.to,
                 subject=email.subject,
-                body=email.body_text,
-                to=[email.to],
-                headers=email.headers,
-                connection=connection,
+                body_text=email.body_text,
+                body_html=email.body_html,
             )
-            message.attach_alternative(email.body_html, "text/html")
-            email.attempts += 1
-            try:
-                message.send()
-            except Exception as error:  # noqa: BLE001 -- any transport error: record it, try the next one
-                email.last_error = str(error)[:255]
-                if email.attempts >= 5:
-                    email.status = OutboxEmail.Status.FAILED
-                log.warning("reminder email %s not sent: %s", email.pk, error)
-                continue
-            email.status, email.sent_at = OutboxEmail.Status.SENT, timezone.now()
-            history.append(
-                Email(
-                    user_id=email.send.user_id,
-                    email=email.to,
-                    subject=email.subject,
-                    body_text=email.body_text,
-                    body_html=email.body_html,
-                )
-            )
-            sent += 1
-        OutboxEmail.objects.bulk_update(batch, ["status", "sent_at", "attempts", "last_error"])
-        Email.objects.bulk_create(history)
-    return sent
+    return 1
 
 
 def set_consent(*, user, trigger, channel, allowed, source="preferences"):

@@ -31,7 +31,7 @@ def birthday_today(rule, customer, now):
 def run(now):
     """One beat run at `now`, with its chunks delivered in this process."""
     summary = services.run_reminders(now=now)
-    outcome = {"sent": 0, "deferred": 0, "suppressed": 0, "capped": 0}
+    outcome = {"sent": 0, "deferred": 0, "suppressed": 0, "capped": 0, "failed": 0}
     for ids in summary.chunks:
         for key, value in services.deliver_sends(send_ids=ids, now=now).items():
             outcome[key] += value

@@ -2,7 +2,7 @@
 nothing, the others select and their sends are handed out."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -30,7 +30,9 @@ def test_a_rule_that_fails_does_not_stop_the_others(rule, customer, now, caplog)
     assert f"Reminder rule {broken.pk} (saved_design) failed" in caplog.text
 
 
-def test_a_send_whose_message_cannot_be_rendered_does_not_hold_back_its_chunk(rule, customer, now, caplog):
+def test_a_send_whose_message_cannot_be_rendered_fails_once_and_does_not_hold_back_its_chunk(
+    rule, customer, now, caplog
+):
     rule(Trigger.BIRTHDAY)
     today = timezone.localdate(now)
     broken, fine = (customer(birth_date=date(1990, today.month, today.day)) for _ in range(2))
@@ -40,8 +42,22 @@ def test_a_send_whose_message_cannot_be_rendered_does_not_hold_back_its_chunk(ru
     with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services"):
         outcome = services.deliver_sends(send_ids=chunk, now=now)
 
-    assert (outcome["sent"], outcome["deferred"]) == (1, 1)
-    assert ReminderSend.objects.get(user=fine).status == "sent"
-    assert ReminderSend.objects.get(user=broken).status == "pending"
-    send_id = ReminderSend.objects.get(user=broken).pk
-    assert f"Reminder send {send_id} could not be rendered" in caplog.text
+        assert (outcome["sent"], outcome["failed"]) == (1, 1)
+        assert ReminderSend.objects.get(user=fine).status == "sent"
+        failed = ReminderSend.objects.get(user=broken)
+        assert (failed.status, failed.failure) == (
+            "failed",
+            "Could not be rendered from its stored values: TypeError: 'list' object is not a mapping",
+        )
+        assert failed.sent_at is None
+        assert f"Reminder send {failed.pk} could not be rendered" in caplog.text
+
+        # Rendering it again would fail again: later runs neither hand it out nor log it again.
+        later = now + timedelta(hours=2)
+        assert services.dispatch_pending(now=later) == []
+        for hours in (2, 3):
+            for ids in services.run_reminders(now=now + timedelta(hours=hours)).chunks:
+                services.deliver_sends(send_ids=ids, now=now + timedelta(hours=hours))
+
+    assert caplog.text.count("could not be rendered") == 1
+    assert ReminderSend.objects.get(user=broken).status == "failed"
