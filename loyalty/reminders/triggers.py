@@ -168,12 +168,17 @@ def win_back(rule, now):
     return [Selection(rows, "user__", read)]
 
 
+# Order news and the survey are keyed by what happened to the order (its change of status, in
+# Oscar's OrderStatusChange), never by its status when the hourly run comes: an order shipped and
+# delivered between two runs gets both notices, each once (the cause is the order number).
 def _status_changes(status, since, until=None):
-    changes = OrderStatusChange.objects.filter(
-        new_status=status, date_created__gt=since, order__user__isnull=False, order__status=status
-    )
+    changes = OrderStatusChange.objects.filter(new_status=status, date_created__gt=since, order__user__isnull=False)
     if until is not None:
         changes = changes.filter(date_created__lte=until)
+    return changes
+
+
+def _order_rows(changes):
     return changes.values("order__user_id", "order__number")
 
 
@@ -182,19 +187,39 @@ def _order_read(r):
     return r["order__user_id"], number, {"order_number": number, "link": path_with_arg("customer:order", number)}
 
 
+# A notice says the order left the workshop or arrived: true when it happened, whatever the order
+# did since (delivered before the run, refunded on its way), so neither looks at the status now.
 def order_shipped(rule, now):
-    rows = _status_changes("Shipped", now - timedelta(days=rule.lookback_days))
+    rows = _order_rows(_status_changes("Shipped", now - timedelta(days=rule.lookback_days)))
     return [Selection(rows, "order__user__", _order_read)]
 
 
 def order_delivered(rule, now):
-    rows = _status_changes("Delivered", now - timedelta(days=rule.lookback_days))
+    rows = _order_rows(_status_changes("Delivered", now - timedelta(days=rule.lookback_days)))
     return [Selection(rows, "order__user__", _order_read)]
 
 
+# The order's money went back: it was returned, or never stood.
+WITHDRAWN_STATUSES = ("Refunded", "Cancelled")
+
+
 def survey(rule, now):
-    until = now - timedelta(days=rule.threshold)
-    rows = _status_changes("Delivered", until - timedelta(days=rule.lookback_days), until)
+    """N days after delivery, unless the order was refunded or cancelled before the survey was due.
+
+    The survey asks how the order turned out. A customer whose money went back before we would
+    ask has already told us (a return, a claim), and a survey then reads as not listening. A
+    refund after the survey was due does not undo the days they lived with the order, so a run
+    that comes late (within the lookback) still asks; the status now decides nothing.
+    """
+    due_after = timedelta(days=rule.threshold)
+    until = now - due_after
+    withdrawn_before_due = OrderStatusChange.objects.filter(
+        order_id=OuterRef("order_id"),
+        new_status__in=WITHDRAWN_STATUSES,
+        date_created__lte=OuterRef("date_created") + due_after,
+    )
+    delivered = _status_changes("Delivered", until - timedelta(days=rule.lookback_days), until)
+    rows = _order_rows(delivered.exclude(Exists(withdrawn_before_due)))
     return [Selection(rows, "order__user__", _order_read)]
 
 
