@@ -184,11 +184,14 @@ class ConsentRecord(models.Model):
     """What a customer was asked and what they answered, when: the evidence of their consent.
 
     Written once, together with the `ReminderConsent` rows it set, and never changed; a later
-    change of mind is a new `ReminderConsent` state, not an edit of what was agreed here.
+    change of mind (the preferences page, an unsubscribe link) is a new record and a new
+    `ReminderConsent` state, not an edit of what was agreed here.
     """
 
     class Source(models.TextChoices):
         REGISTRATION = "registration", _("Registration")
+        PREFERENCES = "preferences", _("Reminder preferences page")
+        UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records")
     source = models.CharField(max_length=16, choices=Source.choices)

@@ -12,7 +12,15 @@ from oscar.views.decorators import permissions_required
 
 from ..access import REMINDER_ANALYSTS
 from . import charts, links, selectors, services
-from .forms import PreferencesForm
+from .forms import (
+    ONE_CLICK_BODY,
+    PREFERENCES_HEADING,
+    PREFERENCES_INTRO,
+    UNSUBSCRIBE_EXPLANATION,
+    UNSUBSCRIBE_QUESTION,
+    PreferencesForm,
+    unsubscribe_wording,
+)
 from .models import Trigger
 
 
@@ -22,13 +30,18 @@ def preferences(request):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            services.save_preferences(user=request.user, allowed=form.allowed())
+            services.save_preferences(user=request.user, allowed=form.allowed(), wording=form.wording())
             messages.success(request, _("Your reminder preferences are saved."))
             return redirect("reminders:preferences")
     return render(
         request,
         "reminders/preferences.html",
-        {"rows": selectors.preferences_for(user=request.user), "page_title": _("Reminders"), "active_tab": "reminders"},
+        {
+            "rows": selectors.preferences_for(user=request.user),
+            "intro": PREFERENCES_INTRO,
+            "page_title": PREFERENCES_HEADING,
+            "active_tab": "reminders",
+        },
     )
 
 
@@ -49,10 +62,16 @@ def unsubscribe(request, token):
         return _link_error(request, "invalid")
     label = Trigger(trigger).label
     if request.method == "POST":
-        services.unsubscribe(user_id=user_id, trigger=trigger)
+        one_click = request.POST.get(ONE_CLICK_BODY[0]) == ONE_CLICK_BODY[1]
+        services.unsubscribe(user_id=user_id, trigger=trigger, wording=unsubscribe_wording(label, one_click=one_click))
         return render(request, "reminders/unsubscribed.html", {"label": label})
     # A GET only asks: link scanners in mail systems open links, and must not unsubscribe anyone.
-    return render(request, "reminders/unsubscribe.html", {"label": label, "token": token})
+    context = {
+        "question": UNSUBSCRIBE_QUESTION,
+        "explanation": UNSUBSCRIBE_EXPLANATION % {"label": label},
+        "token": token,
+    }
+    return render(request, "reminders/unsubscribe.html", context)
 
 
 def go(request, token):

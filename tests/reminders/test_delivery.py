@@ -122,7 +122,7 @@ def test_withdrawn_email_consent_means_inbox_only(birthday_today, now):
 def test_consent_withdrawn_on_every_channel_sends_nothing(birthday_today, now):
     _, make = birthday_today
     ada = make()
-    services.unsubscribe(user_id=ada.pk, trigger=Trigger.BIRTHDAY)
+    services.unsubscribe(user_id=ada.pk, trigger=Trigger.BIRTHDAY, wording="Stop these reminders?")
     run(now)
     assert ReminderSend.objects.get(user=ada).status == ReminderSend.Status.SUPPRESSED
     assert not Notification.objects.filter(recipient=ada).exists()
