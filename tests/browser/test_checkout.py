@@ -46,19 +46,25 @@ def heading(page, text):
     return page.get_by_role("heading", level=1, name=text)
 
 
+def assert_checked(page):
+    """No serious axe finding, and nothing wider than the window (on a phone the review's lines did)."""
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
+
+
 def checkout_to_pay_page(page, shop, *, guest_email=None):
     """Every page on the way is in the site's frame, its step marked, with no serious axe finding."""
     page.get_by_role("link", name="Proceed to checkout").click()
     steps = page.get_by_role("navigation", name="Checkout steps")
     if guest_email:
         expect(heading(page, "Who are you?")).to_be_visible()
-        assert_accessible(page)
+        assert_checked(page)
         page.get_by_label("My email address is").fill(guest_email)
         page.get_by_label(re.compile("checkout as a guest")).check()
         page.get_by_role("button", name="Continue").click()
     expect(heading(page, "Shipping address")).to_be_visible()
     expect(steps.locator('[aria-current="step"]')).to_contain_text("Address")
-    assert_accessible(page)
+    assert_checked(page)
     page.get_by_label("First name").fill("Grace")
     page.get_by_label("Last name").fill("Hopper")
     page.get_by_label("First line of address").fill("1 Compiler Row")
@@ -66,16 +72,16 @@ def checkout_to_pay_page(page, shop, *, guest_email=None):
     page.get_by_label("Post/Zip-code").fill("YO1 7HH")
     page.get_by_role("button", name="Continue").click()
     expect(heading(page, "Shipping method")).to_be_visible()
-    assert_accessible(page)
+    assert_checked(page)
     page.get_by_role("button", name="Select option").first.click()  # the cheapest: standard, free over £60
     expect(page.get_by_role("button", name=re.compile("Place order and pay £1,469.00"))).to_be_visible()
     expect(steps.locator('[aria-current="step"]')).to_contain_text("Review")
     expect(page.locator("#payment-summary")).to_contain_text("£1,469.00, on the next page")
-    assert_accessible(page)
+    assert_checked(page)
     page.get_by_role("button", name=re.compile("Place order and pay")).click()
     expect(page).to_have_url(re.compile(r"/checkout/pay/\d+/$"))
     expect(steps.locator('[aria-current="step"]')).to_contain_text("Payment")
-    assert_accessible(page)
+    assert_checked(page)
 
 
 def invoice_text(page):
@@ -100,6 +106,7 @@ def assert_confirmed_with_invoice(page):
 
 
 def test_guest_pays_with_the_demo_gateway(shop, page):
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone
     configure_and_add_fridge(page, shop)
     checkout_to_pay_page(page, shop, guest_email="grace@example.com")
 
