@@ -7,6 +7,7 @@ allow; no one else gets in, so a planner's staff flag does not open this door.
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import reverse
 
 
 class SuperuserAdminSite(admin.AdminSite):
@@ -18,6 +19,16 @@ class SuperuserAdminSite(admin.AdminSite):
         return user.is_active and (
             user.is_superuser or (user.is_staff and user.has_perm("configurator.change_productfamily"))
         )
+
+    def password_change(self, request, extra_context=None):
+        # Django's, with the old password checked through the sign-in lockout (portal.customer.lockout).
+        from portal.customer.views import AdminPasswordChangeView
+
+        request.current_app = self.name
+        return AdminPasswordChangeView.as_view(
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
 
 
 class AtelierAdminConfig(AdminConfig):

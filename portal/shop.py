@@ -9,5 +9,12 @@ from oscar.config import Shop
 
 
 class AtelierShop(Shop):
+    def ready(self):
+        super().ready()
+        # A new password from a reset link lifts the sign-in lockout (portal.customer.lockout).
+        from portal.customer.lockout import ResetPasswordForm
+
+        self.set_password_form = ResetPasswordForm
+
     def get_urls(self):
         return [url for url in super().get_urls() if not (isinstance(url, URLPattern) and url.name == "home")]

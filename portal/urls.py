@@ -4,13 +4,18 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import account as wagtail_account
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 from .api import api
+from .customer.lockout import ResetPasswordForm
+from .customer.views import WagtailAccountView
 
 portal_patterns = (
     [
@@ -22,6 +27,14 @@ portal_patterns = (
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Wagtail's account page and reset link, with the password checked through the sign-in lockout
+    # and a reset lifting it (portal.customer.lockout); Wagtail's own routes for them come after.
+    path("cms/account/", never_cache(require_admin_access(WagtailAccountView.as_view())), name="wagtailadmin_account"),
+    path(
+        "cms/password_reset/confirm/<uidb64>/<token>/",
+        wagtail_account.PasswordResetConfirmView.as_view(form_class=ResetPasswordForm),
+        name="wagtailadmin_password_reset_confirm",
+    ),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),

@@ -1,14 +1,24 @@
-"""The two views that register: a registration that signed nobody in shows the form again.
+"""The two views that register, and the pages that change a password.
 
-Oscar's views already mix in our `RegisterUserMixin` and use our forms (get_class finds this
-fork's `mixins` and `forms`); only what they do after `register_user` changes here.
+Registering: a registration that signed nobody in shows the form again. Oscar's views already
+mix in our `RegisterUserMixin` and use our forms (get_class finds this fork's `mixins` and
+`forms`); only what they do after `register_user` changes here.
+
+Changing a password (Oscar's page, and Wagtail's and Django admin's own): the old password is
+checked through the sign-in lockout (`portal.customer.lockout`).
 """
+
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views as oscar_views
+from wagtail.admin.views import account as wagtail_account
+
+from . import lockout
 
 ALREADY_REGISTERED = _("You already have an account with this address, so we signed you in.")
 
@@ -46,3 +56,63 @@ class AccountRegistrationView(oscar_views.AccountRegistrationView):
 def _next_page(form):
     # The form's own check of `redirect_url` (same host, a page of this site) ran in is_valid().
     return form.cleaned_data.get("redirect_url") or settings.LOGIN_REDIRECT_URL
+
+
+# --- password changes: the old password is checked through the sign-in lockout ---------------
+# (portal.customer.lockout says why). Oscar's page, Django admin's and Wagtail's account page.
+
+
+class LockoutAnswers429:
+    """A form view whose form was refused by the lockout answers 429, as the sign-in page does."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.locked:
+            response.status_code = 429
+        return response
+
+
+class ChangePasswordView(LockoutAnswers429, oscar_views.ChangePasswordView):
+    form_class = lockout.PasswordChangeForm
+
+
+class AdminPasswordChangeView(LockoutAnswers429, auth_views.PasswordChangeView):
+    """Django admin's own "change password" (`portal.admin_site` routes it here)."""
+
+    form_class = lockout.AdminPasswordChangeForm
+
+
+class WagtailPasswordPanel(wagtail_account.ChangePasswordPanel):
+    @property
+    def form_class(self):
+        return partial(lockout.WagtailPasswordChangeForm, request=self.request)
+
+    def get_form(self):
+        # Wagtail builds a panel's form again to render it, and each build would validate (and
+        # count) the password again: one form per panel, and (below) one set of panels per request.
+        if not hasattr(self, "_form"):
+            self._form = super().get_form()
+        return self._form
+
+
+class WagtailAccountView(wagtail_account.AccountView):
+    """Wagtail's account page (/cms/account/, routed in portal.urls before Wagtail's own)."""
+
+    def get_panels(self):
+        if not hasattr(self, "_panels"):
+            self._panels = [
+                WagtailPasswordPanel(panel.request, panel.user, panel.profile)
+                if type(panel) is wagtail_account.ChangePasswordPanel
+                else panel
+                for panel in super().get_panels()
+            ]
+        return self._panels
+
+    def post(self, request):
+        response = super().post(request)
+        if any(panel.get_form().locked for panel in self.get_panels() if isinstance(panel, WagtailPasswordPanel)):
+            response.status_code = 429
+        return response

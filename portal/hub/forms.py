@@ -1,8 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.customer.lockout import PasswordCheckedThroughLockout
 
-class DeletionRequestForm(forms.Form):
+
+class DeletionRequestForm(PasswordCheckedThroughLockout, forms.Form):
+    """The password (checked through the sign-in lockout: a session is not the password) and a confirmation."""
+
+    checked_field = "password"
+    wrong_password = _("That is not your password.")
+
     password = forms.CharField(
         label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -16,12 +23,9 @@ class DeletionRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.user = request.user
 
     def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("That is not your password."))
-        return password
+        return self.check_password_field()

@@ -83,7 +83,7 @@ def export_data(request):
 
 @login_required
 def request_deletion(request):
-    form = DeletionRequestForm(request.POST or None, user=request.user)
+    form = DeletionRequestForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_deletion(user=request.user, reason=form.cleaned_data["reason"])
@@ -98,7 +98,8 @@ def request_deletion(request):
         "active_tab": "data",
         "grace_days": services.deletion_grace().days,
     }
-    return render(request, "hub/deletion_form.html", context, status=422 if form.is_bound else 200)
+    status = 200 if not form.is_bound else 429 if form.locked else 422
+    return render(request, "hub/deletion_form.html", context, status=status)
 
 
 @login_required
