@@ -23,6 +23,9 @@ oscar_access = get_class("dashboard.nav", "default_access_fn")
 
 STAFF = ["is_staff"]
 REFUNDERS = ["is_staff", "payments.refund_order"]
+# Oscar's order list and pages ask only for order.view_order (a partner's own orders aside);
+# lists of everyone's orders of ours ask it of staff.
+ORDER_VIEWERS = ["is_staff", "order.view_order"]
 CONTENT_EDITORS = ["wagtailadmin.access_admin"]  # what Wagtail itself asks of /cms/
 
 
@@ -41,6 +44,7 @@ ROLES = {
     "reminders:dashboard": REMINDER_ANALYSTS,
     "portal:health": STAFF,
     "payments:refund": REFUNDERS,
+    "payments:to-refund": ORDER_VIEWERS,
     "wagtailadmin_home": CONTENT_EDITORS,
     # Linked from the reminders page, for those of its readers who may also edit reminders.
     "wagtailsnippets_reminders_reminderrule:list": snippet_editors("reminders", "reminderrule"),

@@ -87,6 +87,39 @@ def run_checks(*, include_workers=True):
     return [_timed(name, check) for name, check in checks]
 
 
+@dataclass
+class Attention:
+    """Work waiting for staff that is no fault of the site: shown on the health page, never failing it."""
+
+    name: str
+    count: int | None  # None when it could not be counted
+    detail: str
+    url_name: str
+
+
+def _money_to_refund():
+    from portal.payments.selectors import orders_with_money_to_refund
+
+    count = orders_with_money_to_refund()
+    if count == 0:
+        return count, "No cancelled order holds money: nothing to refund."
+    orders = "order holds" if count == 1 else "orders hold"
+    return count, f"{count} cancelled {orders} money taken and not refunded: refund it from each order's page."
+
+
+def needs_attention():
+    """What staff must act on, each counted on its own; a count that fails says why instead."""
+    items = [("Paid but cancelled: to refund", _money_to_refund, "payments:to-refund")]
+    attention = []
+    for name, count_it, url_name in items:
+        try:
+            count, detail = count_it()
+        except Exception as error:  # noqa: BLE001 -- the page must render when the database is failing
+            count, detail = None, f"could not be counted: {type(error).__name__}: {error}"
+        attention.append(Attention(name, count, detail, url_name))
+    return attention
+
+
 def record_heartbeat(*, hostname):
     from .models import Heartbeat
 

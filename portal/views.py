@@ -17,7 +17,8 @@ from . import dashboard_access, health
 def health_page(request):
     results = health.run_checks()
     status = 200 if all(result.ok for result in results) else 503
-    return render(request, "portal/health.html", {"results": results}, status=status)
+    context = {"results": results, "attention": health.needs_attention()}
+    return render(request, "portal/health.html", context, status=status)
 
 
 @never_cache

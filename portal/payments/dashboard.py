@@ -1,17 +1,20 @@
-"""Refunds from Oscar's dashboard order page, through the order's gateway."""
+"""Refunds from Oscar's dashboard order page, through the order's gateway, and the list of
+cancelled orders whose money is still to refund."""
 
 import uuid
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 from oscar.views.decorators import permissions_required
 
 from portal import dashboard_access
 
-from . import services
+from . import selectors, services
 
 Order = get_model("order", "Order")
 
@@ -45,3 +48,12 @@ def refund(request, number):
     else:
         messages.success(request, f"Refunded {form.cleaned_data['amount']} {order.currency}.")
     return redirect("dashboard:order-detail", number=number)
+
+
+@permissions_required(dashboard_access.ORDER_VIEWERS)
+@never_cache
+def to_refund(request):
+    """Every cancelled order still holding money: staff open each and refund it there."""
+    page = Paginator(selectors.money_to_refund(), 50).get_page(request.GET.get("page"))
+    context = {"payments": page.object_list, "page_obj": page, "paginator": page.paginator}
+    return render(request, "payments/dashboard/to_refund.html", context)

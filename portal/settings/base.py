@@ -275,6 +275,14 @@ OSCAR_DASHBOARD_NAVIGATION = [
         ],
     },
 ]
+# Money taken for a cancelled order is found beside the orders: Fulfilment, after Oscar's Orders.
+_TO_REFUND = {"label": _("Paid but cancelled: to refund"), "url_name": "payments:to-refund"}
+OSCAR_DASHBOARD_NAVIGATION = [
+    {**item, "children": [*item["children"], _TO_REFUND]}
+    if any(child.get("url_name") == "dashboard:order-list" for child in item.get("children", []))
+    else item
+    for item in OSCAR_DASHBOARD_NAVIGATION
+]
 
 # The life of an order. Oscar refuses any status change not listed here.
 OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
