@@ -13,14 +13,21 @@ A password set anew through a reset link makes every guess at the old one moot, 
 lockout page sends people to that link, so a reset lifts the lockout for the address.
 """
 
+import logging
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib.admin import forms as admin_forms
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import auth as wagtail_forms
+
+logger = logging.getLogger(__name__)
 
 LOCKED = _(
     "Too many wrong passwords. For your security, entering this account's password from here is "
@@ -111,3 +118,31 @@ def lift_lockout(*, user):
     They were guesses at a password the account no longer has. Returns how many counters went.
     """
     return AxesProxyHandler.reset_attempts(username=user.get_username())
+
+
+def prune_sign_in_records(*, older_than_days):
+    """Delete what django-axes recorded (the address typed, the client's IP, the browser) more
+    than `older_than_days` days ago: sign-ins and sign-outs (AccessLog), failures
+    (AccessFailureLog) and failure counters (AccessAttempt; a live lockout is minutes old).
+
+    Each kind in its own transaction, so one that fails leaves the others done; the next run
+    tries it again. Returns {kind: rows deleted}; a kind that failed is logged and left out.
+    """
+    if older_than_days < 1:
+        raise ValueError("Keep sign-in records for a day at least: a lockout needs its recent failures")
+    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    kinds = {
+        # axes' own clean-up for its logs (what `axes_reset_logs --age` runs), by age in days
+        "access_logs": lambda: AxesProxyHandler.reset_logs(age_days=older_than_days),
+        "access_failure_logs": lambda: AxesProxyHandler.reset_failure_logs(age_days=older_than_days),
+        # axes resets counters only by address or IP, so the age is ours
+        "access_attempts": lambda: AccessAttempt.objects.filter(attempt_time__lte=cutoff).delete()[0],
+    }
+    deleted = {}
+    for kind, delete in kinds.items():
+        try:
+            with transaction.atomic():
+                deleted[kind] = delete()
+        except Exception:
+            logger.exception("Pruning sign-in records failed for %s", kind)
+    return deleted

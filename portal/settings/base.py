@@ -181,6 +181,8 @@ AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
 # The same client address as every other limit: X-Forwarded-For only as far as trusted proxies vouch.
 AXES_CLIENT_IP_CALLABLE = "configurator.throttling.client_address"
+# Days axes' records of sign-ins (address typed, IP, browser) are kept; the privacy notice says 90.
+SIGN_IN_RECORDS_RETENTION_DAYS = env.int("SIGN_IN_RECORDS_RETENTION_DAYS", default=90)
 
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the embedded
 # profile, reached directly): the header is ignored and REMOTE_ADDR is the client.
@@ -376,6 +378,7 @@ CELERY_BEAT_SCHEDULE = {
     "run-reminders": {"task": "loyalty.reminders.tasks.run_reminders", "schedule": 3600.0},
     "deliver-reminder-emails": {"task": "loyalty.reminders.tasks.deliver_outbox_emails", "schedule": 60.0},
     "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
+    "prune-sign-in-records": {"task": "portal.tasks.prune_sign_in_records", "schedule": crontab(hour=3, minute=45)},
     "release-missing-work-orders": {"task": "production.tasks.release_missing_work_orders", "schedule": 600.0},
     # Rolls the plan forward as time passes (work not started when planned moves on).
     "replan-production": {"task": "production.tasks.replan_plant", "schedule": 1800.0},
