@@ -6,8 +6,10 @@ page, a design, a Wagtail block), built from a configuration the services comput
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from . import previews, services
 from .describe import describe, summary_text
@@ -119,6 +121,27 @@ def raw_values_from_form(data, family):
         for option in family.compiled.options
         if option.code in data
     }
+
+
+def form_query(values):
+    """Values as the configurator's plain form sends them, as a query string: the inverse of
+    `raw_values_from_form`. Yes/no as true/false; "not chosen" as an empty value; a multiple
+    choice after an empty one, so that one with nothing ticked is read as that, not as
+    "not given" (which would bring back its default)."""
+    pairs = []
+    for code, value in values.items():
+        if isinstance(value, list):
+            pairs += [(code, ""), *((code, item) for item in value)]
+        elif isinstance(value, bool):
+            pairs.append((code, "true" if value else "false"))
+        else:
+            pairs.append((code, "" if value is None else str(value)))
+    return urlencode(pairs)
+
+
+def configure_url(*, family_slug, values):
+    """The configurator's page opened on `values` (a past order's, a basket line's design)."""
+    return f"{reverse('configurator:configure', kwargs={'slug': family_slug})}?{form_query(values)}"
 
 
 def _choice_states(option, value, disabled, rule_kinds):

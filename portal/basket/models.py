@@ -7,15 +7,14 @@ price (Oscar re-priced an unpriced line as one item and raised when that one was
 """
 
 from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.core.utils import round_half_up_two_dec
 from oscar.templatetags.currency_filters import currency
 
 from configurator import services as configurator_services
+from configurator.panel import configure_url
 from configurator.selectors import LINE_OPTION_CODE
 from configurator.services import line_summary
 from portal.partner.strategy import PRICE_UNKNOWN
@@ -107,9 +106,7 @@ class Line(AbstractLine):
         if configuration is None or configuration.is_valid or configuration.only_quantity_is_wrong:
             return None
         family_slug, _version, values = configurator_services.parse_line_attribute(self.configuration_text)
-        as_sent = {code: str(value).lower() if isinstance(value, bool) else value for code, value in values.items()}
-        query = urlencode(as_sent, doseq=True)
-        return f"{reverse('configurator:configure', kwargs={'slug': family_slug})}?{query}"
+        return configure_url(family_slug=family_slug, values=values)
 
     @property
     def quantity_range(self):

@@ -3,19 +3,18 @@
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from configurator import services as configurator_services
+from configurator.panel import configure_url
 from configurator.selectors import LINE_OPTION_CODE
 
 from .selectors import order_for
@@ -48,17 +47,6 @@ def _configuration_of(line):
                 message = _("%(title)s can no longer be ordered again.") % {"title": line.title}
                 raise ReorderRefused(message) from unreadable
     return None
-
-
-def _as_query(values):
-    """Values as the configurator's plain form would send them, so its page opens on them."""
-    pairs = {}
-    for code, value in values.items():
-        if isinstance(value, bool):
-            pairs[code] = "true" if value else "false"
-        else:
-            pairs[code] = value
-    return urlencode(pairs, doseq=True)
 
 
 def reorder_line(*, user, basket, order_number, line_id):
@@ -101,7 +89,7 @@ def _reorder(basket, line):
             if invalid.in_basket:
                 message = _("%(title)s was not added: %(reason)s") % {"title": line.title, "reason": invalid}
                 raise ReorderRefused(message) from invalid
-            url = reverse("configurator:configure", kwargs={"slug": family_slug}) + "?" + _as_query(values)
+            url = configure_url(family_slug=family_slug, values=values)
             message = _("%(title)s no longer fits our current options: %(reason)s")
             raise ReorderRefused(message % {"title": line.title, "reason": invalid}, configure_url=url) from invalid
         return Reordered(line.title, line.quantity)
