@@ -1,5 +1,9 @@
 """A configuration in words: what a shopper chose, as they would say it."""
 
+from decimal import Decimal, InvalidOperation
+
+from .engine.parse import unit_after
+
 
 def describe(options, values):
     """(option name, chosen value as text) for each option with a value, quantity left out."""
@@ -14,9 +18,18 @@ def describe(options, values):
         elif isinstance(value, bool):
             text = "Yes" if value else "No"
         else:
-            text = f"{names.get(value, value)} {option.get('unit') or ''}".strip()
+            unit = unit_after(_number(value), option.get("unit") or "", option.get("unit_singular") or "")
+            text = f"{names.get(value, value)} {unit}".strip()
         pairs.append((option["name"], text))
     return pairs
+
+
+def _number(value):
+    """A stored number as a number (decimals are stored as strings), to say "1 seat" of it."""
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value
 
 
 def summary_text(pairs):

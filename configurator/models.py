@@ -91,7 +91,10 @@ class Option(models.Model):
     minimum = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     maximum = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     step = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
-    unit = models.CharField(max_length=12, blank=True, help_text=_("cm, modules, pieces…"))
+    unit = models.CharField(max_length=12, blank=True, help_text=_("As after any number but one: cm, seats, shirts…"))
+    unit_singular = models.CharField(
+        max_length=12, blank=True, help_text=_("As after one, if it differs: seat, shirt… (blank for cm)")
+    )
     base_value = models.DecimalField(
         max_digits=10, decimal_places=3, null=True, blank=True, help_text=_("Value included in the base price")
     )

@@ -59,6 +59,7 @@ def _option(option):
                 "max": _number(option.maximum, option.kind),
                 "step": _number(option.step, option.kind) if option.step is not None else None,
                 "unit": option.unit,
+                "unit_singular": option.unit_singular,
             }
         )
         if option.kind != Option.Kind.QUANTITY:

@@ -72,7 +72,8 @@ class Option:
     min: Any = None
     max: Any = None
     step: Any = None
-    unit: str = ""
+    unit: str = ""  # as after any number but one ("shirts")
+    unit_singular: str = ""  # as after one ("shirt"), when it differs
     base_value: Any = None
     price_per_unit: Decimal = Decimal(0)
     cost_per_unit: Decimal = Decimal(0)

@@ -41,10 +41,20 @@ FALSE_WORDS = frozenset({"false", "off", "0", "no"})
 
 
 def format_number(value: Any, option: Option | None = None) -> str:
+    """A number with its option's unit, as it reads after that number: "1 shirt", "2 shirts"."""
     text = format(value, "f") if isinstance(value, Decimal) else str(value)
     if option is not None and option.unit:
-        return f"{text} {option.unit}"
+        return f"{text} {unit_after(value, option.unit, option.unit_singular)}"
     return text
+
+
+def unit_after(value: Any, unit: str, unit_singular: str = "") -> str:
+    """The unit after `value`: its singular form after exactly one, if it has one."""
+    return unit_singular if unit_singular and value == 1 and not isinstance(value, bool) else unit
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _problem(option: Option, code: str, message: str) -> Problem:
@@ -187,9 +197,13 @@ def _parse_text(option: Option, raw: Any) -> tuple[Any, Problem | None]:
         return UNSET, _problem(option, "invalid", "enter some text.")
     text = raw.strip()
     if option.max_length is not None and len(text) > option.max_length:
-        return UNSET, _problem(option, "too_long", f"use at most {option.max_length} characters.")
+        return UNSET, _problem(
+            option, "too_long", f"use at most {_count(option.max_length, 'character', 'characters')}."
+        )
     if len(text) < option.min_length:
-        return UNSET, _problem(option, "too_short", f"use at least {option.min_length} characters.")
+        return UNSET, _problem(
+            option, "too_short", f"use at least {_count(option.min_length, 'character', 'characters')}."
+        )
     if option.pattern is not None and not option.pattern.fullmatch(text):
         hint = f"use only {option.pattern_help}." if option.pattern_help else "these characters are not allowed."
         return UNSET, _problem(option, "pattern", hint)

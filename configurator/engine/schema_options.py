@@ -130,6 +130,7 @@ def _numeric_limits(raw: Mapping[str, Any], kind: str, where: str, problems: Pro
         price_per_unit=money_field(raw, "price_per_unit", where, problems),
         cost_per_unit=money_field(raw, "cost_per_unit", where, problems),
         unit=str(raw.get("unit") or ""),
+        unit_singular=str(raw.get("unit_singular") or ""),
     )
     return limits
 

@@ -253,6 +253,7 @@ SOFA = {
                 "maximum": 6,
                 "step": 1,
                 "unit": "seats",
+                "unit_singular": "seat",
                 "base_value": 2,
                 "price_per_unit": 280,
                 "cost_per_unit": 120,
@@ -465,6 +466,7 @@ TEE = {
                 "maximum": 500,
                 "step": 1,
                 "unit": "shirts",
+                "unit_singular": "shirt",
                 "help": "10% off from 10, 20% from 25, 30% from 50.",
             },
         ),
@@ -542,7 +544,7 @@ TOTE = {
             "quantity",
             "How many",
             "quantity",
-            {"default": "1", "minimum": 1, "maximum": 500, "step": 1, "unit": "bags"},
+            {"default": "1", "minimum": 1, "maximum": 500, "step": 1, "unit": "bags", "unit_singular": "bag"},
         ),
     ],
     "rules": [
@@ -562,8 +564,8 @@ TOTE = {
 
 FAMILIES = [FRIDGE, SOFA, TEE, TOTE]
 OPTION_FIELDS = {
-    "required", "price", "lead_days", "minimum", "maximum", "step", "unit", "base_value", "price_per_unit",
-    "cost_per_unit", "min_length", "max_length", "pattern", "pattern_help",
+    "required", "price", "lead_days", "minimum", "maximum", "step", "unit", "unit_singular", "base_value",
+    "price_per_unit", "cost_per_unit", "min_length", "max_length", "pattern", "pattern_help",
 }  # fmt: skip
 
 
