@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from . import selectors, services
 from .ownership import remember_design
 from .panel import build_panel
-from .throttling import QuoteThrottle
+from .throttling import DesignSaveThrottle, QuoteThrottle
 
 router = Router(tags=["configurator"])
 
@@ -270,8 +270,10 @@ def quote(request: HttpRequest, slug: FamilySlug, payload: QuoteIn):
 
 @router.post(
     "/designs/",
-    response={201: DesignOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: DesignOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Save a design (the signed-in shopper's, or this browser session's)",
+    description="Saves are limited per client address, with the pages' saves (429 with Retry-After past it).",
+    throttle=DesignSaveThrottle(),
 )
 def save_design(request: HttpRequest, payload: DesignIn):
     # A write on the shopper's behalf from their browser session: refuse cross-site posts.

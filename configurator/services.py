@@ -78,12 +78,14 @@ def _quantity_option(family):
     return next((option["code"] for option in family.options if option["kind"] == "quantity"), None)
 
 
-def configure(*, family_slug, values, quantity=None, made_on_version=None):
+def configure(*, family_slug, values, quantity=None, made_on_version=None, priced=True):
     """Validate and price `values` against the family's current version.
 
     `quantity` is the basket quantity: it feeds quantity breaks and is kept out of the
     stored configuration, so the same design bought twice is one basket line of two.
-    Never raises for bad input: the evaluation carries the problems.
+    Never raises for bad input: the evaluation carries the problems. `priced=False` checks
+    the rules only (no quote, no ship date): for a page that shows a shopper's choices back
+    to them without the work a price takes, as when they are over the quote limit.
     """
     family = published_family(family_slug)
     values = dict(values)
@@ -94,7 +96,7 @@ def configure(*, family_slug, values, quantity=None, made_on_version=None):
     configuration = Configuration(family=family, evaluation=evaluation, quantity=quantity or 1)
     if made_on_version is not None and made_on_version != family.version:
         configuration.stale_version = made_on_version
-    if evaluation.is_valid:
+    if evaluation.is_valid and priced:
         configuration.quote = engine.quote(family.compiled, evaluation)
         if quantity_code:
             configuration.quantity = configuration.quote.quantity

@@ -1,7 +1,7 @@
 """The client's address, and rate limits counted by it.
 
 `client_address` is the one answer to "who is asking" for every limit on the site: the quote
-endpoints here and, through `AXES_CLIENT_IP_CALLABLE`, the sign-in lockout. It trusts
+and design-saving limits here and, through `AXES_CLIENT_IP_CALLABLE`, the sign-in lockout. It trusts
 X-Forwarded-For only as far as `TRUSTED_PROXY_COUNT` proxies in front of the site vouch for
 it: each proxy appends the address it saw, so the entry that many places from the right was
 written by our first proxy; anything to its left is whatever the client chose to send. The
@@ -99,3 +99,22 @@ class QuoteThrottle(BaseThrottle):
 
     def wait(self):
         return quote_limit().retry_after
+
+
+def design_save_limit():
+    """The limit on saving designs (the JSON API's and the pages' together), per client address.
+
+    Each save may be a new row, and anonymous visitors may save: without it, one client could
+    fill the table.
+    """
+    return RateLimit("configurator-design-save", settings.CONFIGURATOR_DESIGN_SAVE_RATE)
+
+
+class DesignSaveThrottle(BaseThrottle):
+    """`design_save_limit` as a django-ninja throttle, as `QuoteThrottle` is for quotes."""
+
+    def allow_request(self, request):
+        return design_save_limit().hit(client_address(request))
+
+    def wait(self):
+        return design_save_limit().retry_after

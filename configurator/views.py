@@ -4,13 +4,18 @@ Every page works as a plain form post without JavaScript; `configurator.js` adds
 update by asking `quote` for the same computation as JSON with rendered fragments.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_class, get_model
 
@@ -19,6 +24,20 @@ from .ownership import remember_design, session_designs
 from .panel import build_panel, raw_values_from_form
 
 basket_addition = get_class("basket.signals", "basket_addition")
+
+# Past a limit the page comes back with the shopper's choices and this message, unpriced.
+PRICE_NOT_UPDATED = gettext_lazy(
+    "Price not updated: too many price checks came from your connection in a short time. "
+    "Your choices are kept; try again in %(wait)s."
+)
+NOT_ADDED = gettext_lazy(
+    "Not added to your basket: too many requests came from your connection in a short time. "
+    "Your choices are kept; try again in %(wait)s."
+)
+NOT_SAVED = gettext_lazy(
+    "Design not saved: too many designs were saved from your connection in a short time. "
+    "Your choices are kept; try again in %(wait)s."
+)
 
 
 def _design_from_request(request, source):
@@ -40,53 +59,89 @@ def _starting_values(request, family):
 
 @require_http_methods(["GET", "POST"])
 def configure(request, slug):
-    """The configurator on its own page; also where the plain (no-JavaScript) form posts to."""
+    """The configurator on its own page; also where the plain (no-JavaScript) form posts to.
+
+    Every answer but a save works out a full quote for values the client chose, so each
+    counts against the quote limit, with the live update's; a save counts against the
+    design-saving limit instead.
+    """
     family = selectors.published_family(slug)
     if request.method == "GET":
         design = _design_from_request(request, request.GET)
-        configuration = services.configure(family_slug=slug, values=_starting_values(request, family))
+        values = _starting_values(request, family)
+        limit = throttling.quote_limit()
+        if _over(limit, request):
+            return _too_many(request, limit, PRICE_NOT_UPDATED, slug, values, design)
+        configuration = services.configure(family_slug=slug, values=values)
         return _render_page(request, configuration, design)
 
     design = _design_from_request(request, request.POST)
     values = raw_values_from_form(request.POST, family)
+    name = request.POST.get("name", "")
     action = request.POST.get("action", "update")
-    if action == "basket":
-        return _add_to_basket(request, slug, values, design)
     if action == "save":
-        return _save(request, slug, values, design)
+        return _save(request, slug, values, design, name)
+    limit = throttling.quote_limit()
+    if _over(limit, request):
+        message = NOT_ADDED if action == "basket" else PRICE_NOT_UPDATED
+        return _too_many(request, limit, message, slug, values, design, name)
+    if action == "basket":
+        return _add_to_basket(request, slug, values, design, name)
     configuration = services.configure(family_slug=slug, values=values)
-    return _render_page(request, configuration, design)
+    return _render_page(request, configuration, design, name=name)
 
 
-def _render_page(request, configuration, design, status=200):
+def _over(limit, request):
+    """Count this request against `limit`; True if its client is past it."""
+    return not limit.hit(throttling.client_address(request))
+
+
+def _too_many(request, limit, message, slug, values, design, name=None):
+    """429: the page with the shopper's choices as they sent them and why nothing happened.
+
+    Checked against the rules but not priced: a price is the work the limit bounds.
+    """
+    now = timezone.now()
+    messages.error(request, message % {"wait": timeuntil(now + timedelta(seconds=limit.retry_after), now)})
+    configuration = services.configure(family_slug=slug, values=values, priced=False)
+    response = _render_page(request, configuration, design, status=429, name=name)
+    response["Retry-After"] = str(limit.retry_after)
+    return response
+
+
+def _render_page(request, configuration, design, status=200, name=None):
     product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
     panel = build_panel(configuration, design=design)
-    context = {"panel": panel, "product": product}
+    # `name`: the design name as the shopper typed it, shown again when nothing was saved.
+    context = {"panel": panel, "product": product, "design_name": name}
     return render(request, "configurator/configure_page.html", context, status=status)
 
 
-def _add_to_basket(request, slug, values, design):
+def _add_to_basket(request, slug, values, design, name):
     try:
         line, _configuration = services.add_configuration_to_basket(
             basket=request.basket, family_slug=slug, values=values
         )
     except services.InvalidConfiguration as invalid:
         messages.error(request, _("Not added to your basket: %s") % invalid)
-        return _render_page(request, invalid.configuration, design, status=422)
+        return _render_page(request, invalid.configuration, design, status=422, name=name)
     basket_addition.send(sender=configure, product=line.product, user=request.user, request=request)
     messages.success(request, _("%(product)s, as you designed it, is in your basket.") % {"product": line.product})
     return redirect("basket:summary")
 
 
-def _save(request, slug, values, design):
+def _save(request, slug, values, design, name):
+    limit = throttling.design_save_limit()
+    if _over(limit, request):
+        return _too_many(request, limit, NOT_SAVED, slug, values, design, name)
     owner = request.user if request.user.is_authenticated else None
     try:
         design, _configuration = services.save_design(
-            family_slug=slug, values=values, owner=owner, name=request.POST.get("name", ""), design=design
+            family_slug=slug, values=values, owner=owner, name=name, design=design
         )
     except services.InvalidConfiguration as invalid:
         messages.error(request, _("Design not saved: %s") % invalid)
-        return _render_page(request, invalid.configuration, design, status=422)
+        return _render_page(request, invalid.configuration, design, status=422, name=name)
     remember_design(request, design)
     messages.success(request, _("Design saved. Share it with this link, or find it again under My designs."))
     return redirect("configurator:shared-design", token=design.share_token)

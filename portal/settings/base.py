@@ -406,6 +406,8 @@ CELERY_BEAT_SCHEDULE.update(
 
 # Quotes per client address, the JSON API's and the live page's together ("600/m"; /s, /h, /d too).
 CONFIGURATOR_QUOTE_RATE = env("CONFIGURATOR_QUOTE_RATE", default="600/m")
+# Designs saved per client address, the JSON API's and the pages' together: each is a row.
+CONFIGURATOR_DESIGN_SAVE_RATE = env("CONFIGURATOR_DESIGN_SAVE_RATE", default="30/m")
 
 # --- Stripe -------------------------------------------------------------------------------
 

@@ -57,8 +57,10 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 @schema.parametrize()
 # No deadline or slowness check: a loaded CI machine is not the API breaking its contract.
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-# The quote limit is tested on its own; an exception shows its traceback instead of a bare 500.
-@override_settings(CONFIGURATOR_QUOTE_RATE="100000/m", DEBUG_PROPAGATE_EXCEPTIONS=True)
+# The quote and design-saving limits are tested on their own; an exception shows its traceback instead of a bare 500.
+@override_settings(
+    CONFIGURATOR_QUOTE_RATE="100000/m", CONFIGURATOR_DESIGN_SAVE_RATE="100000/m", DEBUG_PROPAGATE_EXCEPTIONS=True
+)
 def test_every_operation_keeps_the_contract(case):
     case.cookies = {**(case.cookies or {}), "csrftoken": CSRF_TOKEN}
     case.call_and_validate(headers={"X-CSRFToken": CSRF_TOKEN}, checks=ALL_CHECKS)
