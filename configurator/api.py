@@ -168,10 +168,10 @@ class DesignOut(Schema):
     version: int
 
 
-def _problems(evaluation):
+def _problems(problems):
     return [
         {"field": problem.field, "rule": problem.rule_id, "code": problem.code, "message": problem.message}
-        for problem in evaluation.errors
+        for problem in problems
     ]
 
 
@@ -243,7 +243,7 @@ def quote(request: HttpRequest, slug: FamilySlug, payload: QuoteIn):
         "lead_days": None,
         "ship_date": configuration.ship_date,
         "lines": [],
-        "errors": _problems(configuration.evaluation),
+        "errors": _problems(configuration.evaluation.errors),
         "availability": {
             option.code: {
                 "disabled": {choice.code: choice.reasons for choice in option.choices if choice.reasons},
@@ -284,13 +284,10 @@ def save_design(request: HttpRequest, payload: DesignIn):
     try:
         design, _ = services.save_design(family_slug=family.slug, values=payload.values, owner=owner, name=payload.name)
     except services.InvalidConfiguration as invalid:
-        return Status(
-            422,
-            {
-                "detail": "The design breaks the family's rules.",
-                "errors": _problems(invalid.configuration.evaluation),
-            },
-        )
+        # Broken rules, or a valid design of a product withdrawn from sale (its one problem says so).
+        broken = bool(invalid.configuration.evaluation.errors)
+        detail = "The design breaks the family's rules." if broken else str(invalid)
+        return Status(422, {"detail": detail, "errors": _problems(invalid.problems)})
     remember_design(request, design)
     return Status(
         201,

@@ -247,3 +247,12 @@ class SavedDesign(models.Model):
 
     def __str__(self):
         return self.name or f"{self.family} design {self.share_token}"
+
+    @property
+    def is_sold(self):
+        """Whether its product can still be bought: the family published and the product public.
+
+        A design of a withdrawn one is kept and listed, flagged; it can be looked at and
+        deleted, not edited nor put in the basket.
+        """
+        return self.family.current_version_id is not None and self.family.product.is_public

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import previews, services
+from . import previews, selectors, services
 from .describe import describe, summary_text
 from .engine import form_value
 
@@ -204,6 +204,36 @@ def build_panel(configuration, design=None):
 
 def panel_for(*, family_slug, values, design=None):
     return build_panel(services.configure(family_slug=family_slug, values=values), design=design)
+
+
+@dataclass(frozen=True)
+class SavedFamily:
+    """What a drawing and a summary read of a family: its options and its kind of drawing."""
+
+    options: list
+    preview: str
+
+
+@dataclass(frozen=True)
+class SavedLook:
+    """A design as it was saved, read against the version it was made on: for a product no
+    longer sold, which has no current version to check it against. Its choices in words and
+    its drawing, as a panel gives them; no price."""
+
+    family: SavedFamily
+    values: dict
+
+    @property
+    def summary(self):
+        return describe(self.family.options, self.values)
+
+    def preview_svg(self):
+        return render_preview(self.family, self.values)
+
+
+def as_saved(design):
+    schema = selectors.version_schema(design.family_id, design.version_number) or {}
+    return SavedLook(SavedFamily(schema.get("options", []), design.family.preview), dict(design.values))
 
 
 def render_preview(family, values):

@@ -106,7 +106,7 @@ def version_schema(family_id, number):
 
 
 def designs_for(user):
-    """The designs a signed-in shopper owns, newest first."""
+    """The designs a signed-in shopper owns, newest first, with what `is_sold` reads."""
     if not user.is_authenticated:
         return SavedDesign.objects.none()
     return SavedDesign.objects.filter(owner=user, is_preset=False).select_related("family__product")
@@ -114,7 +114,7 @@ def designs_for(user):
 
 def design_for(*, user, uuid, session_designs=()):
     """A design its owner may edit: theirs, or one this anonymous session saved; 404 for anyone else."""
-    design = SavedDesign.objects.select_related("family").filter(uuid=uuid).first()
+    design = SavedDesign.objects.select_related("family__product").filter(uuid=uuid).first()
     if design is None:
         raise Http404("No such design")
     if design.owner_id is not None and user.is_authenticated and design.owner_id == user.pk:

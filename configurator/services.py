@@ -22,6 +22,8 @@ from .selectors import (
 
 CatalogueOption = get_model("catalogue", "Option")
 
+NO_LONGER_SOLD = "This product is no longer sold."
+
 
 class InvalidConfiguration(Exception):
     """The configuration breaks the family's rules; `problems` name each field and rule.
@@ -154,10 +156,7 @@ def add_configuration_to_basket(*, basket, family_slug, values, quantity=None):
     configuration = configure(family_slug=family_slug, values=values, quantity=quantity)
     if not configuration.is_valid:
         raise InvalidConfiguration(configuration)
-    product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
-    if not product.is_public:
-        withdrawn = engine.Problem(field=None, rule_id=None, code="not_sold", message="This product is no longer sold.")
-        raise InvalidConfiguration(configuration, problems=[withdrawn])
+    product = _product_on_sale(configuration)
     text = line_attribute_value(configuration)
     with transaction.atomic():
         if basket.pk:
@@ -184,6 +183,15 @@ def add_configuration_to_basket(*, basket, family_slug, values, quantity=None):
         line.price_excl_tax, line.price_incl_tax = price.excl_tax, price.incl_tax
         line.save(update_fields=["price_excl_tax", "price_incl_tax"])
     return line, configuration
+
+
+def _product_on_sale(configuration):
+    """The configuration's product; InvalidConfiguration if it is withdrawn (no longer public)."""
+    product = get_model("catalogue", "Product").objects.get(pk=configuration.family.product_id)
+    if not product.is_public:
+        withdrawn = engine.Problem(field=None, rule_id=None, code="not_sold", message=NO_LONGER_SOLD)
+        raise InvalidConfiguration(configuration, problems=[withdrawn])
+    return product
 
 
 def parse_line_attribute(value):
@@ -219,7 +227,8 @@ def line_summary(value):
 def save_design(*, family_slug, values, owner=None, name="", design=None):
     """Save a new design, or update `design` (already access-checked by the caller).
 
-    Only a valid configuration is saved; its price is recorded for listings. An update writes
+    Only a valid configuration of a product still on sale is saved (InvalidConfiguration
+    otherwise, naming the problems); its price is recorded for listings. An update writes
     only the design's own fields, so it never takes back an owner given meanwhile (a sign-in
     claiming the session's designs); a design deleted meanwhile in another window stays deleted,
     with its share link, and the edits are saved as a new design instead of being lost.
@@ -227,6 +236,7 @@ def save_design(*, family_slug, values, owner=None, name="", design=None):
     configuration = configure(family_slug=family_slug, values=values)
     if not configuration.is_valid:
         raise InvalidConfiguration(configuration)
+    _product_on_sale(configuration)
     fields = {
         "version_number": configuration.family.version,
         "values": storable(configuration.values_for_storage),

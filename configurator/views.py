@@ -21,7 +21,7 @@ from oscar.core.loading import get_class, get_model
 
 from . import selectors, services, throttling
 from .ownership import remember_design, session_designs
-from .panel import build_panel, raw_values_from_form
+from .panel import as_saved, build_panel, raw_values_from_form
 
 basket_addition = get_class("basket.signals", "basket_addition")
 
@@ -181,6 +181,7 @@ def quote(request, slug):
 
 @login_required
 def design_list(request):
+    """The shopper's designs; one of a withdrawn product is listed flagged, to look at or delete."""
     designs = selectors.designs_for(request.user)
     context = {"designs": designs, "page_title": _("Saved designs"), "active_tab": "designs"}
     return render(request, "configurator/design_list.html", context)
@@ -191,6 +192,9 @@ def design_list(request):
 def design_to_basket(request, uuid):
     """A saved design into the basket as it stands today: re-validated and re-priced."""
     design = selectors.design_for(user=request.user, uuid=uuid)
+    if not design.is_sold:
+        messages.error(request, _("Not added to your basket: %s") % services.NO_LONGER_SOLD)
+        return redirect("configurator:design-list")
     try:
         line, _configuration = services.add_configuration_to_basket(
             basket=request.basket, family_slug=design.family.slug, values=design.values
@@ -213,12 +217,19 @@ def delete_design(request, uuid):
 
 
 def shared_design(request, token):
-    """A design by its share link: read-only for everyone; its owner may go on editing it."""
+    """A design by its share link: read-only for everyone; its owner may go on editing it.
+
+    A design of a product no longer sold shows as it was saved, flagged, with nothing to
+    edit, copy or buy (there is no current version to check it against).
+    """
     design = selectors.shared_design(token)
-    configuration, repair = services.recheck_design(design)
     is_owner = (design.owner_id and design.owner_id == request.user.pk) or (
         design.owner_id is None and str(design.uuid) in session_designs(request)
     )
+    if not design.is_sold:
+        context = {"design": design, "panel": as_saved(design), "withdrawn": True, "is_owner": is_owner}
+        return render(request, "configurator/shared_design.html", context)
+    configuration, repair = services.recheck_design(design)
     context = {
         "design": design,
         "panel": build_panel(configuration, design=design),
