@@ -12,7 +12,12 @@ _axe = Axe()
 
 
 def blocking_violations(page, *, context=None):
-    """The critical and serious violations on the page as it is now, one line each."""
+    """The critical and serious violations on the page as it is now, one line each.
+
+    Waits for the page's load event first: scanned half-loaded, before its stylesheet applies,
+    a page reports contrast it does not have.
+    """
+    page.wait_for_load_state("load")
     results = _axe.run(page, context=context)
     lines = []
     for violation in results.response["violations"]:
