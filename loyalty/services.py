@@ -14,6 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
 from . import earning
@@ -380,29 +381,47 @@ def basket_total_before_points(basket):
 
 
 def hold_points(*, user, basket, points):
-    """Set `points` aside for `basket`, replacing any earlier choice; 0 removes it.
+    """Set `points` (a whole number above zero) aside for `basket`, replacing any earlier choice.
 
-    Locks the account: two checkouts (two tabs, two devices) racing for the same points are
-    served one after the other, and the second finds the balance the first left.
+    Anything else, or more than the shopper has or the basket allows, raises PointsRefused and
+    changes nothing: an earlier choice stays held (releasing it is `release_points`, asked for
+    explicitly). Locks the account: two checkouts (two tabs, two devices) racing for the same
+    points are served one after the other, and the second finds the balance the first left.
     """
-    points = 0 if str(points).strip() in ("0", "") else whole_points(points)
+    points = whole_points(points)
     rules = ProgrammeRules.current()
     with transaction.atomic():
         account = locked_account(user.pk)
+        # Released first so the earlier choice counts as available again; a refusal below
+        # rolls the release back with everything else.
         _release(PointsHold.objects.select_for_update().filter(basket_id=basket.pk, status="held").first(), account)
-        if points == 0:
-            return None
         minimum, maximum, step = redeemable(
             basket_total=basket_total_before_points(basket), available=account.available, rules=rules
         )
         if points > account.available:
-            raise PointsRefused(f"You have {account.available} points: you cannot redeem {points}.")
+            raise PointsRefused(
+                ngettext(
+                    "You have %(n)s point: you cannot redeem %(points)s.",
+                    "You have %(n)s points: you cannot redeem %(points)s.",
+                    account.available,
+                )
+                % {"n": account.available, "points": points}
+            )
         if points < minimum:
-            raise PointsRefused(f"Redeem at least {minimum} points.")
+            raise PointsRefused(
+                ngettext("Redeem at least %(n)s point.", "Redeem at least %(n)s points.", minimum) % {"n": minimum}
+            )
         if points % step:
             raise PointsRefused(f"Redeem points in steps of {step}.")
         if points > maximum:
-            raise PointsRefused(f"At most {maximum} points can be redeemed on this order.")
+            raise PointsRefused(
+                ngettext(
+                    "At most %(n)s point can be redeemed on this order.",
+                    "At most %(n)s points can be redeemed on this order.",
+                    maximum,
+                )
+                % {"n": maximum}
+            )
         hold = PointsHold.objects.create(
             account=account, basket_id=basket.pk, points=points, amount=(points * rules.point_value).quantize(CENT)
         )
@@ -412,6 +431,15 @@ def hold_points(*, user, basket, points):
         )  # fmt: skip
         hold.save(update_fields=["lots"])
         return hold
+
+
+def release_points(*, user, basket):
+    """Give back the points held for `basket`, as the shopper asked; the released hold, or None
+    if none was held. Locks the account, as `hold_points` does."""
+    with transaction.atomic():
+        account = locked_account(user.pk)
+        hold = PointsHold.objects.select_for_update().filter(basket_id=basket.pk, status="held").first()
+        return _release(hold, account, why="Not used at checkout")
 
 
 def _release(hold, account, why="Checkout not completed"):

@@ -5,9 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from oscar.templatetags.currency_filters import currency
 
 from . import selectors, services
+from .forms import RedeemPointsForm
 
 
 @login_required
@@ -26,17 +30,29 @@ def points_page(request):
 @login_required
 @require_POST
 def redeem(request):
-    """Set points aside for the shopper's own basket (request.basket), or remove them (0)."""
+    """Set points aside for the shopper's own basket (request.basket), or, with the "Don't use
+    points" button (action=release), give them back. A box that is empty or holds anything but
+    a whole number above zero is refused in words; what was held stays held."""
     target = request.POST.get("next") or "/checkout/preview/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/checkout/preview/"
+    if request.POST.get("action") == "release":
+        services.release_points(user=request.user, basket=request.basket)
+        messages.info(request, _("No points will be used on this order."))
+        return redirect(target)
+    form = RedeemPointsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.problem)
+        return redirect(target)
     try:
-        hold = services.hold_points(user=request.user, basket=request.basket, points=request.POST.get("points", ""))
+        hold = services.hold_points(user=request.user, basket=request.basket, points=form.cleaned_data["points"])
     except services.PointsRefused as refused:
         messages.error(request, str(refused))
     else:
-        if hold:
-            messages.success(request, f"{hold.points} points will take £{hold.amount} off this order.")
-        else:
-            messages.info(request, "No points will be used on this order.")
+        message = ngettext(
+            "%(n)s point will take %(amount)s off this order.",
+            "%(n)s points will take %(amount)s off this order.",
+            hold.points,
+        )
+        messages.success(request, message % {"n": hold.points, "amount": currency(hold.amount, "GBP")})
     return redirect(target)

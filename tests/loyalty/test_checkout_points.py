@@ -91,7 +91,7 @@ def test_choosing_again_replaces_the_earlier_choice(ben, checkout):  # noqa: F81
     checkout.client.post("/checkout/points/", {"points": "500"})
     checkout.client.post("/checkout/points/", {"points": "700"})
     assert available(ben) == 1300
-    checkout.client.post("/checkout/points/", {"points": "0"})
+    checkout.client.post("/checkout/points/", {"action": "release"})
     assert available(ben) == 2000
 
 
@@ -158,7 +158,10 @@ def _another_tab_chooses(monkeypatch, user, points):
     attach = services.attach_hold_to_order
 
     def tab_b_first(*, basket, **kwargs):
-        services.hold_points(user=user, basket=basket, points=points)
+        if points:
+            services.hold_points(user=user, basket=basket, points=points)
+        else:
+            services.release_points(user=user, basket=basket)
         return attach(basket=basket, **kwargs)
 
     monkeypatch.setattr(services, "attach_hold_to_order", tab_b_first)
