@@ -8,6 +8,8 @@ from oscar.apps.customer import forms as oscar_forms
 from loyalty.reminders import selectors as reminder_selectors
 from portal.users.emails import canonical_email
 
+from .email_change import EmailChangeNeedsPassword
+
 # The consent question, word for word as the form shows it and as the consent record keeps it.
 CONSENT_HEADING = _("Reminders from Atelier")
 CONSENT_INTRO = _(
@@ -24,7 +26,9 @@ class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
         return canonical_email(self.cleaned_data["username"])
 
 
-class ProfileForm(oscar_forms.ProfileForm):
+class ProfileForm(EmailChangeNeedsPassword, oscar_forms.ProfileForm):
+    """Oscar's profile form; a new address needs the current password (`email_change` says why)."""
+
     def clean_email(self):
         # Compared with the stored address to decide whether to warn the old one of a change:
         # "ADA@example.com" typed by ada@example.com is no change.

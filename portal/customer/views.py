@@ -4,21 +4,23 @@ Registering: a registration that signed nobody in shows the form again. Oscar's 
 mix in our `RegisterUserMixin` and use our forms (get_class finds this fork's `mixins` and
 `forms`); only what they do after `register_user` changes here.
 
-Changing a password (Oscar's page, and Wagtail's and Django admin's own): the old password is
-checked through the sign-in lockout (`portal.customer.lockout`).
+Changing a password (Oscar's page, and Wagtail's and Django admin's own) or the email address
+(Oscar's profile page, Wagtail's account page): the password is checked through the sign-in
+lockout (`portal.customer.lockout`, `portal.customer.email_change`).
 """
 
 from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views as oscar_views
 from wagtail.admin.views import account as wagtail_account
 
-from . import lockout
+from . import email_change, lockout
 
 ALREADY_REGISTERED = _("You already have an account with this address, so we signed you in.")
 
@@ -79,6 +81,14 @@ class ChangePasswordView(LockoutAnswers429, oscar_views.ChangePasswordView):
     form_class = lockout.PasswordChangeForm
 
 
+class ProfileUpdateView(LockoutAnswers429, oscar_views.ProfileUpdateView):
+    """Oscar's profile page (/accounts/profile/edit/): a new address needs the current password."""
+
+    def send_email_changed_email(self, old_user, new_email):
+        # Oscar calls this after saving a real change (the address compared in its one spelling).
+        email_change.tell_old_address(request=self.request, old_user=old_user, new_email=new_email)
+
+
 class AdminPasswordChangeView(LockoutAnswers429, auth_views.PasswordChangeView):
     """Django admin's own "change password" (`portal.admin_site` routes it here)."""
 
@@ -98,21 +108,43 @@ class WagtailPasswordPanel(wagtail_account.ChangePasswordPanel):
         return self._form
 
 
+class WagtailNameEmailPanel(wagtail_account.NameEmailSettingsPanel):
+    """The name and email panel: a new address needs the current password, one check per request."""
+
+    @property
+    def form_class(self):
+        return partial(email_change.WagtailNameEmailForm, request=self.request)
+
+    def get_form(self):
+        if not hasattr(self, "_form"):
+            self._form = super().get_form()
+        return self._form
+
+
 class WagtailAccountView(wagtail_account.AccountView):
     """Wagtail's account page (/cms/account/, routed in portal.urls before Wagtail's own)."""
+
+    ours = {
+        wagtail_account.ChangePasswordPanel: WagtailPasswordPanel,
+        wagtail_account.NameEmailSettingsPanel: WagtailNameEmailPanel,
+    }
 
     def get_panels(self):
         if not hasattr(self, "_panels"):
             self._panels = [
-                WagtailPasswordPanel(panel.request, panel.user, panel.profile)
-                if type(panel) is wagtail_account.ChangePasswordPanel
-                else panel
+                self.ours[type(panel)](panel.request, panel.user, panel.profile) if type(panel) in self.ours else panel
                 for panel in super().get_panels()
             ]
         return self._panels
 
     def post(self, request):
+        # As saved: validating the name and email panel writes the typed address on request.user.
+        old_user = get_user_model()._default_manager.get(pk=request.user.pk)
         response = super().post(request)
-        if any(panel.get_form().locked for panel in self.get_panels() if isinstance(panel, WagtailPasswordPanel)):
+        checked = [panel.get_form() for panel in self.get_panels() if type(panel) in self.ours.values()]
+        if any(form.locked for form in checked):
             response.status_code = 429
+        elif response.status_code == 302 and request.user.email != old_user.email:
+            # Wagtail redirects once every panel is saved: the change is real.
+            email_change.tell_old_address(request=request, old_user=old_user, new_email=request.user.email)
         return response

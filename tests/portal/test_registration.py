@@ -349,7 +349,10 @@ def test_retyping_ones_own_address_in_another_case_changes_nothing_and_warns_nob
 def test_an_address_changed_in_the_profile_is_stored_in_the_one_spelling(login):
     client = login("chloe@example.com")
 
-    client.post("/accounts/profile/edit/", {"first_name": "Chloe", "last_name": "", "email": "Chloe.B@Example.com"})
+    client.post(
+        "/accounts/profile/edit/",
+        {"first_name": "Chloe", "last_name": "", "email": "Chloe.B@Example.com", "current_password": "atelier-shopper"},
+    )
 
     assert User.objects.filter(first_name="Chloe").get().email == "chloe.b@example.com"
     assert [message.to for message in mail.outbox] == [["chloe@example.com"]]
