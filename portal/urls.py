@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 from .api import api
+from .cms import privacy_passwords
 from .customer.lockout import ResetPasswordForm
 from .customer.views import WagtailAccountView
 
@@ -36,6 +37,18 @@ urlpatterns = [
         name="wagtailadmin_password_reset_confirm",
     ),
     path("cms/", include(wagtailadmin_urls)),
+    # Wagtail's privacy-password forms (a page's, a document collection's), with a limit on guesses
+    # (portal.cms.privacy_passwords); Wagtail's own routes for them come after.
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        privacy_passwords.authenticate_with_document_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        privacy_passwords.authenticate_with_page_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),

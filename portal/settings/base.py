@@ -183,6 +183,9 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "configurator.throttling.client_address"
 # Days axes' records of sign-ins (address typed, IP, browser) are kept; the privacy notice says 90.
 SIGN_IN_RECORDS_RETENTION_DAYS = env.int("SIGN_IN_RECORDS_RETENTION_DAYS", default=90)
+# Tries at a Wagtail privacy password (a private page's or document collection's shared one) per
+# client address and restriction: "10/15m" is 10 per 15 minutes (portal.cms.privacy_passwords).
+PRIVACY_PASSWORD_RATE = env("PRIVACY_PASSWORD_RATE", default="10/15m")
 
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the embedded
 # profile, reached directly): the header is ignored and REMOTE_ADDR is the client.
