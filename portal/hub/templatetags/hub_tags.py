@@ -1,5 +1,7 @@
 from django import template
 
+from configurator.selectors import family_for_product
+
 from ..progress import production_progress
 from ..selectors import timeline_for
 
@@ -15,3 +17,19 @@ def order_timeline(order):
 @register.inclusion_tag("hub/partials/timeline.html")
 def show_timeline(timeline, compact=False):
     return {"timeline": timeline, "compact": compact}
+
+
+@register.filter
+def may_review(product, user):
+    """`{% if line.product|may_review:user %}`: offer this signed-in customer to review the product.
+
+    Only where the product's page shows reviews: a configurable product's page is its
+    configurator, with none, and its "add a review" address shows the configurator (no form).
+    A guest following an order is offered none either.
+    """
+    return bool(
+        product is not None
+        and user.is_authenticated
+        and family_for_product(product.pk) is None
+        and product.is_review_permitted(user)
+    )

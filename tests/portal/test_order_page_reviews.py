@@ -1,0 +1,75 @@
+"""An order's page offers "Write a review" only where a review can be written and read: to a
+signed-in customer, for a product whose page shows reviews (a configurable product's page is
+its configurator, with no reviews and no review form)."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+pytestmark = pytest.mark.django_db
+
+Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+ProductReview = get_model("reviews", "ProductReview")
+
+
+def review_links(response):
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    return [a["href"] for a in page.find_all("a") if a.get_text(strip=True) == "Write a review"]
+
+
+def items(response):
+    page = BeautifulSoup(response.content, "html.parser")
+    return [title.get_text(strip=True) for title in page.select(".order-item__title")]
+
+
+def add_review_url(upc):
+    product = Product.objects.get(upc=upc)
+    return (
+        reverse("catalogue:reviews-add", kwargs={"product_slug": product.slug, "product_pk": product.pk}) + "#addreview"
+    )
+
+
+def test_a_customer_is_offered_a_review_of_the_stocked_product_not_the_configured_one(login):
+    response = login("ada@example.com").get("/accounts/orders/DEMO-1001/")  # a sofa as designed, a care kit
+
+    assert review_links(response) == [add_review_url("ATL-CAREKIT")]
+    assert items(response) == ["The Modular Sofa", "Fabric Care Kit"]
+
+
+def test_a_customer_who_reviewed_the_product_is_not_offered_another(login):
+    ada = Order.objects.get(number="DEMO-1001").user
+    ProductReview.objects.create(
+        product=Product.objects.get(upc="ATL-CAREKIT"), user=ada, score=5, title="Works", body="Good kit."
+    )
+
+    assert review_links(login("ada@example.com").get("/accounts/orders/DEMO-1001/")) == []
+
+
+def test_a_configurable_products_review_address_has_no_review_form(client):
+    """Why the configured line offers none: the address shows the product's configurator."""
+    url = add_review_url("ATL-SOFA")
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert b"configurator__header" in response.content
+    assert b'id="add_review_form"' not in response.content
+
+
+def test_a_guest_following_their_order_is_offered_no_review(client):
+    order = Order.objects.get(number="DEMO-1001")
+    order.user, order.guest_email = None, "grace@example.com"
+    order.save()
+    session = client.session
+    session["anon_order_email"] = "grace@example.com"  # what the order-status form keeps
+    session.save()
+
+    response = client.get(
+        reverse("customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()})
+    )
+
+    assert review_links(response) == []
+    assert items(response) == ["The Modular Sofa", "Fabric Care Kit"]
