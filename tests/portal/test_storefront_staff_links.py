@@ -1,0 +1,59 @@
+"""The storefront's links into the dashboard are shown to whoever may open their page, by the
+dashboard's own answer (portal.dashboard_access.may_open), and to no one else."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
+from oscar.core.loading import get_model
+
+pytestmark = pytest.mark.django_db
+
+Category = get_model("catalogue", "Category")
+
+
+def links(response, text):
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    return [a["href"] for a in page.find_all("a") if a.get_text(strip=True) == text]
+
+
+@pytest.fixture
+def partner_user(django_user_model):
+    """Not staff, but Oscar lets a partner with dashboard access into the dashboard."""
+    user = django_user_model.objects.create_user(email="fulfilment@partner.example", password="not-used-here")
+    user.user_permissions.add(Permission.objects.get(codename="dashboard_access", content_type__app_label="partner"))
+    return user
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"),
+    [
+        ("admin@atelier.example", True),
+        ("planner@atelier.example", True),
+        ("fulfilment@partner.example", True),  # was hidden: not is_staff
+        ("editor@atelier.example", False),  # Wagtail's, not the dashboard's
+        ("ada@example.com", False),
+    ],
+)
+def test_the_header_links_the_dashboard_for_whoever_may_open_it(login, partner_user, email, shown):
+    client = login(email)
+
+    assert links(client.get("/about/"), "Dashboard") == (["/dashboard/"] if shown else [])
+    assert client.get("/dashboard/").status_code == (200 if shown else 403)
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"),
+    [
+        ("admin@atelier.example", True),
+        ("planner@atelier.example", False),  # was shown (is_staff) and answered 403
+        ("ada@example.com", False),
+    ],
+)
+def test_edit_this_category_is_linked_for_whoever_may_edit_it(login, email, shown):
+    category = Category.objects.get(name="Refrigerators")
+    edit_url = f"/dashboard/catalogue/categories/{category.pk}/update/"
+    client = login(email)
+
+    assert links(client.get(category.get_absolute_url()), "Edit this category") == ([edit_url] if shown else [])
+    assert client.get(edit_url).status_code == (200 if shown else 403)
