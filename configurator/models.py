@@ -219,6 +219,12 @@ def _share_token():
     return secrets.token_urlsafe(12)
 
 
+class SavedDesignQuerySet(models.QuerySet):
+    def sold(self):
+        """Designs whose product can still be bought (`SavedDesign.is_sold`, in SQL)."""
+        return self.filter(family__current_version__isnull=False, family__product__is_public=True)
+
+
 class SavedDesign(models.Model):
     """A shopper's configuration, kept to come back to, share read-only, or buy.
 
@@ -241,6 +247,8 @@ class SavedDesign(models.Model):
     is_preset = models.BooleanField(default=False, help_text=_("A starting design staff offer in pages"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SavedDesignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]

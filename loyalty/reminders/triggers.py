@@ -119,7 +119,8 @@ def saved_design(rule, now):
         order__date_placed__gte=OuterRef("created_at"),
     )
     rows = (
-        SavedDesign.objects.filter(
+        SavedDesign.objects.sold()  # no reminder to come back to a product no longer sold
+        .filter(
             owner__isnull=False,
             is_preset=False,
             created_at__lte=older_than,

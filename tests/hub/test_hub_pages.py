@@ -3,9 +3,12 @@
 import pytest
 from oscar.core.loading import get_model
 
+from configurator.models import SavedDesign
+
 pytestmark = pytest.mark.django_db
 
 Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
 
 
 def test_the_hub_needs_a_login(client):
@@ -86,3 +89,14 @@ def test_hub_tabs_lead_everywhere_the_customer_has_something(login):
 
     for href in ("/accounts/orders/", "/designs/", "/accounts/notifications/inbox/", "/accounts/data/"):
         assert f'href="{href}"' in html
+
+
+def test_overview_flags_a_design_whose_product_is_no_longer_sold(login):
+    client = login("ada@example.com")
+    design = SavedDesign.objects.filter(owner__email="ada@example.com", is_preset=False).latest("created_at")
+    Product.objects.filter(pk=design.family.product_id).update(is_public=False)
+
+    html = client.get("/accounts/").content.decode()
+
+    entry = html[html.index(design.share_token) :]
+    assert entry.index("No longer sold") < entry.index("</li>")

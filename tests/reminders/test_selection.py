@@ -101,6 +101,19 @@ def test_saved_design_not_ordered_after_n_days(rule, customer, now):
     assert keys_for(bought) == []
 
 
+def test_no_saved_design_reminder_for_a_product_no_longer_sold(rule, customer, now):
+    r = rule(Trigger.SAVED_DESIGN, threshold=3, lookback_days=7)
+    family = ProductFamily.objects.get(slug="atelier-fridge")
+    owner = customer()
+    design = SavedDesign.objects.create(family=family, owner=owner, version_number=1, values={}, price=100)
+    SavedDesign.objects.filter(pk=design.pk).update(created_at=now - days(4))
+    Product.objects.filter(pk=family.product_id).update(is_public=False)
+
+    select(r, now)
+
+    assert keys_for(owner) == []
+
+
 def test_abandoned_basket_after_n_hours(rule, customer, now):
     r = rule(Trigger.ABANDONED_BASKET, threshold=24, lookback_days=3)
     left, active = customer(), customer()
