@@ -3,6 +3,7 @@
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.utils.translation import ngettext
 from oscar.core.loading import get_class, get_model
 
 from configurator import services as configurator_services
@@ -66,7 +67,7 @@ def earn_points_line(*, request, product_id, total):
     if product is None:
         return None
     points = loyalty_selectors.points_for_product(user=request.user, product=product, amount=total)
-    return f"Earn {points} points" if points else None
+    return ngettext("Earn %(n)s point", "Earn %(n)s points", points) % {"n": points} if points else None
 
 
 def review_points(sender, instance, **kwargs):
