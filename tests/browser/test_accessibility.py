@@ -2,9 +2,13 @@
 a stocked product, search, a shared design, and every tab of a signed-in shopper's hub.
 
 Each page is scanned as a shopper sees it, in the browser with its scripts run; the test lists
-every critical or serious violation on every page at once.
+every critical or serious violation on every page at once. Search results, the basket and the
+shipping-method page, whose headings skipped levels, are held to no moderate violation either.
 """
 
+import re
+
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
@@ -77,3 +81,48 @@ def test_a_shoppers_hub_has_no_serious_violation(shop, page):
     ]
 
     assert scan(page, shop, paths) == {}
+
+
+def violations_from_moderate_up(page):
+    """Every violation of moderate impact or worse, on a desktop and on a phone, one line each
+    (assert_accessible stops at serious)."""
+    lines = []
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        lines += [
+            f"{width} px: {v['impact']}: {v['id']} ({v['help']}) at "
+            + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+            for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("critical", "serious", "moderate")
+        ]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return lines
+
+
+def test_search_basket_and_shipping_method_have_no_moderate_violation(shop, page):
+    """Their headings skipped levels (axe: heading order, moderate)."""
+    found = {}
+    page.goto(shop + "/search/?q=sofa")
+    expect(page.get_by_role("heading", level=3, name="The Modular Sofa")).to_be_visible()
+    found["search"] = violations_from_moderate_up(page)
+
+    page.goto(shop + Product.objects.get(upc="ATL-CAREKIT").get_absolute_url())
+    page.get_by_role("button", name="Add to basket").click()
+    page.goto(shop + "/basket/")
+    expect(page.locator("#content_inner")).to_contain_text("Fabric Care Kit")
+    found["basket"] = violations_from_moderate_up(page)
+
+    page.get_by_role("link", name="Proceed to checkout").click()
+    page.get_by_label("My email address is").fill("grace@example.com")
+    page.get_by_label(re.compile("checkout as a guest")).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("First name").fill("Grace")
+    page.get_by_label("Last name").fill("Hopper")
+    page.get_by_label("First line of address").fill("1 Compiler Row")
+    page.get_by_label("City").fill("York")
+    page.get_by_label("Post/Zip-code").fill("YO1 7HH")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1, name="Shipping method")).to_be_visible()
+    found["shipping method"] = violations_from_moderate_up(page)
+
+    assert found == {"search": [], "basket": [], "shipping method": []}
