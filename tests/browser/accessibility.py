@@ -14,10 +14,11 @@ _axe = Axe()
 def blocking_violations(page, *, context=None):
     """The critical and serious violations on the page as it is now, one line each.
 
-    Waits for the page's load event first: scanned half-loaded, before its stylesheet applies,
-    a page reports contrast it does not have.
+    Waits for the page to be at rest first: scanned half-loaded, before its stylesheet applies,
+    or while a part is dimmed for a live update, a page reports contrast it does not have.
     """
     page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]')")
     results = _axe.run(page, context=context)
     lines = []
     for violation in results.response["violations"]:
