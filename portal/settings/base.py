@@ -242,6 +242,9 @@ OSCAR_OFFERS_INCL_TAX = True
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
+# Reviews come from signed-in customers only: Oscar's default lets anyone post one, unmoderated,
+# under any name, a channel for spam on every stocked product's page.
+OSCAR_ALLOW_ANON_REVIEWS = False
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_BASKET_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)

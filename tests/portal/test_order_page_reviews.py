@@ -48,11 +48,11 @@ def test_a_customer_who_reviewed_the_product_is_not_offered_another(login):
     assert review_links(login("ada@example.com").get("/accounts/orders/DEMO-1001/")) == []
 
 
-def test_a_configurable_products_review_address_has_no_review_form(client):
+def test_a_configurable_products_review_address_has_no_review_form(login):
     """Why the configured line offers none: the address shows the product's configurator."""
     url = add_review_url("ATL-SOFA")
 
-    response = client.get(url)
+    response = login("ben@example.com").get(url)
 
     assert response.status_code == 200
     assert b"configurator__header" in response.content
@@ -73,3 +73,15 @@ def test_a_guest_following_their_order_is_offered_no_review(client):
 
     assert review_links(response) == []
     assert items(response) == ["The Modular Sofa", "Fabric Care Kit"]
+
+
+def test_a_guest_cannot_post_a_review(client):
+    product = get_model("catalogue", "Product").objects.get(upc="ATL-FILTER")
+    url = f"/catalogue/{product.slug}_{product.pk}/reviews/add/"
+
+    response = client.post(
+        url, {"title": "Buy pills", "score": 5, "body": "spam", "name": "x", "email": "x@example.com"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == product.get_absolute_url()
+    assert not product.reviews.filter(title="Buy pills").exists()

@@ -57,3 +57,20 @@ def test_edit_this_category_is_linked_for_whoever_may_edit_it(login, email, show
 
     assert links(client.get(category.get_absolute_url()), "Edit this category") == ([edit_url] if shown else [])
     assert client.get(edit_url).status_code == (200 if shown else 403)
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"),
+    [
+        ("admin@atelier.example", True),
+        ("planner@atelier.example", False),  # was shown (is_staff) and answered 403
+        ("ada@example.com", False),
+    ],
+)
+def test_edit_this_product_is_linked_on_a_configurable_product_for_whoever_may_edit_it(login, email, shown):
+    fridge = get_model("catalogue", "Product").objects.get(upc="ATL-FRIDGE")
+    edit_url = f"/dashboard/catalogue/products/{fridge.pk}/"
+    client = login(email)
+
+    assert links(client.get(fridge.get_absolute_url()), "Edit this product") == ([edit_url] if shown else [])
+    assert client.get(edit_url).status_code == (200 if shown else 403)
