@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from configurator.models import SavedDesign
 from tests.browser.accessibility import blocking_violations
+from tests.browser.checkout_steps import give_delivery_address
 from tests.browser.signing_in import sign_in
 
 Category = get_model("catalogue", "Category")
@@ -116,12 +117,7 @@ def test_search_basket_and_shipping_method_have_no_moderate_violation(shop, page
     page.get_by_label("My email address is").fill("grace@example.com")
     page.get_by_label(re.compile("checkout as a guest")).check()
     page.get_by_role("button", name="Continue").click()
-    page.get_by_label("First name").fill("Grace")
-    page.get_by_label("Last name").fill("Hopper")
-    page.get_by_label("First line of address").fill("1 Compiler Row")
-    page.get_by_label("City").fill("York")
-    page.get_by_label("Post/Zip-code").fill("YO1 7HH")
-    page.get_by_role("button", name="Continue").click()
+    give_delivery_address(page, name="Grace Hopper", street="1 Compiler Row", city="York", postcode="YO1 7HH")
     expect(page.get_by_role("heading", level=1, name="Shipping method")).to_be_visible()
     found["shipping method"] = violations_from_moderate_up(page)
 

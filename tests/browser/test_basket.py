@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from loyalty import services
 from loyalty.models import LoyaltyAccount
 from tests.browser.accessibility import assert_accessible
+from tests.browser.checkout_steps import give_delivery_address
 from tests.browser.signing_in import sign_in
 
 Line = get_model("basket", "Line")
@@ -111,12 +112,7 @@ def test_points_to_redeem_out_of_range_get_a_message_and_checkout_keeps_working(
     page.get_by_label("Quantity of Custom Printed T-shirt").fill("5")
     page.get_by_role("button", name="Update").click()
     page.get_by_role("link", name="Proceed to checkout").click()
-    page.get_by_label("First name").fill("Ada")
-    page.get_by_label("Last name").fill("Lovelace")
-    page.get_by_label("First line of address").fill("12 Wharf Street")
-    page.get_by_label("City").fill("Leeds")
-    page.get_by_label("Post/Zip-code").fill("LS2 7EQ")
-    page.get_by_role("button", name="Continue").click()
+    give_delivery_address(page, name="Ada Lovelace", street="12 Wharf Street", city="Leeds", postcode="LS2 7EQ")
     page.get_by_role("button", name="Select option").first.click()
     expect(page.get_by_role("heading", name="Use your points")).to_be_visible()
     review = page.url

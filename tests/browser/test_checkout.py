@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.accessibility import assert_accessible
+from tests.browser.checkout_steps import give_delivery_address
 from tests.browser.signing_in import sign_in
 from tests.fakestripe.browser import install_stripe_stub
 from tests.fakestripe.fixtures import TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY
@@ -65,12 +66,7 @@ def checkout_to_pay_page(page, shop, *, guest_email=None):
     expect(heading(page, "Shipping address")).to_be_visible()
     expect(steps.locator('[aria-current="step"]')).to_contain_text("Address")
     assert_checked(page)
-    page.get_by_label("First name").fill("Grace")
-    page.get_by_label("Last name").fill("Hopper")
-    page.get_by_label("First line of address").fill("1 Compiler Row")
-    page.get_by_label("City").fill("York")
-    page.get_by_label("Post/Zip-code").fill("YO1 7HH")
-    page.get_by_role("button", name="Continue").click()
+    give_delivery_address(page, name="Grace Hopper", street="1 Compiler Row", city="York", postcode="YO1 7HH")
     expect(heading(page, "Shipping method")).to_be_visible()
     assert_checked(page)
     page.get_by_role("button", name="Select option").first.click()  # the cheapest: standard, free over £60

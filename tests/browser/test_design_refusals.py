@@ -12,6 +12,7 @@ from configurator.models import SavedDesign
 from loyalty import services as loyalty_services
 from loyalty.models import LoyaltyAccount
 from tests.browser.accessibility import assert_accessible
+from tests.browser.checkout_steps import give_delivery_address
 from tests.browser.signing_in import sign_in
 
 
@@ -86,12 +87,7 @@ def test_points_held_at_checkout_are_given_back_only_by_their_button(shop, page)
     page.goto(shop + "/configure/atelier-fridge/")
     page.get_by_role("button", name="Add to basket").click()
     page.get_by_role("link", name="Proceed to checkout").click()
-    page.get_by_label("First name").fill("Ben")
-    page.get_by_label("Last name").fill("Byron")
-    page.get_by_label("First line of address").fill("Flat 3, 88 Mill Road")
-    page.get_by_label("City").fill("Cambridge")
-    page.get_by_label("Post/Zip-code").fill("CB1 2AS")
-    page.get_by_role("button", name="Continue").click()
+    give_delivery_address(page, name="Ben Byron", street="Flat 3, 88 Mill Road", city="Cambridge", postcode="CB1 2AS")
     page.get_by_role("button", name="Select option").first.click()
 
     page.get_by_label("Points to use").fill("2000")

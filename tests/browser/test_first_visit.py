@@ -10,6 +10,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
+from tests.browser.checkout_steps import give_delivery_address
 
 EMAIL = "new.visitor@example.com"
 PASSWORD = "a-fresh-long-passphrase-42"
@@ -47,12 +48,7 @@ def check_out_and_pay(page):
     page.get_by_role("link", name="Proceed to checkout").click()
     expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
     assert_accessible(page)
-    page.get_by_label("First name").fill("Nova")
-    page.get_by_label("Last name").fill("Visitor")
-    page.get_by_label("First line of address").fill("2 Market Street")
-    page.get_by_label("City").fill("Leeds")
-    page.get_by_label("Post/Zip-code").fill("LS1 6DT")
-    page.get_by_role("button", name="Continue").click()
+    give_delivery_address(page, name="Nova Visitor", street="2 Market Street", city="Leeds", postcode="LS1 6DT")
     expect(page).to_have_url(re.compile(r"/checkout/shipping-method/$"))
     assert_accessible(page)
     page.get_by_role("button", name="Select option").first.click()

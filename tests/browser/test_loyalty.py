@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from loyalty import services
 from loyalty.models import LoyaltyAccount
 from tests.browser.accessibility import assert_accessible
+from tests.browser.checkout_steps import give_delivery_address
 from tests.browser.signing_in import sign_in
 
 
@@ -34,12 +35,7 @@ def test_shopper_earns_redeems_and_sees_the_history(shop, page):
     expect(page.locator("[data-earn-points]")).to_contain_text("points")
 
     page.get_by_role("link", name="Proceed to checkout").click()
-    page.get_by_label("First name").fill("Ben")
-    page.get_by_label("Last name").fill("Byron")
-    page.get_by_label("First line of address").fill("Flat 3, 88 Mill Road")
-    page.get_by_label("City").fill("Cambridge")
-    page.get_by_label("Post/Zip-code").fill("CB1 2AS")
-    page.get_by_role("button", name="Continue").click()
+    give_delivery_address(page, name="Ben Byron", street="Flat 3, 88 Mill Road", city="Cambridge", postcode="CB1 2AS")
     page.get_by_role("button", name="Select option").first.click()
 
     # Review: use 2,000 points (£20 off).
