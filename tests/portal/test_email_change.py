@@ -15,6 +15,8 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests.portal.wagtail_account import wagtail_account_form
+
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
@@ -146,23 +148,6 @@ def test_the_profile_form_asks_for_the_current_password(login):
 
 
 # --- Wagtail's account page -----------------------------------------------------------------
-
-
-def wagtail_account_form(client):
-    """Every field of Wagtail's account page as it stands, as the browser would send it back."""
-    page = client.get("/cms/account/")
-    assert page.status_code == 200
-    data = {}
-    for panels in page.context["panels_by_tab"].values():
-        for panel in panels:
-            if panel.name in ("password", "avatar"):
-                continue
-            form = panel.get_form()
-            for name in form.fields:
-                value = form[name].value()
-                if value not in (None, False):
-                    data[form.add_prefix(name)] = value
-    return data
 
 
 def edit_wagtail_account(client, email, password=None, last_name="Edison"):

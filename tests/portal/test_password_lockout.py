@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from portal.hub.models import DeletionRequest
+from tests.portal.wagtail_account import wagtail_account_form
 
 pytestmark = pytest.mark.django_db
 
@@ -162,23 +163,6 @@ def test_the_lock_is_for_that_client_only_so_the_owner_elsewhere_goes_on(login):
 
 
 # --- Wagtail's and Django admin's own password change --------------------------------------
-
-
-def wagtail_account_form(client):
-    """Every field of Wagtail's account page as it stands, as the browser would send it back."""
-    page = client.get("/cms/account/")
-    assert page.status_code == 200
-    data = {}
-    for panels in page.context["panels_by_tab"].values():
-        for panel in panels:
-            if panel.name in ("password", "avatar"):
-                continue
-            form = panel.get_form()
-            for name in form.fields:
-                value = form[name].value()
-                if value not in (None, False):
-                    data[form.add_prefix(name)] = value
-    return data
 
 
 def change_wagtail_password(client, old):
