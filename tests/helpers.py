@@ -3,7 +3,7 @@
 import threading
 import time
 
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
 
 
 def wait_for(condition, *, timeout=30.0, interval=0.1, message="condition"):
@@ -41,3 +41,27 @@ def at_once(action, arguments):
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def lockable_elsewhere(model, pk):
+    """Whether another connection could lock the row now ("free") or must wait ("locked").
+
+    Asked from a thread of its own without waiting, as a webhook or a refund arriving at that
+    moment would ask: a slow call (a PDF, an e-mail, Stripe) must never hold the row meanwhile.
+    """
+    answer = []
+
+    def take():
+        try:
+            with transaction.atomic():
+                model.objects.select_for_update(nowait=True).get(pk=pk)
+            answer.append("free")
+        except DatabaseError:
+            answer.append("locked")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    thread.join()
+    return answer[0]

@@ -1,16 +1,14 @@
 """The confirmation email: rendered and sent with nothing locked, exactly once per order."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_class, get_model
 
 from portal.documents import services as documents
 from portal.payments.models import OrderConfirmation
-from tests.helpers import at_once
+from tests.helpers import at_once, lockable_elsewhere
 from tests.payments.test_stripe_checkout import _no_capture
 
 Order = get_model("order", "Order")
@@ -120,19 +118,7 @@ def test_the_order_can_be_locked_while_its_invoice_renders(committed_demo_shop, 
     render, seen = documents.invoice_pdf, []
 
     def a_webhook_needs_the_order_meanwhile(order):
-        def take():
-            try:
-                with transaction.atomic():
-                    Order.objects.select_for_update(nowait=True).get(pk=order.pk)
-                seen.append("free")
-            except DatabaseError:
-                seen.append("locked")
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(target=take)
-        thread.start()
-        thread.join()
+        seen.append(lockable_elsewhere(Order, order.pk))
         return render(order)
 
     monkeypatch.setattr(documents, "invoice_pdf", a_webhook_needs_the_order_meanwhile)

@@ -1,18 +1,18 @@
 """A dashboard refund and Stripe's refund.created webhook for it, at the same time: one refund
 recorded, with who asked for it and why, and the order never locked while Stripe is asked."""
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 
 from portal.payments import services
 from portal.payments.models import RefundRequest
+from tests.helpers import lockable_elsewhere
 from tests.payments.test_stripe_checkout import _no_capture, _signed, confirm_in_browser
 
 Order = get_model("order", "Order")
@@ -115,19 +115,7 @@ def test_the_order_is_not_locked_while_stripe_is_asked_for_a_refund(
     seen = []
 
     def another_request_takes_the_order(refund):
-        def take():
-            try:
-                with transaction.atomic():
-                    Order.objects.select_for_update(nowait=True).get(pk=order.pk)
-                seen.append("free")
-            except DatabaseError:
-                seen.append("locked")
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(target=take)
-        thread.start()
-        thread.join()
+        seen.append(lockable_elsewhere(Order, order.pk))
 
     _gateway_that(monkeypatch, another_request_takes_the_order)
 
