@@ -7,10 +7,11 @@ from functools import lru_cache
 from django.core.cache import cache
 from django.http import Http404
 
+from atelier.orders import CONFIGURATION_OPTION
+
 from . import engine
 from .models import FamilyVersion, ProductFamily, SavedDesign
 
-LINE_OPTION_CODE = "configuration"  # the Oscar product option a configured basket line carries
 _POINTER_SECONDS = 60
 
 
@@ -139,4 +140,4 @@ def preset_designs(family_id=None):
 
 def has_configured_lines(order):
     """Whether any of an Oscar order's lines was configured here (and so is built to order)."""
-    return order.lines.filter(attributes__option__code=LINE_OPTION_CODE).exists()
+    return order.lines.filter(attributes__option__code=CONFIGURATION_OPTION).exists()

@@ -8,17 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from atelier.orders import CONFIGURATION_OPTION
+
 from . import engine, promise
 from .describe import describe, summary_text
 from .models import FamilyVersion, ProductFamily, SavedDesign
 from .schema import build_schema
-from .selectors import (
-    LINE_OPTION_CODE,
-    PublishedFamily,
-    forget_families_by_product,
-    forget_published_family,
-    published_family,
-)
+from .selectors import PublishedFamily, forget_families_by_product, forget_published_family, published_family
 
 CatalogueOption = get_model("catalogue", "Option")
 
@@ -40,10 +36,6 @@ class InvalidConfiguration(Exception):
         if in_basket:
             message = f"your basket already holds {in_basket} of this design. {message}"
         super().__init__(message)
-
-
-class UnreadableConfiguration(ValueError):
-    """A stored line's configuration text is not one this service wrote (malformed or edited by hand)."""
 
 
 class SchemaProblems(Exception):
@@ -123,7 +115,8 @@ def line_attribute_value(configuration):
     """The text a basket line carries: family, version, values and their summary in words.
 
     Equal designs give equal text (so they share a basket line); the summary travels with
-    the line onto the order, so an order reads the same after the rules change.
+    the line onto the order, so an order reads the same after the rules change. Every app reads
+    it back through `atelier.orders` (`line_configuration`, `read_configuration`).
     """
     return json.dumps(
         {
@@ -140,7 +133,7 @@ def line_attribute_value(configuration):
 def configuration_option():
     """Oscar's product option that carries a configuration on basket and order lines."""
     option, _ = CatalogueOption.objects.get_or_create(
-        code=LINE_OPTION_CODE, defaults={"name": "Configuration", "type": CatalogueOption.TEXT, "required": False}
+        code=CONFIGURATION_OPTION, defaults={"name": "Configuration", "type": CatalogueOption.TEXT, "required": False}
     )
     return option
 
@@ -162,7 +155,9 @@ def add_configuration_to_basket(*, basket, family_slug, values, quantity=None):
         if basket.pk:
             get_model("basket", "Basket").objects.select_for_update().filter(pk=basket.pk).exists()
             in_basket = (
-                basket.lines.filter(product=product, attributes__option__code=LINE_OPTION_CODE, attributes__value=text)
+                basket.lines.filter(
+                    product=product, attributes__option__code=CONFIGURATION_OPTION, attributes__value=text
+                )
                 .values_list("quantity", flat=True)
                 .first()
             )
@@ -192,28 +187,6 @@ def _product_on_sale(configuration):
         withdrawn = engine.Problem(field=None, rule_id=None, code="not_sold", message=NO_LONGER_SOLD)
         raise InvalidConfiguration(configuration, problems=[withdrawn])
     return product
-
-
-def parse_line_attribute(value):
-    """(family slug, version, values) from a basket or order line's configuration text.
-
-    Raises UnreadableConfiguration (a ValueError) for text this module did not write: not
-    JSON, or not the object `line_attribute_value` makes (a row edited or tampered with).
-    """
-    try:
-        data = json.loads(value)
-    except (TypeError, ValueError) as error:
-        raise UnreadableConfiguration("not JSON") from error
-    if not isinstance(data, dict):
-        raise UnreadableConfiguration("not an object")
-    family, version, values = data.get("family"), data.get("version"), data.get("values")
-    if not isinstance(family, str) or not family:
-        raise UnreadableConfiguration("no family")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise UnreadableConfiguration("no version")
-    if not isinstance(values, dict):
-        raise UnreadableConfiguration("no values")
-    return family, version, values
 
 
 def line_summary(value):

@@ -19,11 +19,10 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from atelier.orders import PURCHASED
+
 from . import notices, rfm
 from .models import LoyaltyAccount, ProgrammeRules, SegmentHistory, Tier, TierChange
-
-# Order statuses that count as a purchase (a refunded order does not).
-PURCHASED = ("Paid", "In production", "Shipped", "Delivered")
 
 
 @dataclass

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
+from atelier.orders import PURCHASED
+
 from . import earning
 from .ledger import (
     PENDING,
@@ -590,9 +592,6 @@ def release_stale_holds(*, older_than=timedelta(hours=2)):
     return released
 
 
-PAID_STATUSES = ("Paid", "In production", "Shipped", "Delivered")
-
-
 def paid_orders_without_points(*, within=timedelta(days=30)):
     """(order id, number) of recent paid customer orders with no points recorded.
 
@@ -601,7 +600,7 @@ def paid_orders_without_points(*, within=timedelta(days=30)):
     whatever happened next."""
     Order = get_model("order", "Order")
     return list(
-        Order.objects.filter(status__in=PAID_STATUSES, user__isnull=False, date_placed__gte=timezone.now() - within)
+        Order.objects.filter(status__in=PURCHASED, user__isnull=False, date_placed__gte=timezone.now() - within)
         .exclude(number__in=PendingEarn.objects.values("order_number"))
         .order_by("pk")
         .values_list("pk", "number")

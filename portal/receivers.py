@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 from django.utils.translation import ngettext
 from oscar.core.loading import get_class, get_model
 
+from atelier.orders import OrderStatus
 from configurator import services as configurator_services
 from configurator.ownership import session_designs
 from configurator.quote_extras import register_provider as register_quote_extra
@@ -48,7 +49,11 @@ def reverse_points(sender, order_id, amount, refund_reference, **kwargs):
 
 # Order statuses that move points: delivered orders' points become available; points held for
 # an order whose payment failed or that was cancelled go back to the customer.
-POINTS_ON_STATUS = {"Delivered": "vest", "Payment failed": "release", "Cancelled": "release"}
+POINTS_ON_STATUS = {
+    OrderStatus.DELIVERED: "vest",
+    OrderStatus.PAYMENT_FAILED: "release",
+    OrderStatus.CANCELLED: "release",
+}
 
 
 def points_follow_order_status(sender, order, old_status, new_status, **kwargs):

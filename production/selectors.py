@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from atelier.orders import UnreadableConfiguration, read_line_configuration
 from configurator import services as configurator_services
 from configurator.promise import add_working_days
-from configurator.selectors import LINE_OPTION_CODE
 
 from . import planning, routing
 from .models import Operation, PlanRun, ProductionEvent, PromisedDate, RoutingTemplate, WorkCenter, WorkOrder
@@ -152,14 +152,13 @@ DEFAULT_LEAD_DAYS = 10  # a line whose family is no longer published still gets 
 
 
 def configuration_of(line):
-    """((family slug, version, values), raw text) of a basket or order line; (None, None) if not configured."""
-    for attribute in line.attributes.all():
-        if attribute.option and attribute.option.code == LINE_OPTION_CODE:
-            try:
-                return configurator_services.parse_line_attribute(attribute.value), attribute.value
-            except (KeyError, TypeError, ValueError):
-                return None, None
-    return None, None
+    """(family slug, version, values) of a basket or order line made to order; None for stocked goods.
+
+    A configuration that cannot be read is None as well: nothing can be made or promised from it."""
+    try:
+        return read_line_configuration(line)
+    except UnreadableConfiguration:
+        return None
 
 
 def ship_date_for_lines(lines):
@@ -169,7 +168,7 @@ def ship_date_for_lines(lines):
     """
     dates = []
     for line in lines:
-        parsed, _raw = configuration_of(line)
+        parsed = configuration_of(line)
         if parsed is None:
             continue
         family_slug, _version, values = parsed

@@ -16,8 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from atelier.orders import CONFIGURATION_OPTION, OrderStatus
 from configurator.promise import add_working_days
-from configurator.selectors import LINE_OPTION_CODE
 
 from . import planning, routing, scheduling, selectors
 from .models import (
@@ -35,8 +35,6 @@ from .selectors import configuration_of as _configuration
 
 logger = logging.getLogger(__name__)
 
-IN_PRODUCTION = "In production"
-PAID = "Paid"
 SHIP_HOUR = clock_time(16, 0)  # a ship date is kept if the work is done by the afternoon collection
 DEFAULT_LEAD_DAYS = 10
 
@@ -100,7 +98,7 @@ def release_order_to_production(*, order_id, customer_weight=1):
     for line in order.lines.all():
         if WorkOrder.objects.filter(line=line).exists():
             continue
-        parsed, _raw = _configuration(line)
+        parsed = _configuration(line)
         if parsed is None:
             continue  # stocked goods ship from the shelf
         family_slug, _version, values = parsed
@@ -146,14 +144,14 @@ def orders_missing_work_orders(*, days=30):
     Line = get_model("order", "Line")
     families = set(RoutingTemplate.objects.values_list("family_slug", flat=True))
     lines = Line.objects.filter(
-        order__status__in=[PAID, IN_PRODUCTION],
+        order__status__in=[OrderStatus.PAID, OrderStatus.IN_PRODUCTION],
         order__date_placed__gte=timezone.now() - timedelta(days=days),
-        attributes__option__code=LINE_OPTION_CODE,
+        attributes__option__code=CONFIGURATION_OPTION,
         work_order__isnull=True,
     ).prefetch_related("attributes__option")
     missing = set()
     for line in lines:
-        parsed, _raw = _configuration(line)
+        parsed = _configuration(line)
         if parsed is not None and parsed[0] in families:
             missing.add(line.order_id)
     return sorted(missing)
@@ -398,7 +396,7 @@ def start_operation(*, operation, user, now=None):
             operation=operation,
             customer_label=f"{title}: production started" if first else f"{title}: {operation.name.lower()} started",
         )
-        _set_order_status(operation.work_order.order_id, IN_PRODUCTION)
+        _set_order_status(operation.work_order.order_id, OrderStatus.IN_PRODUCTION)
 
 
 def finish_operation(*, operation, user, now=None):

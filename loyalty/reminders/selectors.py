@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from oscar.core.loading import get_model
 
+from atelier.orders import PURCHASED
+
 from .models import SERVICE_TRIGGERS, Channel, ConsentRecord, ReminderConsent, ReminderSend, Trigger
-from .triggers import COUNTED_STATUSES
 
 Order = get_model("order", "Order")
 
@@ -90,7 +91,7 @@ def reminder_stats():
     and the same conversion for the hold-out control group. One grouped query."""
     ordered = Order.objects.filter(
         user_id=OuterRef("user_id"),
-        status__in=COUNTED_STATUSES,
+        status__in=PURCHASED,
         date_placed__gte=OuterRef("window_start"),
         date_placed__lt=OuterRef("window_end"),
     )

@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
+from atelier.orders import CLOSED, PURCHASED, OrderStatus
 from configurator.models import SavedDesign
 from loyalty import selectors as loyalty_selectors
 
@@ -32,9 +33,6 @@ Order = get_model("order", "Order")
 OrderLine = get_model("order", "Line")
 OrderStatusChange = get_model("order", "OrderStatusChange")
 Basket = get_model("basket", "Basket")
-
-# Orders that happened: paid and onwards, not refunded or cancelled.
-COUNTED_STATUSES = ("Paid", "In production", "Shipped", "Delivered")
 
 
 @dataclass
@@ -68,7 +66,7 @@ def anniversary(rule, now):
     rows = (
         Order.objects.filter(
             user__isnull=False,
-            status__in=COUNTED_STATUSES,
+            status__in=PURCHASED,
             date_placed__month=today.month,
             date_placed__day=today.day,
             date_placed__lt=start_of_year,
@@ -92,9 +90,7 @@ def replenishment(rule, now):
         products = [interval.family.product_id] + ([interval.reorder_product_id] if interval.reorder_product_id else [])
         due = now - timedelta(days=interval.interval_days)
         rows = (
-            OrderLine.objects.filter(
-                order__user__isnull=False, order__status__in=COUNTED_STATUSES, product_id__in=products
-            )
+            OrderLine.objects.filter(order__user__isnull=False, order__status__in=PURCHASED, product_id__in=products)
             .values("order__user_id", "order__user__first_name")
             .annotate(last=Max("order__date_placed"))
             # Only just due: a customer who has been due for months had the reminder back then.
@@ -156,7 +152,7 @@ def abandoned_basket(rule, now):
 
 def win_back(rule, now):
     rows = (
-        Order.objects.filter(user__isnull=False, status__in=COUNTED_STATUSES)
+        Order.objects.filter(user__isnull=False, status__in=PURCHASED)
         .values("user_id")
         .annotate(last=Max("date_placed"))
         .filter(last__lte=now - timedelta(days=rule.threshold))
@@ -191,17 +187,13 @@ def _order_read(r):
 # A notice says the order left the workshop or arrived: true when it happened, whatever the order
 # did since (delivered before the run, refunded on its way), so neither looks at the status now.
 def order_shipped(rule, now):
-    rows = _order_rows(_status_changes("Shipped", now - timedelta(days=rule.lookback_days)))
+    rows = _order_rows(_status_changes(OrderStatus.SHIPPED, now - timedelta(days=rule.lookback_days)))
     return [Selection(rows, "order__user__", _order_read)]
 
 
 def order_delivered(rule, now):
-    rows = _order_rows(_status_changes("Delivered", now - timedelta(days=rule.lookback_days)))
+    rows = _order_rows(_status_changes(OrderStatus.DELIVERED, now - timedelta(days=rule.lookback_days)))
     return [Selection(rows, "order__user__", _order_read)]
-
-
-# The order's money went back: it was returned, or never stood.
-WITHDRAWN_STATUSES = ("Refunded", "Cancelled")
 
 
 def survey(rule, now):
@@ -216,10 +208,10 @@ def survey(rule, now):
     until = now - due_after
     withdrawn_before_due = OrderStatusChange.objects.filter(
         order_id=OuterRef("order_id"),
-        new_status__in=WITHDRAWN_STATUSES,
+        new_status__in=CLOSED,
         date_created__lte=OuterRef("date_created") + due_after,
     )
-    delivered = _status_changes("Delivered", until - timedelta(days=rule.lookback_days), until)
+    delivered = _status_changes(OrderStatus.DELIVERED, until - timedelta(days=rule.lookback_days), until)
     rows = _order_rows(delivered.exclude(Exists(withdrawn_before_due)))
     return [Selection(rows, "order__user__", _order_read)]
 

@@ -13,9 +13,8 @@ from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.core.utils import round_half_up_two_dec
 from oscar.templatetags.currency_filters import currency
 
-from configurator import services as configurator_services
+from atelier.orders import configuration_in, line_configuration, read_configuration
 from configurator.panel import configure_url
-from configurator.selectors import LINE_OPTION_CODE
 from configurator.services import line_summary
 from portal.partner.strategy import PRICE_UNKNOWN
 
@@ -26,11 +25,9 @@ PENNY = Decimal("0.01")
 class Basket(AbstractBasket):
     def get_stock_info(self, product, options):
         """Oscar's hook for options that change price: a configuration is priced as configured."""
-        for option in options:
-            code = option["option"].code if isinstance(option, dict) else option.option.code
-            if code == LINE_OPTION_CODE:
-                value = option["value"] if isinstance(option, dict) else option.value
-                return self.strategy.fetch_for_configuration(product, value)
+        text = configuration_in(options)
+        if text is not None:
+            return self.strategy.fetch_for_configuration(product, text)
         return super().get_stock_info(product, options)
 
     def is_quantity_allowed(self, qty, line=None):
@@ -74,10 +71,7 @@ class Line(AbstractLine):
     @property
     def configuration_text(self):
         """The stored configuration of a configured line, as the line carries it; None otherwise."""
-        for attribute in self.attributes.all():
-            if attribute.option.code == LINE_OPTION_CODE:
-                return attribute.value
-        return None
+        return line_configuration(self)
 
     @property
     def description(self):
@@ -105,7 +99,7 @@ class Line(AbstractLine):
         configuration = getattr(self.purchase_info.availability, "configuration", None)
         if configuration is None or configuration.is_valid or configuration.only_quantity_is_wrong:
             return None
-        family_slug, _version, values = configurator_services.parse_line_attribute(self.configuration_text)
+        family_slug, _version, values = read_configuration(self.configuration_text)
         return configure_url(family_slug=family_slug, values=values)
 
     @property

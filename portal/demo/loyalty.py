@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from atelier.orders import OrderStatus
 from loyalty import recompute, services
 from loyalty.models import Campaign, EarnMultiplier, LedgerEntry, ProgrammeRules, Referral, Tier
 
@@ -76,7 +77,7 @@ def load_history():
             continue
         placed = timezone.localdate(order.date_placed)
         services.earn_for_order(order_id=order.pk, today=placed)
-        if order.status == "Delivered":
+        if order.status == OrderStatus.DELIVERED:
             services.vest_order(order_number=order.number, today=placed + timedelta(days=7))
         LedgerEntry.objects.filter(reference=order.number).update(created=order.date_placed)
         created += 1

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from atelier.orders import OrderStatus
 from configurator import services as configurator_services
 from portal.shipping.repository import VatInclusiveCharge
 
@@ -36,7 +37,7 @@ class DemoOrder:
     email: str
     days_ago: int
     lines: tuple  # (upc, quantity, configuration or None)
-    status: str
+    status: OrderStatus
     shipping: str = "standard"
 
 
@@ -48,13 +49,15 @@ TOTE = ("printed-tote", {"print_text": "Leeds allotment society", "ink": "clay"}
 # Lines are (product UPC, quantity, configuration); the configuration is None for stocked goods.
 ORDERS = [
     DemoOrder(
-        "DEMO-1001", "ada@example.com", 420, (("ATL-SOFA", 1, SOFA), ("ATL-CAREKIT", 1, None)), "Delivered",
+        "DEMO-1001", "ada@example.com", 420, (("ATL-SOFA", 1, SOFA), ("ATL-CAREKIT", 1, None)), OrderStatus.DELIVERED,
         "room-of-choice",
     ),
-    DemoOrder("DEMO-1002", "ada@example.com", 210, (("ATL-FRIDGE", 1, FRIDGE),), "Delivered", "room-of-choice"),
-    DemoOrder("DEMO-1003", "ada@example.com", 64, (("ATL-TEE", 3, TEE), ("ATL-TOTE", 2, TOTE)), "Delivered"),
-    DemoOrder("DEMO-1004", "ada@example.com", 3, (("ATL-FILTER", 2, None),), "Paid"),
-    DemoOrder("DEMO-1005", "ben@example.com", 40, (("ATL-TOTE", 1, TOTE),), "Delivered"),
+    DemoOrder(
+        "DEMO-1002", "ada@example.com", 210, (("ATL-FRIDGE", 1, FRIDGE),), OrderStatus.DELIVERED, "room-of-choice"
+    ),
+    DemoOrder("DEMO-1003", "ada@example.com", 64, (("ATL-TEE", 3, TEE), ("ATL-TOTE", 2, TOTE)), OrderStatus.DELIVERED),
+    DemoOrder("DEMO-1004", "ada@example.com", 3, (("ATL-FILTER", 2, None),), OrderStatus.PAID),
+    DemoOrder("DEMO-1005", "ben@example.com", 40, (("ATL-TOTE", 1, TOTE),), OrderStatus.DELIVERED),
 ]  # fmt: skip
 
 ADDRESSES = {
@@ -64,9 +67,12 @@ ADDRESSES = {
 
 # The statuses an order passed through to reach its demo status, in order.
 HISTORY = {
-    "Paid": ["Pending payment", "Paid"],
-    "Delivered": ["Pending payment", "Paid", "In production", "Shipped", "Delivered"],
-}
+    OrderStatus.PAID: [OrderStatus.PENDING_PAYMENT, OrderStatus.PAID],
+    OrderStatus.DELIVERED: [
+        OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+    ],
+}  # fmt: skip
 
 
 def _place(spec, user):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from atelier.orders import OrderStatus
 from loyalty import selectors as loyalty_selectors
 from production import services
 from production.models import Break, Calendar, Holiday, Plant, RoutingStep, RoutingTemplate, Shift, WorkCenter
@@ -77,8 +78,8 @@ FRIDGE = ("atelier-fridge", {"hinge": "left", "finish": "sage", "ice_maker": Tru
 TEE = ("printed-tee", {"colour": "sage", "print_text": "Leeds half marathon crew", "ink": "white"})
 # Paid this week: released to production and planned by this module.
 PAID_ORDERS = [
-    DemoOrder("DEMO-2001", "ada@example.com", 2, (("ATL-FRIDGE", 1, FRIDGE),), "Paid", "room-of-choice"),
-    DemoOrder("DEMO-2002", "ben@example.com", 1, (("ATL-SOFA", 1, SOFA), ("ATL-TEE", 12, TEE)), "Paid",
+    DemoOrder("DEMO-2001", "ada@example.com", 2, (("ATL-FRIDGE", 1, FRIDGE),), OrderStatus.PAID, "room-of-choice"),
+    DemoOrder("DEMO-2002", "ben@example.com", 1, (("ATL-SOFA", 1, SOFA), ("ATL-TEE", 12, TEE)), OrderStatus.PAID,
               "room-of-choice"),
 ]  # fmt: skip
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from atelier.orders import OrderStatus
 from portal.payments.models import OrderConfirmation
 from portal.payments.services import warn_once
 
@@ -24,7 +25,6 @@ OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 CONFIRMATION = OrderDispatcher.ORDER_PLACED_EVENT_CODE
 # A claim older than this was left by a worker that died while sending: another may take over.
 STALE_CLAIM = timedelta(minutes=15)
-PAID = "Paid"
 
 
 def _status_url(order):
@@ -100,7 +100,7 @@ def orders_missing_confirmation(*, paid_before, since):
     moved on (in production, shipped) before its email went out still gets it.
     """
     paid = Order.objects.filter(
-        status_changes__new_status=PAID,
+        status_changes__new_status=OrderStatus.PAID,
         status_changes__date_created__lt=paid_before,
         status_changes__date_created__gte=since,
     )

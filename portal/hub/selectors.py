@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from oscar.core.loading import get_model
 
+from atelier.orders import UNPAID, OrderStatus
 from configurator import selectors as configurator_selectors
 from loyalty import selectors as loyalty_selectors
 
@@ -14,7 +15,8 @@ Order = get_model("order", "Order")
 Notification = get_model("communication", "Notification")
 DeletionRequest = get_model("hub", "DeletionRequest")
 
-OPEN_STATUSES = ("Pending payment", "Payment failed", "Paid", "In production", "Shipped")
+# Still on its way to the customer: shown before the delivered, cancelled and refunded ones.
+OPEN_STATUSES = (*UNPAID, OrderStatus.PAID, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED)
 
 
 def orders_for(user):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from atelier.orders import UnreadableConfiguration, read_line_configuration
 from configurator import services as configurator_services
 from configurator.panel import configure_url
-from configurator.selectors import LINE_OPTION_CODE
 
 from .selectors import order_for
 
@@ -39,14 +39,11 @@ class Reordered:
 
 
 def _configuration_of(line):
-    for attribute in line.attributes.all():
-        if attribute.option and attribute.option.code == LINE_OPTION_CODE:
-            try:
-                return configurator_services.parse_line_attribute(attribute.value)
-            except configurator_services.UnreadableConfiguration as unreadable:
-                message = _("%(title)s can no longer be ordered again.") % {"title": line.title}
-                raise ReorderRefused(message) from unreadable
-    return None
+    try:
+        return read_line_configuration(line)
+    except UnreadableConfiguration as unreadable:
+        message = _("%(title)s can no longer be ordered again.") % {"title": line.title}
+        raise ReorderRefused(message) from unreadable
 
 
 def reorder_line(*, user, basket, order_number, line_id):

@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from atelier.orders import CLOSED, OrderStatus
+
 STEPS = (
     ("placed", _("Placed")),
     ("paid", _("Paid")),
@@ -21,17 +23,15 @@ STEP_KEYS = [key for key, _label in STEPS]
 # A stocked-only order goes from the shelf to the parcel: it has no production steps to show.
 PRODUCTION_STEPS = ("scheduled", "in_production")
 
-# The furthest step each Oscar order status proves (the pipeline is in settings).
-STATUS_REACHES = {
-    "Pending payment": "placed",
-    "Payment failed": "placed",
-    "Paid": "paid",
-    "In production": "in_production",
-    "Shipped": "shipped",
-    "Delivered": "delivered",
+# The step a change to each status reached (the statuses' pipeline: atelier.orders.PIPELINE).
+STATUS_STEP = {
+    OrderStatus.PAID: "paid",
+    OrderStatus.IN_PRODUCTION: "in_production",
+    OrderStatus.SHIPPED: "shipped",
+    OrderStatus.DELIVERED: "delivered",
 }
-STATUS_STEP = {"Paid": "paid", "In production": "in_production", "Shipped": "shipped", "Delivered": "delivered"}
-CLOSING_STATUSES = ("Cancelled", "Refunded")
+# The furthest step an order in each status has come to.
+STATUS_REACHES = {OrderStatus.PENDING_PAYMENT: "placed", OrderStatus.PAYMENT_FAILED: "placed", **STATUS_STEP}
 # Production's own stages, in the customer's words.
 PRODUCTION_REACHES = {"scheduled": "scheduled", "in_production": "in_production", "finished": "in_production"}
 
@@ -79,7 +79,7 @@ def build_timeline(*, placed_at, status, status_changes=(), progress=None, made_
     for new_status, when in status_changes:
         if step := STATUS_STEP.get(new_status):
             reached.setdefault(step, when)
-        if new_status in CLOSING_STATUSES:
+        if new_status in CLOSED:
             closed_as, closed_at = new_status, when
 
     furthest = STEP_KEYS.index(STATUS_REACHES.get(status, "placed"))
@@ -87,7 +87,7 @@ def build_timeline(*, placed_at, status, status_changes=(), progress=None, made_
         furthest = max(furthest, STEP_KEYS.index(step))
         if "scheduled" not in reached and progress.events:
             reached["scheduled"] = progress.events[0][0]
-    if status in CLOSING_STATUSES:
+    if status in CLOSED:
         closed_as = status
         # A paid order that was refunded had still been paid: show how far it came.
         furthest = max(STEP_KEYS.index(key) for key in reached)

@@ -1,6 +1,6 @@
 from oscar.apps.order.abstract_models import AbstractLine
 
-from configurator.selectors import LINE_OPTION_CODE
+from atelier.orders import line_configuration
 from configurator.services import line_summary
 
 
@@ -8,17 +8,15 @@ class Line(AbstractLine):
     @property
     def description(self):
         """The product title and, for a configured line, its choices as they were ordered."""
-        for attribute in self.attributes.all():
-            if attribute.option and attribute.option.code == LINE_OPTION_CODE:
-                return f"{self.title} — {line_summary(attribute.value)}"
+        text = line_configuration(self)
+        if text is not None:
+            return f"{self.title} — {line_summary(text)}"
         return super().description
 
     @property
     def configuration_summary(self):
-        for attribute in self.attributes.all():
-            if attribute.option and attribute.option.code == LINE_OPTION_CODE:
-                return line_summary(attribute.value)
-        return ""
+        text = line_configuration(self)
+        return "" if text is None else line_summary(text)
 
 
 from oscar.apps.order.models import *  # noqa: E402, F403

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner import availability, prices, strategy
 
+from atelier.orders import UnreadableConfiguration, line_configuration, read_configuration
 from configurator import selectors, services
 
 logger = logging.getLogger(__name__)
@@ -120,12 +121,10 @@ class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, stra
         return None
 
     def fetch_for_line(self, line, stockrecord=None):
-        attribute = next(
-            (attr for attr in line.attributes.all() if attr.option.code == selectors.LINE_OPTION_CODE), None
-        )
-        if attribute is None:
+        text = line_configuration(line)
+        if text is None:
             return super().fetch_for_line(line, stockrecord)
-        return self.fetch_for_configuration(line.product, attribute.value, line.quantity, stockrecord)
+        return self.fetch_for_configuration(line.product, text, line.quantity, stockrecord)
 
     def fetch_for_configuration(self, product, attribute_value, quantity=1, stockrecord=None):
         """Price and availability of a configured product, checked against the current version.
@@ -138,8 +137,8 @@ class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, stra
         if refused:
             return strategy.PurchaseInfo(price=prices.Unavailable(), availability=refused, stockrecord=stockrecord)
         try:
-            family_slug, version, values = services.parse_line_attribute(attribute_value)
-        except services.UnreadableConfiguration:
+            family_slug, version, values = read_configuration(attribute_value)
+        except UnreadableConfiguration:
             return strategy.PurchaseInfo(
                 price=prices.Unavailable(), availability=Refused(UNREADABLE), stockrecord=stockrecord
             )

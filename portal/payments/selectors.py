@@ -3,7 +3,9 @@
 from django.db.models import F
 from oscar.core.loading import get_model
 
-from .services import CANCELLED, CARD_SOURCES
+from atelier.orders import OrderStatus
+
+from .services import CARD_SOURCES
 
 Source = get_model("payment", "Source")
 
@@ -18,7 +20,9 @@ def money_to_refund():
     """
     return (
         Source.objects.filter(
-            order__status=CANCELLED, source_type__name__in=CARD_SOURCES, amount_debited__gt=F("amount_refunded")
+            order__status=OrderStatus.CANCELLED,
+            source_type__name__in=CARD_SOURCES,
+            amount_debited__gt=F("amount_refunded"),
         )
         .annotate(left=F("amount_debited") - F("amount_refunded"))
         .select_related("order", "order__user", "source_type")

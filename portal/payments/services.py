@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from atelier.orders import UNPAID, OrderStatus
 from portal import events
 
 from .gateways import GatewayUnavailable, PaymentDeclined, PaymentUnknown, gateway
@@ -32,8 +33,6 @@ Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 Transaction = get_model("payment", "Transaction")
 
-PENDING, FAILED, PAID, CANCELLED, REFUNDED = "Pending payment", "Payment failed", "Paid", "Cancelled", "Refunded"
-UNPAID = (PENDING, FAILED)
 CARD_SOURCES = ("Stripe", "Demo gateway")
 PAID_AFTER_CANCELLATION = "Paid after cancellation"
 # A refund asked for in the dashboard whose gateway call never came back (its worker killed):
@@ -117,7 +116,7 @@ def apply_payment_state(state, *, via):
             return Outcome(order.number, "mismatch", "payment reference does not belong to this order")
 
         if state.succeeded:
-            if order.status == CANCELLED:
+            if order.status == OrderStatus.CANCELLED:
                 return _paid_after_cancellation(order, source, state, via)
             if order.status not in UNPAID:
                 return Outcome(order.number, "already-paid")
@@ -133,21 +132,21 @@ def apply_payment_state(state, *, via):
             amount = from_minor(state.amount_received, order.currency)
             source.debit(amount, reference=state.reference, status="succeeded")
             _payment_event(order, "Paid", amount, state.reference)
-            order.set_status(PAID)
+            order.set_status(OrderStatus.PAID)
             _note(order, f"Paid {amount} {order.currency} ({source.source_type.name}, confirmed by {via}).")
             events.order_paid(order)
             return Outcome(order.number, "paid")
 
         if state.status == "canceled":
             if order.status in UNPAID:
-                order.set_status(CANCELLED)
+                order.set_status(OrderStatus.CANCELLED)
                 _note(order, f"Payment cancelled ({via}).")
                 return Outcome(order.number, "cancelled")
             return Outcome(order.number, "ignored", f"cancellation after {order.status}")
 
         if state.status == "requires_payment_method" and state.failure_message:
-            if order.status == PENDING:
-                order.set_status(FAILED)
+            if order.status == OrderStatus.PENDING_PAYMENT:
+                order.set_status(OrderStatus.PAYMENT_FAILED)
             if order.status in UNPAID:
                 _note_once(order, f"Payment attempt failed: {state.failure_message}")
                 return Outcome(order.number, "failed", state.failure_message)
@@ -267,8 +266,8 @@ def _record_refund(order, source, refund, *, user=None, reason=""):
     _note(order, f"Refunded {amount} {order.currency}{who}." + (f" Reason: {reason}" if reason else ""))
     source.refresh_from_db()
     # A cancelled order that was paid after all stays cancelled once its money is back.
-    if source.amount_refunded >= source.amount_debited and REFUNDED in order.available_statuses():
-        order.set_status(REFUNDED)
+    if source.amount_refunded >= source.amount_debited and OrderStatus.REFUNDED in order.available_statuses():
+        order.set_status(OrderStatus.REFUNDED)
     events.order_refunded(order, amount, refund.reference)
     return refund
 
@@ -438,7 +437,7 @@ def _cancel_unpaid(order):
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status not in UNPAID:
             return False
-        locked.set_status(CANCELLED)
+        locked.set_status(OrderStatus.CANCELLED)
         _note(locked, "Cancelled: not paid within 24 hours.")
         return True
 

@@ -26,6 +26,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from atelier.orders import UNPAID
+
 from . import services
 from .gateways import GatewayUnavailable, PaymentState, PaymentUnknown
 from .models import StripeEvent
@@ -194,7 +196,7 @@ def _record_payment_first(payment_reference):
     order = services.order_of_payment(payment_reference)
     if order is None:
         return  # not ours: applying says so
-    if order.status in services.UNPAID:
+    if order.status in UNPAID:
         services.apply_payment_state(_fetch_payment(payment_reference), via="refund webhook")
     if not services.payment_recorded(payment_reference):
         raise Kept(f"waiting for the payment of order {order.number} to be recorded")

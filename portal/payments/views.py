@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from atelier.orders import UNPAID
 from loyalty import services as loyalty_services
 
 from . import services
@@ -33,7 +34,7 @@ def _payment_unknown(request, order):
 @require_http_methods(["GET", "POST"])
 def pay(request, number):
     order = order_for(request, number)
-    if order.status not in services.UNPAID:
+    if order.status not in UNPAID:
         return redirect("checkout:thank-you")
     active = gateway()
     source = services.card_source(order)
@@ -90,14 +91,14 @@ def payment_return(request, number):
         messages.warning(request, _("We are confirming your payment; this page will show it once it is through."))
         return redirect("checkout:thank-you")
     except PaymentUnknown:
-        if order.status in services.UNPAID:
+        if order.status in UNPAID:
             return redirect("checkout:pay", number=number)  # which explains it
         _payment_unknown(request, order)
         return redirect(_order_page(order))
     if outcome.result in ("paid", "already-paid"):
         return redirect("checkout:thank-you")
     order.refresh_from_db()
-    if order.status in services.UNPAID:
+    if order.status in UNPAID:
         messages.error(request, _("The payment did not go through. Please try again or use another card."))
         return redirect("checkout:pay", number=number)
     return redirect("checkout:thank-you")

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar import INSTALLED_APPS as OSCAR_APPS
 from oscar.defaults import *  # noqa: F403  (Oscar's settings are meant to be star-imported)
 
+from atelier import orders
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -292,18 +294,10 @@ OSCAR_DASHBOARD_NAVIGATION = [
     for item in OSCAR_DASHBOARD_NAVIGATION
 ]
 
-# The life of an order. Oscar refuses any status change not listed here.
-OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
-OSCAR_INITIAL_LINE_STATUS = "Pending payment"
+# The life of an order (atelier.orders, as plain strings). Oscar refuses any status change not listed.
+OSCAR_INITIAL_ORDER_STATUS = OSCAR_INITIAL_LINE_STATUS = orders.INITIAL_STATUS.value
 OSCAR_ORDER_STATUS_PIPELINE = {
-    "Pending payment": ("Paid", "Payment failed", "Cancelled"),
-    "Payment failed": ("Paid", "Cancelled"),
-    "Paid": ("In production", "Cancelled", "Refunded"),
-    "In production": ("Shipped", "Refunded"),
-    "Shipped": ("Delivered", "Refunded"),
-    "Delivered": ("Refunded",),
-    "Cancelled": (),
-    "Refunded": (),
+    status.value: tuple(following.value for following in way_on) for status, way_on in orders.PIPELINE.items()
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}

@@ -11,9 +11,10 @@ import json
 import pytest
 from oscar.core.loading import get_model
 
+from atelier.orders import CONFIGURATION_OPTION
 from configurator import services
 from configurator.models import ProductFamily, Rule
-from configurator.selectors import LINE_OPTION_CODE, forget_families_by_product, forget_published_family
+from configurator.selectors import forget_families_by_product, forget_published_family
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
@@ -43,11 +44,11 @@ def _forget_caches():
 
 
 def _store_configuration(line, value):
-    LineAttribute.objects.filter(line=line, option__code=LINE_OPTION_CODE).update(value=value)
+    LineAttribute.objects.filter(line=line, option__code=CONFIGURATION_OPTION).update(value=value)
 
 
 def _configuration(line):
-    return json.loads(LineAttribute.objects.get(line=line, option__code=LINE_OPTION_CODE).value)
+    return json.loads(LineAttribute.objects.get(line=line, option__code=CONFIGURATION_OPTION).value)
 
 
 def over_the_limit(line):
