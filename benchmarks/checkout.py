@@ -120,8 +120,8 @@ def placement_figures(runs, lines):
 
 
 def pdf_figures(runs, lines):
+    from atelier.pdf import html_to_pdf
     from portal.documents.invoice import render_invoice_html
-    from portal.documents.pdf import html_to_pdf
 
     log(f"invoice: an order of {lines} configured lines…")
     client, fingerprint = shopper_with_basket(lines)

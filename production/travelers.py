@@ -1,7 +1,7 @@
 """Job travelers: the sheet that goes with a work order through the shop (WeasyPrint PDF, QR code).
 
-Documents carry everything inline (the QR code as SVG), and the renderer is given a fetcher that
-refuses every URL but inline data, so no text a shopper typed can make the server fetch anything.
+Documents carry everything inline (the QR code as SVG): `atelier.pdf` renders them with a fetcher
+that refuses every URL but inline data, so no text a shopper typed can make the server fetch anything.
 """
 
 import secrets
@@ -11,16 +11,10 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from weasyprint import HTML, URLFetcher
+
+from atelier.pdf import html_to_pdf, render_document
 
 from .models import TravelerBatch
-
-
-class InlineOnlyFetcher(URLFetcher):
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        raise ValueError(f"travelers may not load {url!r}")
 
 
 def qr_svg(text):
@@ -42,14 +36,6 @@ def traveler_html(work_order):
     )
 
 
-def _document(html):
-    return HTML(string=html, url_fetcher=InlineOnlyFetcher(), base_url="about:blank").render()
-
-
-def html_to_pdf(html):
-    return _document(html).write_pdf()
-
-
 def traveler_pdf(work_order):
     return html_to_pdf(traveler_html(work_order))
 
@@ -67,7 +53,7 @@ def render_batch(*, batch_id):
     try:
         # One rendered document per traveler (progress per work order), joined page by page.
         for count, work_order in enumerate(work_orders, start=1):
-            documents.append(_document(traveler_html(work_order)))
+            documents.append(render_document(traveler_html(work_order)))
             TravelerBatch.objects.filter(pk=batch.pk).update(done=count)
         pdf = documents[0].copy([page for doc in documents for page in doc.pages]).write_pdf() if documents else b""
     except Exception as error:

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from .pdf import html_to_pdf
+from atelier.pdf import html_to_pdf
 
 Source = get_model("payment", "Source")
 
