@@ -19,7 +19,7 @@ from ninja.utils import check_csrf
 from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from . import selectors, services
+from . import quoting, selectors, services
 from .ownership import remember_design
 from .panel import build_panel
 from .throttling import DesignSaveThrottle, QuoteThrottle
@@ -232,13 +232,13 @@ def family_schema(request: HttpRequest, slug: FamilySlug):
 )
 def quote(request: HttpRequest, slug: FamilySlug, payload: QuoteIn):
     family = _current(slug, payload.version)
-    configuration = services.configure(family_slug=family.slug, values=payload.values, quantity=payload.quantity)
+    configuration = quoting.configure(family_slug=family.slug, values=payload.values, quantity=payload.quantity)
     panel = build_panel(configuration)
     body = {
         "valid": configuration.is_valid,
         "family": family.slug,
         "version": family.version,
-        "values": services.storable(configuration.evaluation.values),
+        "values": quoting.storable(configuration.evaluation.values),
         "price": None,
         "lead_days": None,
         "ship_date": configuration.ship_date,

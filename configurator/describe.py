@@ -1,5 +1,6 @@
 """A configuration in words: what a shopper chose, as they would say it."""
 
+import json
 from decimal import Decimal, InvalidOperation
 
 from .engine.parse import unit_after
@@ -34,3 +35,11 @@ def _number(value):
 
 def summary_text(pairs):
     return "; ".join(f"{name}: {text}" for name, text in pairs)
+
+
+def line_summary(value):
+    """The configuration in words, as stored on the line: "Colour: Sage; Door opens on the: Left"."""
+    try:
+        return summary_text(json.loads(value).get("summary") or [])
+    except (AttributeError, TypeError, ValueError):  # text edited by hand: the line reads as its product
+        return ""

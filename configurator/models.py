@@ -16,6 +16,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .schema import draft_schema_problems
+
 
 class ProductFamily(models.Model):
     """A made-to-order product whose options shoppers choose (the fridge, the sofa, the tee)."""
@@ -178,8 +180,6 @@ class Rule(models.Model):
     def clean(self):
         # A rule is checked against the rest of its family before it is saved (the admin's
         # form calls this): a draft that contradicts itself never reaches a publish.
-        from .schema import draft_schema_problems
-
         problems = draft_schema_problems(self.family, replacing=self)
         if problems:
             raise ValidationError(problems)

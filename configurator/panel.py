@@ -1,7 +1,7 @@
 """What the configurator shows: options with their state, the quote, the preview.
 
 One presentation model for every place the configurator appears (product page, its own
-page, a design, a Wagtail block), built from a configuration the services computed.
+page, a design, a Wagtail block), built from a configuration `quoting.configure` checked and priced.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import previews, selectors, services
+from . import previews, selectors
 from .describe import describe, summary_text
 from .engine import form_value
 
@@ -200,10 +200,6 @@ def build_panel(configuration, design=None):
             )
         )
     return Panel(configuration=configuration, options=options, rule_errors=rule_errors, design=design)
-
-
-def panel_for(*, family_slug, values, design=None):
-    return build_panel(services.configure(family_slug=family_slug, values=values), design=design)
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,31 @@
-"""From the rows staff edit to the schema dict the engine reads, and back to problems in words."""
+"""From the rows staff edit to the schema dict the engine reads, and back to problems in words.
+
+It reads the rows it is given (their kinds through `option.Kind`) and imports no model, so the
+models' own validation (`Rule.clean`) calls it without an import cycle.
+"""
 
 from decimal import Decimal
 
 from .engine import check_schema
-from .models import Option
 
 
-def _number(value, kind):
+def _number(value, option):
     if value is None:
         return None
-    if kind in (Option.Kind.INTEGER, Option.Kind.QUANTITY):
+    if option.kind in (option.Kind.INTEGER, option.Kind.QUANTITY):
         return int(value)
     return str(Decimal(value).normalize())
 
 
 def _default(option):
     raw = option.default.strip()
-    if option.kind == Option.Kind.MULTI:
+    if option.kind == option.Kind.MULTI:
         return sorted(code.strip() for code in raw.split(",") if code.strip())
-    if option.kind == Option.Kind.BOOLEAN:
+    if option.kind == option.Kind.BOOLEAN:
         return raw.lower() in ("true", "yes", "1", "on")
-    if option.kind in Option.NUMERIC_KINDS:
-        return _number(raw, option.kind) if raw else _number(option.minimum, option.kind)
-    if option.kind == Option.Kind.CHOICE:
+    if option.kind in option.NUMERIC_KINDS:
+        return _number(raw, option) if raw else _number(option.minimum, option)
+    if option.kind == option.Kind.CHOICE:
         return raw or None
     return raw
 
@@ -37,7 +40,7 @@ def _option(option):
         "help": option.help_text,
         "default": _default(option),
     }
-    if option.kind in (Option.Kind.CHOICE, Option.Kind.MULTI):
+    if option.kind in (option.Kind.CHOICE, option.Kind.MULTI):
         data["choices"] = [
             {
                 "code": choice.code,
@@ -49,33 +52,33 @@ def _option(option):
             }
             for choice in option.choices.all()
         ]
-        if option.kind == Option.Kind.MULTI:
+        if option.kind == option.Kind.MULTI:
             data["min_selected"] = option.min_selected
             data["max_selected"] = option.max_selected
-    elif option.kind in Option.NUMERIC_KINDS:
+    elif option.kind in option.NUMERIC_KINDS:
         data.update(
             {
-                "min": _number(option.minimum, option.kind),
-                "max": _number(option.maximum, option.kind),
-                "step": _number(option.step, option.kind) if option.step is not None else None,
+                "min": _number(option.minimum, option),
+                "max": _number(option.maximum, option),
+                "step": _number(option.step, option) if option.step is not None else None,
                 "unit": option.unit,
                 "unit_singular": option.unit_singular,
             }
         )
-        if option.kind != Option.Kind.QUANTITY:
+        if option.kind != option.Kind.QUANTITY:
             data.update(
                 {
                     "base_value": _number(
-                        option.base_value if option.base_value is not None else option.minimum, option.kind
+                        option.base_value if option.base_value is not None else option.minimum, option
                     ),
                     "price_per_unit": str(option.price_per_unit),
                     "cost_per_unit": str(option.cost_per_unit),
                     "lead_days": option.lead_days,
                 }
             )
-    if option.kind in (Option.Kind.BOOLEAN, Option.Kind.TEXT):
+    if option.kind in (option.Kind.BOOLEAN, option.Kind.TEXT):
         data.update({"price": str(option.price), "cost": str(option.cost), "lead_days": option.lead_days})
-    if option.kind == Option.Kind.TEXT:
+    if option.kind == option.Kind.TEXT:
         data.update(
             {
                 "min_length": option.min_length,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_class, get_model
 
-from . import selectors, services, throttling
+from . import quoting, selectors, services, throttling
 from .ownership import remember_design, session_designs
 from .panel import as_saved, build_panel, raw_values_from_form
 
@@ -72,7 +72,7 @@ def configure(request, slug):
         limit = throttling.quote_limit()
         if _over(limit, request):
             return _too_many(request, limit, PRICE_NOT_UPDATED, slug, values, design)
-        configuration = services.configure(family_slug=slug, values=values)
+        configuration = quoting.configure(family_slug=slug, values=values)
         return _render_page(request, configuration, design)
 
     design = _design_from_request(request, request.POST)
@@ -87,7 +87,7 @@ def configure(request, slug):
         return _too_many(request, limit, message, slug, values, design, name)
     if action == "basket":
         return _add_to_basket(request, slug, values, design, name)
-    configuration = services.configure(family_slug=slug, values=values)
+    configuration = quoting.configure(family_slug=slug, values=values)
     return _render_page(request, configuration, design, name=name)
 
 
@@ -103,7 +103,7 @@ def _too_many(request, limit, message, slug, values, design, name=None):
     """
     now = timezone.now()
     messages.error(request, message % {"wait": timeuntil(now + timedelta(seconds=limit.retry_after), now)})
-    configuration = services.configure(family_slug=slug, values=values, priced=False)
+    configuration = quoting.configure(family_slug=slug, values=values, priced=False)
     response = _render_page(request, configuration, design, status=429, name=name)
     response["Retry-After"] = str(limit.retry_after)
     return response
@@ -156,7 +156,7 @@ def quote(request, slug):
         response["Retry-After"] = str(limit.retry_after)
         return response
     family = selectors.published_family(slug)
-    configuration = services.configure(family_slug=slug, values=raw_values_from_form(request.POST, family))
+    configuration = quoting.configure(family_slug=slug, values=raw_values_from_form(request.POST, family))
     panel = build_panel(configuration)
     options = {
         option.code: {
@@ -229,12 +229,12 @@ def shared_design(request, token):
     if not design.is_sold:
         context = {"design": design, "panel": as_saved(design), "withdrawn": True, "is_owner": is_owner}
         return render(request, "configurator/shared_design.html", context)
-    configuration, repair = services.recheck_design(design)
+    configuration, repair = quoting.recheck_design(design)
     context = {
         "design": design,
         "panel": build_panel(configuration, design=design),
         "repair": repair,
-        "repaired_panel": build_panel(services.configure(family_slug=design.family.slug, values=repair.values))
+        "repaired_panel": build_panel(quoting.configure(family_slug=design.family.slug, values=repair.values))
         if repair
         else None,
         "is_owner": is_owner,

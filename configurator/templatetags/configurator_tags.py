@@ -1,8 +1,9 @@
 from django import template
 
-from configurator import selectors, services
+from configurator import selectors
 from configurator.panel import build_panel
 from configurator.quote_extras import extras_for
+from configurator.quoting import configure
 
 register = template.Library()
 
@@ -13,14 +14,14 @@ def product_configurator(product, values=None):
     slug = selectors.family_for_product(product.pk)
     if slug is None:
         return None
-    return build_panel(services.configure(family_slug=slug, values=values or {}))
+    return build_panel(configure(family_slug=slug, values=values or {}))
 
 
 @register.simple_tag
 def family_configurator(slug, values=None):
     """The configurator panel for a family by slug (used by CMS blocks), or None if it is not published."""
     try:
-        return build_panel(services.configure(family_slug=slug, values=values or {}))
+        return build_panel(configure(family_slug=slug, values=values or {}))
     except selectors.Http404:
         return None
 

@@ -14,8 +14,8 @@ from oscar.core.utils import round_half_up_two_dec
 from oscar.templatetags.currency_filters import currency
 
 from atelier.orders import configuration_in, line_configuration, read_configuration
+from configurator.describe import line_summary
 from configurator.panel import configure_url
-from configurator.services import line_summary
 from portal.partner.strategy import PRICE_UNKNOWN
 
 HUNDRED = Decimal(100)

@@ -1,7 +1,7 @@
 from oscar.apps.order.abstract_models import AbstractLine
 
 from atelier.orders import line_configuration
-from configurator.services import line_summary
+from configurator.describe import line_summary
 
 
 class Line(AbstractLine):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner import availability, prices, strategy
 
 from atelier.orders import UnreadableConfiguration, line_configuration, read_configuration
-from configurator import selectors, services
+from configurator import quoting, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, stra
 def _check_configuration(product, family_slug, version, values, quantity):
     """(configuration or None, what stops it being bought in `quantity` or None)."""
     try:
-        configuration = services.configure(
+        configuration = quoting.configure(
             family_slug=family_slug, values=values, quantity=quantity, made_on_version=version
         )
     except Http404:
