@@ -8,10 +8,10 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from configurator import promise
-        from production import selectors as production_selectors
+        from production.selectors.promises import capable_to_promise
 
         from . import receivers
 
         receivers.connect()
         # Capable-to-promise: the configurator and checkout ask production's plan for ship dates.
-        promise.register_provider(production_selectors.capable_to_promise)
+        promise.register_provider(capable_to_promise)

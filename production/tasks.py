@@ -5,7 +5,11 @@ import logging
 
 from celery import shared_task
 
-from . import services, travelers
+from . import travelers
+from .models import Plant
+from .selectors.release import orders_missing_work_orders
+from .services.release import release_order_to_production
+from .services.replanning import replan
 
 logger = logging.getLogger(__name__)
 
@@ -13,16 +17,16 @@ logger = logging.getLogger(__name__)
 @shared_task(name="production.tasks.release_paid_order")
 def release_paid_order(order_id, customer_weight=1):
     """Work orders for a paid order, then a re-plan. Safe to run twice: the second creates nothing."""
-    created = services.release_order_to_production(order_id=order_id, customer_weight=customer_weight)
+    created = release_order_to_production(order_id=order_id, customer_weight=customer_weight)
     if created:
-        services.replan(plant=created[0].plant, trigger=f"order {created[0].order.number} paid")
+        replan(plant=created[0].plant, trigger=f"order {created[0].order.number} paid")
     return [work_order.pk for work_order in created]
 
 
 @shared_task(name="production.tasks.release_missing_work_orders")
 def release_missing_work_orders():
     """Beat: paid orders whose work orders are missing (a lost task) are released again, one task each."""
-    for order_id in services.orders_missing_work_orders():
+    for order_id in orders_missing_work_orders():
         try:
             release_paid_order.delay(order_id)
         except Exception:  # an eager run, or a broker refusing one message: the others still go
@@ -31,8 +35,8 @@ def release_missing_work_orders():
 
 @shared_task(name="production.tasks.replan_plant")
 def replan_plant(plant_id=None, trigger="scheduled re-plan"):
-    plant = services.Plant.objects.filter(pk=plant_id).first() if plant_id else None
-    services.replan(plant=plant, trigger=trigger)
+    plant = Plant.objects.filter(pk=plant_id).first() if plant_id else None
+    replan(plant=plant, trigger=trigger)
 
 
 @shared_task(name="production.tasks.print_travelers")

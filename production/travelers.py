@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from atelier.pdf import html_to_pdf, render_document
 
 from .models import TravelerBatch
+from .selectors.board import default_plant, work_orders_starting_on
 
 
 def qr_svg(text):
@@ -42,12 +43,10 @@ def traveler_pdf(work_order):
 
 def render_batch(*, batch_id):
     """Render every traveler of the batch's day into one PDF, counting progress as it goes."""
-    from .selectors import board_plant, day_operations
-
     batch = TravelerBatch.objects.get(pk=batch_id)
     if batch.state == TravelerBatch.DONE:
         return batch
-    work_orders = list(day_operations(board_plant(), batch.day).select_related("order"))
+    work_orders = list(work_orders_starting_on(default_plant(), batch.day).select_related("order"))
     TravelerBatch.objects.filter(pk=batch.pk).update(state=TravelerBatch.RUNNING, total=len(work_orders), done=0)
     documents = []
     try:

@@ -18,9 +18,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from oscar.views.decorators import permissions_required
 
-from . import gantt, planning, selectors, services, tasks, travelers
+from . import gantt, planning, tasks, travelers
 from .access import PLANNERS
 from .models import Operation, TravelerBatch, WorkCenter, WorkOrder
+from .selectors import board as figures
+from .services import floor
+from .services.replanning import replan
 
 
 def planner_required(view):
@@ -49,16 +52,16 @@ def board(request):
     if view not in ("day", "week") or day is None:
         messages.error(request, "Unknown view or date; showing today.")
         view, day = "day", timezone.localdate()
-    plant = selectors.board_plant()
+    plant = figures.default_plant()
     if plant is None:
         return render(request, "production/board.html", {"plant": None})
-    start, end = selectors.window(view, day)
+    start, end = figures.window(view, day)
     centers = list(WorkCenter.objects.filter(plant=plant))
-    operations = list(selectors.board_operations(plant, start, end))
-    late, at_risk = selectors.orders_at_risk(plant)
-    standings = selectors.open_work_orders(plant)
+    operations = list(figures.board_operations(plant, start, end))
+    late, at_risk = figures.orders_at_risk(plant)
+    standings = figures.open_work_orders(plant)
     late_ids = frozenset(standing.work_order.pk for standing in late)
-    load = selectors.work_center_load(plant, start, end)
+    load = figures.work_center_load(plant, start, end)
     eligible = {}
     for op in operations:
         eligible[op.pk] = [alt.work_center for alt in op.alternatives.select_related("work_center")]
@@ -77,7 +80,7 @@ def board(request):
                 start,
                 end,
                 late_work_orders=late_ids,
-                closures=selectors.closed_spans(plant, start, end),
+                closures=figures.closed_spans(plant, start, end),
             )
         ),
         "load_chart": mark_safe(gantt.load_svg(load)),
@@ -87,9 +90,9 @@ def board(request):
         "late": late,
         "standings": standings,
         "at_risk": at_risk,
-        "last_run": selectors.last_run(plant),
-        "failure": selectors.last_failure(plant),
-        "events": selectors.recent_events(plant),
+        "last_run": figures.last_run(plant),
+        "failure": figures.last_failure(plant),
+        "events": figures.recent_events(plant),
         "work_centers": centers,
     }
     return render(request, "production/board.html", context)
@@ -98,7 +101,7 @@ def board(request):
 @planner_required
 @require_POST
 def replan_now(request):
-    run = services.replan(trigger="re-plan now", user=request.user)
+    run = replan(trigger="re-plan now", user=request.user)
     if run is None:
         messages.info(request, "Nothing to plan.")
     elif run.outcome == run.FAILED:
@@ -113,7 +116,7 @@ def replan_now(request):
 def freeze(request, pk):
     work_order = get_object_or_404(WorkOrder, pk=pk)
     frozen = request.POST.get("frozen", "1") == "1"
-    services.freeze_work_order(work_order=work_order, user=request.user, frozen=frozen)
+    floor.freeze_work_order(work_order=work_order, user=request.user, frozen=frozen)
     messages.success(request, f"{work_order.number} {'frozen' if frozen else 'released'}.")
     return _back(request)
 
@@ -125,9 +128,9 @@ def move(request, pk):
     work_center = _chosen_work_center(request)
     try:
         if work_center is None:
-            raise services.ProductionActionError("Choose a work center.")
-        services.move_operation(operation=operation, work_center=work_center, user=request.user)
-    except services.ProductionActionError as error:
+            raise floor.ProductionActionError("Choose a work center.")
+        floor.move_operation(operation=operation, work_center=work_center, user=request.user)
+    except floor.ProductionActionError as error:
         messages.error(request, " ".join(error.messages))
         return _back(request)
     return _replan_and_report(
@@ -142,7 +145,7 @@ def _chosen_work_center(request):
 
 def _replan_and_report(request, *, trigger, done):
     """After a change on the floor: re-plan, and tell the planner whether the plan followed."""
-    run = services.replan(trigger=trigger, user=request.user)
+    run = replan(trigger=trigger, user=request.user)
     if run is not None and run.outcome == run.FAILED:
         messages.error(request, run.message)
     else:
@@ -166,15 +169,15 @@ def downtime(request):
     start, end = _moment(request.POST.get("start")), _moment(request.POST.get("end"))
     try:
         if work_center is None or start is None or end is None:
-            raise services.ProductionActionError("Choose a work center and give the start and end of the downtime.")
-        services.add_downtime(
+            raise floor.ProductionActionError("Choose a work center and give the start and end of the downtime.")
+        floor.add_downtime(
             work_center=work_center,
             start=start,
             end=end,
             reason=request.POST.get("reason", "")[:120],
             user=request.user,
         )
-    except services.ProductionActionError as error:
+    except floor.ProductionActionError as error:
         messages.error(request, " ".join(error.messages))
         return _back(request)
     done = f"{work_center} is down {start:%d %b %H:%M}–{end:%d %b %H:%M}; the plan works around it."
@@ -182,10 +185,10 @@ def downtime(request):
 
 
 ACTIONS = {
-    "start": lambda op, user: services.start_operation(operation=op, user=user),
-    "finish": lambda op, user: services.finish_operation(operation=op, user=user),
-    "block": lambda op, user: services.block_operation(operation=op, user=user),
-    "unblock": lambda op, user: services.block_operation(operation=op, user=user, unblock=True),
+    "start": lambda op, user: floor.start_operation(operation=op, user=user),
+    "finish": lambda op, user: floor.finish_operation(operation=op, user=user),
+    "block": lambda op, user: floor.block_operation(operation=op, user=user),
+    "unblock": lambda op, user: floor.block_operation(operation=op, user=user, unblock=True),
 }
 
 
@@ -199,7 +202,7 @@ def set_status(request, pk):
         return _back(request)
     try:
         action(operation, request.user)
-    except services.ProductionActionError as error:
+    except floor.ProductionActionError as error:
         messages.error(request, " ".join(error.messages))
         return _back(request)
     transaction.on_commit(

@@ -10,8 +10,9 @@ from oscar.core.loading import get_model
 
 from atelier.orders import OrderStatus
 from loyalty import selectors as loyalty_selectors
-from production import services
 from production.models import Break, Calendar, Holiday, Plant, RoutingStep, RoutingTemplate, Shift, WorkCenter
+from production.services.release import release_order_to_production
+from production.services.replanning import replan
 
 from .orders import DemoOrder, _date_back, _place, _record_confirmation, _record_payment
 from .people import PLANNERS
@@ -146,7 +147,7 @@ def load_work_orders():
             _date_back(order, spec)
         # As portal/receivers.py does for a live order: the customer's tier weighs on the plan.
         weight = loyalty_selectors.production_weight(user_id=order.user_id)
-        created += len(services.release_order_to_production(order_id=order.pk, customer_weight=weight))
+        created += len(release_order_to_production(order_id=order.pk, customer_weight=weight))
     if created:
-        services.replan(trigger="demo orders paid")
+        replan(trigger="demo orders paid")
     return created

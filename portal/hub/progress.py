@@ -1,7 +1,7 @@
 """Production's view of an order, for the customer's timeline (the hub checked ownership)."""
 
-from production import selectors as production_selectors
+from production.selectors.progress import order_progress
 
 
 def production_progress(order):
-    return production_selectors.order_progress(order_id=order.pk)
+    return order_progress(order_id=order.pk)

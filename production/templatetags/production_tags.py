@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import selectors
+from ..selectors.promises import ship_date_for_lines
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag
 def basket_ship_date(basket):
     """The date the checkout promises for the made-to-order lines of a basket (None if there are none)."""
-    return selectors.ship_date_for_lines(basket.all_lines())
+    return ship_date_for_lines(basket.all_lines())

@@ -9,8 +9,11 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from pypdf import PdfReader
 
-from production import selectors, services, travelers
+from production import travelers
 from production.models import Operation, PlanRun, ProductionEvent, TravelerBatch
+from production.selectors.board import orders_at_risk
+from production.selectors.progress import order_progress
+from production.services.replanning import replan
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -107,7 +110,7 @@ def test_a_bad_date_falls_back_to_today_with_a_message(planner_client):
 
 def test_a_failed_plan_is_shown_on_the_board(planner_client, sofa):
     sofa.operations.get(code="frame").after.add(sofa.operations.get(code="pack"))
-    services.replan(trigger="test")
+    replan(trigger="test")
 
     content = planner_client.get(BOARD).content.decode()
 
@@ -182,7 +185,7 @@ def test_freezing_a_work_order_keeps_it_through_a_replan(planner_client, sofa):
     before = list(sofa.operations.values_list("work_center_id", "planned_start"))
 
     planner_client.post(reverse("production:freeze", args=[sofa.pk]), {"frozen": "1"})
-    services.replan(trigger="test")
+    replan(trigger="test")
 
     sofa.refresh_from_db()
     assert sofa.frozen
@@ -235,7 +238,7 @@ def test_batch_print_with_a_bad_day_is_refused(planner_client):
 
 
 def test_the_shoppers_order_page_shows_promised_and_planned_dates(login, sofa):
-    progress = selectors.order_progress(order_id=sofa.order_id)
+    progress = order_progress(order_id=sofa.order_id)
 
     content = login("ben@example.com").get("/accounts/orders/DEMO-2002/").content.decode()
 
@@ -289,10 +292,10 @@ def test_at_risk_counts_working_time_not_clock_time(sofa):
     sofa.due_at = datetime.combine(monday, datetime.min.time(), zone) + timedelta(hours=8)
     sofa.save(update_fields=["due_at"])
 
-    late, at_risk = selectors.orders_at_risk(sofa.plant)
+    late, at_risk = orders_at_risk(sofa.plant)
     assert sofa.pk in [s.work_order.pk for s in at_risk]  # 59 clock hours, at most 2 working hours
 
     sofa.due_at += timedelta(days=2)  # Wednesday 08:00: two days of shifts to spare
     sofa.save(update_fields=["due_at"])
-    late, at_risk = selectors.orders_at_risk(sofa.plant)
+    late, at_risk = orders_at_risk(sofa.plant)
     assert sofa.pk not in [s.work_order.pk for s in at_risk + late]

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from production import services
 from production.models import Operation, ProductionEvent, WorkOrder
+from production.services import floor
 from tests.helpers import at_once
 
 
@@ -21,10 +21,10 @@ def sofa_operation(code):
 def test_a_second_start_from_a_stale_page_is_refused_and_keeps_the_first_start(planner):
     first_click, second_click = sofa_operation("frame"), sofa_operation("frame")
     began = timezone.now() - timedelta(minutes=3)
-    services.start_operation(operation=first_click, user=planner, now=began)
+    floor.start_operation(operation=first_click, user=planner, now=began)
 
-    with pytest.raises(services.ProductionActionError, match="is started now; nothing was recorded"):
-        services.start_operation(operation=second_click, user=planner, now=timezone.now())
+    with pytest.raises(floor.ProductionActionError, match="is started now; nothing was recorded"):
+        floor.start_operation(operation=second_click, user=planner, now=timezone.now())
 
     assert ProductionEvent.objects.filter(kind="started", operation=first_click).count() == 1
     first_click.refresh_from_db()
@@ -33,13 +33,13 @@ def test_a_second_start_from_a_stale_page_is_refused_and_keeps_the_first_start(p
 
 @pytest.mark.django_db
 def test_a_second_finish_from_a_stale_page_is_refused(planner):
-    services.start_operation(operation=sofa_operation("frame"), user=planner)
+    floor.start_operation(operation=sofa_operation("frame"), user=planner)
     first_click, second_click = sofa_operation("frame"), sofa_operation("frame")
     done = timezone.now()
-    services.finish_operation(operation=first_click, user=planner, now=done)
+    floor.finish_operation(operation=first_click, user=planner, now=done)
 
-    with pytest.raises(services.ProductionActionError, match="is finished now; nothing was recorded"):
-        services.finish_operation(operation=second_click, user=planner, now=done + timedelta(minutes=1))
+    with pytest.raises(floor.ProductionActionError, match="is finished now; nothing was recorded"):
+        floor.finish_operation(operation=second_click, user=planner, now=done + timedelta(minutes=1))
 
     assert ProductionEvent.objects.filter(kind="finished", operation=first_click).count() == 1
     first_click.refresh_from_db()
@@ -49,10 +49,10 @@ def test_a_second_finish_from_a_stale_page_is_refused(planner):
 @pytest.mark.django_db
 def test_an_operation_started_meanwhile_cannot_be_blocked_from_a_stale_page(planner):
     stale = sofa_operation("frame")
-    services.start_operation(operation=sofa_operation("frame"), user=planner)
+    floor.start_operation(operation=sofa_operation("frame"), user=planner)
 
-    with pytest.raises(services.ProductionActionError, match="is started now; nothing was recorded"):
-        services.block_operation(operation=stale, user=planner)
+    with pytest.raises(floor.ProductionActionError, match="is started now; nothing was recorded"):
+        floor.block_operation(operation=stale, user=planner)
 
     stale.refresh_from_db()
     assert stale.status == Operation.STARTED
@@ -63,10 +63,10 @@ def test_an_operation_started_meanwhile_cannot_be_blocked_from_a_stale_page(plan
 def test_an_operation_blocked_meanwhile_cannot_be_moved_from_a_stale_page(planner):
     stale = sofa_operation("upholster")
     other = stale.alternatives.exclude(work_center=stale.work_center).get().work_center
-    services.block_operation(operation=sofa_operation("upholster"), user=planner)
+    floor.block_operation(operation=sofa_operation("upholster"), user=planner)
 
-    with pytest.raises(services.ProductionActionError, match="is blocked now; nothing was recorded"):
-        services.move_operation(operation=stale, work_center=other, user=planner)
+    with pytest.raises(floor.ProductionActionError, match="is blocked now; nothing was recorded"):
+        floor.move_operation(operation=stale, work_center=other, user=planner)
 
     stale.refresh_from_db()
     assert (stale.status, stale.pinned) == (Operation.BLOCKED, False)
@@ -78,9 +78,9 @@ def test_an_operation_blocked_meanwhile_cannot_be_moved_from_a_stale_page(planne
 def test_two_planners_starting_one_operation_at_once_record_one_start(committed_demo_shop, planner):
     copies = [sofa_operation("frame") for _ in range(6)]
 
-    outcomes = at_once(lambda operation: services.start_operation(operation=operation, user=planner), copies)
+    outcomes = at_once(lambda operation: floor.start_operation(operation=operation, user=planner), copies)
 
-    refused = [o for o in outcomes if isinstance(o, services.ProductionActionError)]
+    refused = [o for o in outcomes if isinstance(o, floor.ProductionActionError)]
     assert (len(refused), outcomes.count(None)) == (5, 1)
     assert ProductionEvent.objects.filter(kind="started", operation=copies[0]).count() == 1
 
@@ -89,9 +89,9 @@ def test_two_planners_starting_one_operation_at_once_record_one_start(committed_
 def test_freezing_twice_records_one_freeze(planner):
     work_order = WorkOrder.objects.get(order__number="DEMO-2002", family_slug="modular-sofa")
 
-    services.freeze_work_order(work_order=work_order, user=planner)
-    services.freeze_work_order(work_order=work_order, user=planner)
-    services.freeze_work_order(work_order=work_order, user=planner, frozen=False)
+    floor.freeze_work_order(work_order=work_order, user=planner)
+    floor.freeze_work_order(work_order=work_order, user=planner)
+    floor.freeze_work_order(work_order=work_order, user=planner, frozen=False)
 
     work_order.refresh_from_db()
     assert not work_order.frozen
@@ -104,10 +104,8 @@ def test_recording_the_same_downtime_twice_keeps_one(planner):
     cutter = sofa_operation("cut-fabric").work_center
     start = timezone.now().replace(microsecond=0) + timedelta(hours=1)
 
-    first = services.add_downtime(
-        work_center=cutter, start=start, end=start + timedelta(hours=2), reason="", user=planner
-    )
-    again = services.add_downtime(
+    first = floor.add_downtime(work_center=cutter, start=start, end=start + timedelta(hours=2), reason="", user=planner)
+    again = floor.add_downtime(
         work_center=cutter, start=start, end=start + timedelta(hours=2), reason="saw blade", user=planner
     )
 

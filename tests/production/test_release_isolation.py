@@ -4,8 +4,9 @@ each line) on its own: one whose routing data is broken is noted once, the other
 import pytest
 from oscar.core.loading import get_model
 
-from production import services, tasks
+from production import tasks
 from production.models import RoutingStep, WorkOrder
+from production.selectors.release import orders_missing_work_orders
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -18,7 +19,7 @@ def test_an_order_that_cannot_be_released_does_not_stop_the_others():
     step = RoutingStep.objects.filter(routing__family_slug="atelier-fridge").order_by("sequence").first()
     step.rules = [*step.rules, {"option": "hinge", "per_unit": "several"}]  # typed into the admin by mistake
     step.save(update_fields=["rules"])
-    assert services.orders_missing_work_orders() == sorted([fridge.pk, sofa.pk])
+    assert orders_missing_work_orders() == sorted([fridge.pk, sofa.pk])
     assert fridge.pk < sofa.pk  # the broken one comes first
 
     tasks.release_missing_work_orders()
@@ -28,4 +29,4 @@ def test_an_order_that_cannot_be_released_does_not_stop_the_others():
     assert not WorkOrder.objects.filter(order=fridge).exists()
     [note] = fridge.notes.filter(note_type="Warning").values_list("message", flat=True)
     assert "could not be released to production: ValueError" in note
-    assert services.orders_missing_work_orders() == [fridge.pk]
+    assert orders_missing_work_orders() == [fridge.pk]

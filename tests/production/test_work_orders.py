@@ -8,9 +8,17 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from configurator.promise import add_working_days
 from portal.events import order_paid_signal
-from production import routing, selectors, services, tasks
+from production import routing, tasks
 from production.models import Operation, PlanRun, ProductionEvent, PromisedDate, Shift, WorkOrder
+from production.selectors import promises
+from production.selectors.board import last_failure
+from production.selectors.progress import order_progress
+from production.selectors.release import orders_missing_work_orders
+from production.services import floor
+from production.services.release import release_order_to_production
+from production.services.replanning import replan
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -111,13 +119,13 @@ def test_a_second_order_paid_creates_nothing():
 def test_stocked_goods_make_no_work_order():
     order = demo_order("DEMO-1004")  # water filters from the shelf
 
-    assert services.release_order_to_production(order_id=order.pk) == []
+    assert release_order_to_production(order_id=order.pk) == []
 
 
 def test_customer_weight_sets_the_work_order_priority():
     order = demo_order("DEMO-1005")
 
-    (work_order,) = services.release_order_to_production(order_id=order.pk, customer_weight=3)
+    (work_order,) = release_order_to_production(order_id=order.pk, customer_weight=3)
 
     assert work_order.weight == 3
 
@@ -126,11 +134,11 @@ def test_customer_weight_sets_the_work_order_priority():
 
 
 def assert_failed_and_kept(before_plans, message_part):
-    run = services.replan(trigger="test")
+    run = replan(trigger="test")
     assert run.outcome == PlanRun.FAILED
     assert run.message.startswith("Planning failed, the previous plan is kept: ")
     assert message_part in run.message
-    assert selectors.last_failure(run.plant) == run
+    assert last_failure(run.plant) == run
     for work_order, before in before_plans:
         assert planned(work_order) == before
     return run
@@ -160,13 +168,13 @@ def test_a_calendar_with_no_capacity_fails_and_keeps_the_previous_plan(sofa):
 def test_a_good_plan_after_a_failure_clears_the_error(sofa):
     frame, pack = sofa.operations.get(code="frame"), sofa.operations.get(code="pack")
     frame.after.add(pack)
-    failed = services.replan(trigger="test")
+    failed = replan(trigger="test")
     frame.after.remove(pack)
 
-    run = services.replan(trigger="test")
+    run = replan(trigger="test")
 
     assert (failed.outcome, run.outcome) == (PlanRun.FAILED, PlanRun.OK)
-    assert selectors.last_failure(run.plant) is None
+    assert last_failure(run.plant) is None
 
 
 def test_an_unreadable_instance_file_is_a_clear_error(tmp_path):
@@ -182,11 +190,11 @@ def test_an_unreadable_instance_file_is_a_clear_error(tmp_path):
 def test_starting_the_first_operation_puts_the_order_in_production(sofa, planner):
     first = sofa.operations.get(code="frame")
 
-    services.start_operation(operation=first, user=planner)
+    floor.start_operation(operation=first, user=planner)
 
     order = Order.objects.get(pk=sofa.order_id)
     assert order.status == "In production"
-    progress = selectors.order_progress(order_id=order.pk)
+    progress = order_progress(order_id=order.pk)
     assert progress.stage == "in_production"
     assert progress.planned_ship_date is not None
     assert progress.promised_ship_date == PromisedDate.objects.get(order=order).ship_date
@@ -200,9 +208,9 @@ def test_starting_the_first_operation_puts_the_order_in_production(sofa, planner
 def test_a_started_operation_is_frozen_at_its_actual_start_through_a_replan(sofa, planner):
     first = sofa.operations.get(code="frame")
     began = timezone.now() - timedelta(minutes=5)
-    services.start_operation(operation=first, user=planner, now=began)
+    floor.start_operation(operation=first, user=planner, now=began)
 
-    run = services.replan(trigger="test")
+    run = replan(trigger="test")
 
     first.refresh_from_db()
     assert run.outcome == PlanRun.OK
@@ -213,24 +221,24 @@ def test_a_started_operation_is_frozen_at_its_actual_start_through_a_replan(sofa
 
 
 def test_an_operation_cannot_start_before_its_predecessors_finish(sofa, planner):
-    with pytest.raises(services.ProductionActionError, match="cannot start before"):
-        services.start_operation(operation=sofa.operations.get(code="upholster"), user=planner)
+    with pytest.raises(floor.ProductionActionError, match="cannot start before"):
+        floor.start_operation(operation=sofa.operations.get(code="upholster"), user=planner)
 
 
 def test_moving_to_a_work_center_that_is_not_eligible_is_refused(sofa, planner):
     upholster = sofa.operations.get(code="upholster")
     cutter = sofa.operations.get(code="cut-fabric").work_center
 
-    with pytest.raises(services.ProductionActionError, match="not an eligible work center"):
-        services.move_operation(operation=upholster, work_center=cutter, user=planner)
+    with pytest.raises(floor.ProductionActionError, match="not an eligible work center"):
+        floor.move_operation(operation=upholster, work_center=cutter, user=planner)
 
 
 def test_a_moved_operation_stays_on_its_new_work_center_through_replans(sofa, planner):
     upholster = sofa.operations.get(code="upholster")
     other = upholster.alternatives.exclude(work_center=upholster.work_center).get().work_center
 
-    services.move_operation(operation=upholster, work_center=other, user=planner)
-    services.replan(trigger="test", user=planner)
+    floor.move_operation(operation=upholster, work_center=other, user=planner)
+    replan(trigger="test", user=planner)
 
     upholster.refresh_from_db()
     assert upholster.work_center == other
@@ -240,20 +248,20 @@ def test_a_moved_operation_stays_on_its_new_work_center_through_replans(sofa, pl
 def test_finishing_every_operation_finishes_the_order(planner):
     fridge = WorkOrder.objects.get(order__number="DEMO-2001")
     for op in fridge.operations.order_by("sequence"):
-        services.start_operation(operation=op, user=planner)
+        floor.start_operation(operation=op, user=planner)
         op.refresh_from_db()
-        services.finish_operation(operation=op, user=planner)
+        floor.finish_operation(operation=op, user=planner)
 
-    progress = selectors.order_progress(order_id=fridge.order_id)
+    progress = order_progress(order_id=fridge.order_id)
 
     assert progress.stage == "finished"
     assert progress.events[-1][1] == "The Atelier Fridge: made, ready to ship"
 
 
 def test_a_blocked_work_order_holds_no_capacity_and_the_rest_is_planned(sofa, planner):
-    services.block_operation(operation=sofa.operations.get(code="sew"), user=planner)
+    floor.block_operation(operation=sofa.operations.get(code="sew"), user=planner)
 
-    run = services.replan(trigger="test")
+    run = replan(trigger="test")
 
     assert run.outcome == PlanRun.OK
     assert sofa.operations.get(code="sew").status == Operation.BLOCKED
@@ -265,28 +273,28 @@ def test_a_blocked_work_order_holds_no_capacity_and_the_rest_is_planned(sofa, pl
 def test_the_promise_is_the_queue_plus_the_lead_time():
     today = timezone.localdate()
 
-    estimate = selectors.capable_to_promise(family_slug="modular-sofa", values={}, lead_days=8, start=today)
+    estimate = promises.capable_to_promise(family_slug="modular-sofa", values={}, lead_days=8, start=today)
 
-    assert estimate >= services.add_working_days(today, 8)
+    assert estimate >= add_working_days(today, 8)
 
 
 def test_a_long_print_run_is_promised_later_than_one_piece():
     today = timezone.localdate()
     tee = {"colour": "sage", "print_text": "Crew", "ink": "white"}
 
-    one = selectors.capable_to_promise(family_slug="printed-tee", values=tee, lead_days=3, start=today, quantity=1)
-    run = selectors.capable_to_promise(family_slug="printed-tee", values=tee, lead_days=3, start=today, quantity=1000)
+    one = promises.capable_to_promise(family_slug="printed-tee", values=tee, lead_days=3, start=today, quantity=1)
+    run = promises.capable_to_promise(family_slug="printed-tee", values=tee, lead_days=3, start=today, quantity=1000)
 
     # 999 more pieces at 3 minutes on one printer of two 7.5-hour shifts: 3,000 minutes, over 3 days.
-    assert run >= services.add_working_days(one, 3)
+    assert run >= add_working_days(one, 3)
 
 
 def test_the_configurator_promises_a_long_print_run_later():
-    from configurator import services as configurator_services
+    from configurator.quoting import configure
 
     tee = {"colour": "sage", "print_text": "Crew", "ink": "white"}
-    one = configurator_services.configure(family_slug="printed-tee", values=tee, quantity=1)
-    run = configurator_services.configure(family_slug="printed-tee", values=tee, quantity=400)
+    one = configure(family_slug="printed-tee", values=tee, quantity=1)
+    run = configure(family_slug="printed-tee", values=tee, quantity=400)
 
     assert run.ship_date > one.ship_date
 
@@ -295,29 +303,29 @@ def test_a_queue_on_one_alternative_work_center_does_not_delay_the_promise():
     doors = routing.StepSpec("doors", "doors", 10, 75, 0, 0, (), (1, 2), ())
     day = 900  # open minutes a day
 
-    assert selectors._waiting_days([doors], {1: (5 * day, day), 2: (0, day)}, {}, 1) == 0
-    assert selectors._waiting_days([doors], {1: (5 * day, day), 2: (2 * day, day)}, {}, 1) == 2
+    assert promises._waiting_days([doors], {1: (5 * day, day), 2: (0, day)}, {}, 1) == 0
+    assert promises._waiting_days([doors], {1: (5 * day, day), 2: (2 * day, day)}, {}, 1) == 2
     # The busiest step decides; a step on no open work center is the planner's to report.
     pack = routing.StepSpec("pack", "pack", 20, 45, 0, 0, (), (3,), ("doors",))
-    assert selectors._waiting_days([doors, pack], {1: (0, day), 2: (0, day), 3: (3.5 * day, day)}, {}, 1) == 4
-    assert selectors._waiting_days([pack], {3: (100, 0)}, {}, 1) == 0
+    assert promises._waiting_days([doors, pack], {1: (0, day), 2: (0, day), 3: (3.5 * day, day)}, {}, 1) == 4
+    assert promises._waiting_days([pack], {3: (100, 0)}, {}, 1) == 0
 
 
 def test_a_family_production_does_not_make_falls_back_to_the_configurator():
     today = timezone.localdate()
 
-    assert selectors.capable_to_promise(family_slug="unknown", values={}, lead_days=3, start=today) is None
+    assert promises.capable_to_promise(family_slug="unknown", values={}, lead_days=3, start=today) is None
 
 
 def test_beat_releases_paid_orders_whose_work_orders_went_missing():
     fridge_order = demo_order("DEMO-2001")
     WorkOrder.objects.filter(order=fridge_order).delete()  # as if the worker died mid-task
 
-    assert services.orders_missing_work_orders() == [fridge_order.pk]
+    assert orders_missing_work_orders() == [fridge_order.pk]
     tasks.release_missing_work_orders()
 
     assert WorkOrder.objects.filter(order=fridge_order).count() == 1
-    assert services.orders_missing_work_orders() == []
+    assert orders_missing_work_orders() == []
 
 
 def test_the_checkout_promises_the_latest_ship_date_of_the_made_to_order_lines(django_user_model):

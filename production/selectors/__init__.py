@@ -1,0 +1,7 @@
+"""Reads of the production app, one module per idea; none of them writes or imports a service.
+
+- `release`: a line's configuration, its family's routing steps, paid orders whose work is missing.
+- `promises`: the ship date to promise (capable-to-promise) for a configuration, lines or an order.
+- `board`: the planner board's figures: the plant, its plan in a window, load, lateness, last run.
+- `progress`: where a customer's order stands in the workshop, for the account hub.
+"""

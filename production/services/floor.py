@@ -1,0 +1,169 @@
+"""The board's actions on the floor: start, finish, block and move operations, freeze work
+orders, record downtime. Each is recorded with who did it, and bumps the plant's plan revision
+so a re-plan computed meanwhile is computed again.
+
+An action is checked when the request arrives and applied only if the operation still has the
+status it was checked against (`_change_if_still`): a double click, or a second planner on an
+older page, is refused with a `ProductionActionError` that says what happened.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from atelier.orders import OrderStatus
+
+from ..models import Operation, Plant, ProductionEvent, WorkCenter, WorkOrder
+from .audit import record_event
+
+
+class ProductionActionError(ValidationError):
+    """A board action that cannot be done as asked; the message says why."""
+
+
+def _who(user):
+    return user.get_full_name() or user.get_username()
+
+
+def _bump(plant_id):
+    Plant.objects.filter(pk=plant_id).update(plan_revision=F("plan_revision") + 1)
+
+
+def _change_if_still(operation, expected, **changes):
+    """Apply `changes` only if the operation's status is still `expected` in the database, in one UPDATE.
+
+    The board's checks read the operation when the request arrives; a double click or a second
+    planner on an older page gets there between the check and the write. The conditional UPDATE
+    lets exactly one of them through (PostgreSQL re-reads the row after the first one's lock),
+    and the other is refused before it records anything.
+    """
+    if not Operation.objects.filter(pk=operation.pk, status=expected).update(**changes):
+        now = Operation.objects.filter(pk=operation.pk).values_list("status", flat=True).first()
+        raise ProductionActionError(f"{operation} is {now} now; nothing was recorded. Reload the board.")
+
+
+def freeze_work_order(*, work_order, user, frozen=True):
+    """Pin (or release) a work order where the plan put it: re-plans will not move it.
+
+    Freezing what is already frozen (a double click) changes and records nothing.
+    """
+    with transaction.atomic():
+        if not WorkOrder.objects.filter(pk=work_order.pk, frozen=not frozen).update(frozen=frozen):
+            return
+        _bump(work_order.plant_id)
+        record_event(
+            kind="frozen" if frozen else "unfrozen",
+            description=f"{work_order.number} {'frozen' if frozen else 'unfrozen'} by {_who(user)}",
+            user=user,
+            work_order=work_order,
+        )
+
+
+def move_operation(*, operation, work_center, user):
+    """Put an operation on another of its eligible work centers; re-plans keep it there."""
+    if operation.status != Operation.PLANNED:
+        raise ProductionActionError(f"{operation} is {operation.status}; only planned operations move.")
+    if not operation.alternatives.filter(work_center=work_center).exists():
+        raise ProductionActionError(f"{work_center} is not an eligible work center for {operation}.")
+    with transaction.atomic():
+        before = operation.work_center
+        _change_if_still(operation, Operation.PLANNED, work_center=work_center, pinned=True)
+        _bump(operation.work_order.plant_id)
+        record_event(
+            kind="moved",
+            description=f"{operation} moved from {before or 'nowhere'} to {work_center} by {_who(user)}",
+            user=user,
+            work_order=operation.work_order,
+            operation=operation,
+        )
+
+
+def _set_order_status(order_id, status):
+    Order = get_model("order", "Order")
+    order = Order.objects.get(pk=order_id)
+    if order.status != status and status in order.available_statuses():
+        order.set_status(status)
+
+
+def start_operation(*, operation, user, now=None):
+    """The floor started an operation: it is frozen at its actual start; the order is "In production"."""
+    now = now or timezone.now()
+    if operation.status != Operation.PLANNED:
+        raise ProductionActionError(f"{operation} is {operation.status}; only a planned operation starts.")
+    if not operation.work_center_id:
+        raise ProductionActionError(f"{operation} has no work center yet; plan it first.")
+    waiting = operation.after.exclude(status=Operation.FINISHED)
+    if waiting.exists():
+        names = ", ".join(op.name for op in waiting)
+        raise ProductionActionError(f"{operation} cannot start before {names} is finished.")
+    with transaction.atomic():
+        _change_if_still(operation, Operation.PLANNED, status=Operation.STARTED, actual_start=now)
+        _bump(operation.work_order.plant_id)
+        order_id = operation.work_order.order_id
+        first = not ProductionEvent.objects.filter(order_id=order_id, kind="started").exists()
+        title = operation.work_order.title
+        record_event(
+            kind="started",
+            description=f"{operation} started on {operation.work_center} by {_who(user)}",
+            user=user,
+            work_order=operation.work_order,
+            operation=operation,
+            customer_label=f"{title}: production started" if first else f"{title}: {operation.name.lower()} started",
+        )
+        _set_order_status(operation.work_order.order_id, OrderStatus.IN_PRODUCTION)
+
+
+def finish_operation(*, operation, user, now=None):
+    now = now or timezone.now()
+    if operation.status != Operation.STARTED:
+        raise ProductionActionError(f"{operation} is {operation.status}; only a started operation finishes.")
+    with transaction.atomic():
+        _change_if_still(operation, Operation.STARTED, status=Operation.FINISHED, actual_end=now)
+        _bump(operation.work_order.plant_id)
+        done = not operation.work_order.operations.exclude(status=Operation.FINISHED).exclude(pk=operation.pk).exists()
+        record_event(
+            kind="finished",
+            description=f"{operation} finished by {_who(user)}",
+            user=user,
+            work_order=operation.work_order,
+            operation=operation,
+            customer_label=f"{operation.work_order.title}: made, ready to ship" if done else "",
+        )
+
+
+def block_operation(*, operation, user, unblock=False):
+    """A planned operation cannot go ahead (material missing, machine fault); or can again."""
+    if unblock:
+        if operation.status != Operation.BLOCKED:
+            raise ProductionActionError(f"{operation} is not blocked.")
+        old_status, new_status, kind = Operation.BLOCKED, Operation.PLANNED, "unblocked"
+    else:
+        if operation.status != Operation.PLANNED:
+            raise ProductionActionError(f"{operation} is {operation.status}; only a planned operation is blocked.")
+        old_status, new_status, kind = Operation.PLANNED, Operation.BLOCKED, "blocked"
+    with transaction.atomic():
+        _change_if_still(operation, old_status, status=new_status)
+        _bump(operation.work_order.plant_id)
+        record_event(
+            kind=kind,
+            description=f"{operation} {kind} by {_who(user)}",
+            user=user,
+            work_order=operation.work_order,
+            operation=operation,
+        )
+
+
+def add_downtime(*, work_center: WorkCenter, start, end, reason, user):
+    if end <= start:
+        raise ProductionActionError("Downtime ends after it starts.")
+    with transaction.atomic():
+        down, created = work_center.downtimes.get_or_create(start=start, end=end, defaults={"reason": reason})
+        if not created:  # the same span again (a double click): nothing new to plan around
+            return down
+        _bump(work_center.plant_id)
+        record_event(
+            kind="downtime", description=f"{work_center} down {start:%d %b %H:%M}–{end:%H:%M}: {reason}", user=user
+        )
+    return down
