@@ -44,6 +44,21 @@ def _change_if_still(operation, expected, **changes):
         raise ProductionActionError(f"{operation} is {now} now; nothing was recorded. Reload the board.")
 
 
+def _act_on(operation, expected, *, user, kind, description, customer_label="", **changes):
+    """An action on an operation, inside the caller's transaction: applied if the operation is
+    still `expected` (else refused, nothing recorded), the plan's revision bumped, the action recorded."""
+    _change_if_still(operation, expected, **changes)
+    _bump(operation.work_order.plant_id)
+    record_event(
+        kind=kind,
+        description=description,
+        user=user,
+        work_order=operation.work_order,
+        operation=operation,
+        customer_label=customer_label,
+    )
+
+
 def freeze_work_order(*, work_order, user, frozen=True):
     """Pin (or release) a work order where the plan put it: re-plans will not move it.
 
@@ -68,15 +83,14 @@ def move_operation(*, operation, work_center, user):
     if not operation.alternatives.filter(work_center=work_center).exists():
         raise ProductionActionError(f"{work_center} is not an eligible work center for {operation}.")
     with transaction.atomic():
-        before = operation.work_center
-        _change_if_still(operation, Operation.PLANNED, work_center=work_center, pinned=True)
-        _bump(operation.work_order.plant_id)
-        record_event(
-            kind="moved",
-            description=f"{operation} moved from {before or 'nowhere'} to {work_center} by {_who(user)}",
+        _act_on(
+            operation,
+            Operation.PLANNED,
             user=user,
-            work_order=operation.work_order,
-            operation=operation,
+            kind="moved",
+            description=f"{operation} moved from {operation.work_center or 'nowhere'} to {work_center} by {_who(user)}",
+            work_center=work_center,
+            pinned=True,
         )
 
 
@@ -98,21 +112,20 @@ def start_operation(*, operation, user, now=None):
     if waiting.exists():
         names = ", ".join(op.name for op in waiting)
         raise ProductionActionError(f"{operation} cannot start before {names} is finished.")
+    order_id, title = operation.work_order.order_id, operation.work_order.title
     with transaction.atomic():
-        _change_if_still(operation, Operation.PLANNED, status=Operation.STARTED, actual_start=now)
-        _bump(operation.work_order.plant_id)
-        order_id = operation.work_order.order_id
         first = not ProductionEvent.objects.filter(order_id=order_id, kind="started").exists()
-        title = operation.work_order.title
-        record_event(
+        _act_on(
+            operation,
+            Operation.PLANNED,
+            user=user,
             kind="started",
             description=f"{operation} started on {operation.work_center} by {_who(user)}",
-            user=user,
-            work_order=operation.work_order,
-            operation=operation,
             customer_label=f"{title}: production started" if first else f"{title}: {operation.name.lower()} started",
+            status=Operation.STARTED,
+            actual_start=now,
         )
-        _set_order_status(operation.work_order.order_id, OrderStatus.IN_PRODUCTION)
+        _set_order_status(order_id, OrderStatus.IN_PRODUCTION)
 
 
 def finish_operation(*, operation, user, now=None):
@@ -120,16 +133,17 @@ def finish_operation(*, operation, user, now=None):
     if operation.status != Operation.STARTED:
         raise ProductionActionError(f"{operation} is {operation.status}; only a started operation finishes.")
     with transaction.atomic():
-        _change_if_still(operation, Operation.STARTED, status=Operation.FINISHED, actual_end=now)
-        _bump(operation.work_order.plant_id)
+        # The last one to finish: every other operation of the work order is finished.
         done = not operation.work_order.operations.exclude(status=Operation.FINISHED).exclude(pk=operation.pk).exists()
-        record_event(
+        _act_on(
+            operation,
+            Operation.STARTED,
+            user=user,
             kind="finished",
             description=f"{operation} finished by {_who(user)}",
-            user=user,
-            work_order=operation.work_order,
-            operation=operation,
             customer_label=f"{operation.work_order.title}: made, ready to ship" if done else "",
+            status=Operation.FINISHED,
+            actual_end=now,
         )
 
 
@@ -144,14 +158,13 @@ def block_operation(*, operation, user, unblock=False):
             raise ProductionActionError(f"{operation} is {operation.status}; only a planned operation is blocked.")
         old_status, new_status, kind = Operation.PLANNED, Operation.BLOCKED, "blocked"
     with transaction.atomic():
-        _change_if_still(operation, old_status, status=new_status)
-        _bump(operation.work_order.plant_id)
-        record_event(
+        _act_on(
+            operation,
+            old_status,
+            user=user,
             kind=kind,
             description=f"{operation} {kind} by {_who(user)}",
-            user=user,
-            work_order=operation.work_order,
-            operation=operation,
+            status=new_status,
         )
 
 
