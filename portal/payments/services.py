@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from atelier.orders import UNPAID, OrderStatus
 from portal import events
@@ -26,12 +26,12 @@ logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
-PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
-PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 Transaction = get_model("payment", "Transaction")
+# Oscar's writer of an order's payment events, status changes and notes.
+EventHandler = get_class("order.processing", "EventHandler")
 
 CARD_SOURCES = ("Stripe", "Demo gateway")
 PAID_AFTER_CANCELLATION = "Paid after cancellation"
@@ -58,7 +58,7 @@ def card_source(order):
 
 
 def _note(order, message):
-    OrderNote.objects.create(order=order, note_type="System", message=message)
+    EventHandler().create_note(order, message)
 
 
 def _note_once(order, message):
@@ -89,12 +89,16 @@ def unknown_payment_message(reference):
 
 
 def _payment_event(order, name, amount, reference):
-    event = PaymentEvent.objects.create(
-        order=order, event_type=PaymentEventType.objects.get_or_create(name=name)[0], amount=amount, reference=reference
+    """Oscar's payment event for the whole order: every line, in full."""
+    lines = list(order.lines.all())
+    return EventHandler().create_payment_event(
+        order,
+        PaymentEventType.objects.get_or_create(name=name)[0],
+        amount,
+        lines,
+        [line.quantity for line in lines],
+        reference=reference,
     )
-    for line in order.lines.all():
-        PaymentEventQuantity.objects.create(event=event, line=line, quantity=line.quantity)
-    return event
 
 
 def apply_payment_state(state, *, via):
@@ -132,21 +136,25 @@ def apply_payment_state(state, *, via):
             amount = from_minor(state.amount_received, order.currency)
             source.debit(amount, reference=state.reference, status="succeeded")
             _payment_event(order, "Paid", amount, state.reference)
-            order.set_status(OrderStatus.PAID)
-            _note(order, f"Paid {amount} {order.currency} ({source.source_type.name}, confirmed by {via}).")
+            EventHandler().handle_order_status_change(
+                order,
+                OrderStatus.PAID,
+                note_msg=f"Paid {amount} {order.currency} ({source.source_type.name}, confirmed by {via}).",
+            )
             events.order_paid(order)
             return Outcome(order.number, "paid")
 
         if state.status == "canceled":
             if order.status in UNPAID:
-                order.set_status(OrderStatus.CANCELLED)
-                _note(order, f"Payment cancelled ({via}).")
+                EventHandler().handle_order_status_change(
+                    order, OrderStatus.CANCELLED, note_msg=f"Payment cancelled ({via})."
+                )
                 return Outcome(order.number, "cancelled")
             return Outcome(order.number, "ignored", f"cancellation after {order.status}")
 
         if state.status == "requires_payment_method" and state.failure_message:
             if order.status == OrderStatus.PENDING_PAYMENT:
-                order.set_status(OrderStatus.PAYMENT_FAILED)
+                EventHandler().handle_order_status_change(order, OrderStatus.PAYMENT_FAILED)
             if order.status in UNPAID:
                 _note_once(order, f"Payment attempt failed: {state.failure_message}")
                 return Outcome(order.number, "failed", state.failure_message)
@@ -267,7 +275,7 @@ def _record_refund(order, source, refund, *, user=None, reason=""):
     source.refresh_from_db()
     # A cancelled order that was paid after all stays cancelled once its money is back.
     if source.amount_refunded >= source.amount_debited and OrderStatus.REFUNDED in order.available_statuses():
-        order.set_status(OrderStatus.REFUNDED)
+        EventHandler().handle_order_status_change(order, OrderStatus.REFUNDED)
     events.order_refunded(order, amount, refund.reference)
     return refund
 
@@ -437,8 +445,9 @@ def _cancel_unpaid(order):
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status not in UNPAID:
             return False
-        locked.set_status(OrderStatus.CANCELLED)
-        _note(locked, "Cancelled: not paid within 24 hours.")
+        EventHandler().handle_order_status_change(
+            locked, OrderStatus.CANCELLED, note_msg="Cancelled: not paid within 24 hours."
+        )
         return True
 
 
