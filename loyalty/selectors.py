@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
+from oscar.core.loading import get_model
 
 from . import earning
-from .models import LedgerEntry, LoyaltyAccount, PointsHold, PointsLot, ProgrammeRules, Segment, Tier
+from .models import LedgerEntry, LoyaltyAccount, PointsHold, PointsLot, ProgrammeRules, RefundApplied, Segment, Tier
 
 ZERO = Decimal("0.00")
 # The site offer that shows redeemed points as a discount (loyalty/offers.py). Its slug lives here
@@ -214,4 +215,23 @@ def points_discount(basket):
     return sum(
         (applied["discount"] for applied in basket.offer_discounts if applied["offer"].slug == POINTS_OFFER_SLUG),
         ZERO,
+    )
+
+
+def refunds_without_reversal(*, within=timedelta(days=30), limit=200):
+    """(order id, amount, refund reference) of refunds on customers' orders in the last `within`
+    whose points were never reversed (no RefundApplied): the reversal was lost on its way."""
+    Transaction = get_model("payment", "Transaction")
+    reversed_already = RefundApplied.objects.filter(
+        order_number=OuterRef("source__order__number"), refund_reference=OuterRef("reference")
+    )
+    return list(
+        Transaction.objects.filter(
+            txn_type=Transaction.REFUND,
+            source__order__user__isnull=False,
+            date_created__gte=timezone.now() - within,
+        )
+        .exclude(Exists(reversed_already))
+        .order_by("pk")
+        .values_list("source__order_id", "amount", "reference")[:limit]
     )

@@ -9,8 +9,15 @@ from . import recompute, services
 
 @shared_task
 def earn_for_paid_order(order_id, number):
-    services.spend_hold(order_number=number)
-    services.earn_for_order(order_id=order_id)
+    """The checkout's points hold spent and the order's points recorded (portal/events.order_paid,
+    and the `points` reconciler for one whose task was lost). A failure is noted on the order
+    once, for staff, and raised: the reconciler sends it again on its next run."""
+    try:
+        services.spend_hold(order_number=number)
+        services.earn_for_order(order_id=order_id)
+    except Exception as error:
+        services._note_job_failure(number, "recording the points it earned", error)
+        raise
 
 
 @shared_task

@@ -1,32 +1,101 @@
-"""Facts that cross apps, as explicit functions. `grep order_paid` shows everything that follows one.
+"""What a paid or a refunded order causes: each effect by name, and how it is dispatched.
 
-Each fact is sent after the transaction that established it commits, so nothing happens
-for a payment that rolled back, and each receiving effect is idempotent in its own app
-(work orders keyed by order line, points keyed by order), so a fact seen twice is harmless.
+`order_paid` and `order_refunded` are the facts that cross apps (docs/architecture.md). Each
+lists its effects; each effect is a task of the app that owns it, sent after the transaction that
+established the fact commits (nothing goes out for a payment that rolled back) and idempotent in
+its app, keyed in the database, so one done twice changes nothing.
+
+A broker may refuse a message (Redis down, a full disk under the filesystem broker). That is
+logged, naming the order and the effect; the other effects are still sent, and the request or
+webhook that recorded the payment is not failed for it. What was not sent is sent again by
+portal/reconcile.py, which finds the causes missing an effect (a paid order with no confirmation,
+no work orders or no points; a refund whose points were not taken back) and dispatches it with
+the same function as here.
 """
 
-from django.db import transaction
-from django.dispatch import Signal
+import logging
 
-# Sent once per order, after the commit that marked it paid. Arguments: order_id, number.
-order_paid_signal = Signal()
-# Sent after each refund commits. Arguments: order_id, number, amount (Decimal), refund_reference.
-order_refunded_signal = Signal()
+from django.db import transaction
+from oscar.core.loading import get_model
+
+from loyalty import selectors as loyalty_selectors
+from loyalty import tasks as loyalty_tasks
+from production import tasks as production_tasks
+
+from .documents import tasks as document_tasks
+
+logger = logging.getLogger(__name__)
+
+Order = get_model("order", "Order")
 
 
 def order_paid(order):
-    """The order is paid: production may plan it, loyalty may count it."""
-    order_id, number = order.pk, order.number
-    transaction.on_commit(
-        lambda: order_paid_signal.send_robust(sender=order.__class__, order_id=order_id, number=number)
-    )
+    """The order is paid. After commit:
+
+    - `send_confirmation`: the customer gets the confirmation email, the invoice attached;
+    - `release_to_production`: its configured lines become work orders, planned with the
+      customer's tier weight;
+    - `earn_points`: the points held for its discount are spent and the points it earns recorded.
+    """
+    _after_commit(order, send_confirmation)
+    _after_commit(order, release_to_production)
+    _after_commit(order, earn_points)
 
 
 def order_refunded(order, amount, refund_reference):
-    """Money went back to the customer: loyalty reverses what the refunded part earned."""
+    """Money went back to the customer, part or all. After commit:
+
+    - `refresh_invoice`: the invoice is rendered again with the refund on it;
+    - `reverse_points`: loyalty takes back what the refunded share earned and returns the
+      share of the points redeemed on it (once per refund reference).
+    """
+    _after_commit(order, refresh_invoice)
+    _after_commit(order, reverse_points, amount, refund_reference)
+
+
+# --- The effects. Each takes the order's id (what the reconciler finds) and sends one task. ---------
+
+
+def send_confirmation(order_id):
+    """documents: the confirmation email with the invoice (once per order, by its claim row)."""
+    document_tasks.send_order_confirmation.delay(order_id)
+
+
+def release_to_production(order_id):
+    """production: work orders for the configured lines (one per line), then a re-plan. The
+    customer's tier weighs on the plan; it is read here because production never reads loyalty."""
+    user_id = Order.objects.filter(pk=order_id).values_list("user_id", flat=True).first()
+    weight = loyalty_selectors.production_weight(user_id=user_id) if user_id else 1
+    production_tasks.release_paid_order.delay(order_id, customer_weight=weight)
+
+
+def earn_points(order_id):
+    """loyalty: the checkout's points hold spent, the points earned pending (once per order)."""
+    number = Order.objects.filter(pk=order_id).values_list("number", flat=True).first()
+    loyalty_tasks.earn_for_paid_order.delay(order_id, number)
+
+
+def refresh_invoice(order_id):
+    """documents: the invoice rendered and kept as it stands now. Nothing reconciles it: a
+    download renders an invoice that is not kept yet."""
+    document_tasks.render_invoice.delay(order_id)
+
+
+def reverse_points(order_id, amount, refund_reference):
+    """loyalty: the refund's share of points taken back (once per refund reference)."""
+    loyalty_tasks.reverse_for_refund.delay(order_id, str(amount), refund_reference)
+
+
+def _after_commit(order, effect, *args):
+    """Send `effect` once the current transaction commits; a refusal is logged, never raised."""
     order_id, number = order.pk, order.number
-    transaction.on_commit(
-        lambda: order_refunded_signal.send_robust(
-            sender=order.__class__, order_id=order_id, number=number, amount=amount, refund_reference=refund_reference
-        )
-    )
+
+    def dispatch():
+        try:
+            effect(order_id, *args)
+        except Exception:
+            logger.exception(
+                "Order %s: %s was not dispatched (portal/reconcile.py finds it missing)", number, effect.__name__
+            )
+
+    transaction.on_commit(dispatch)

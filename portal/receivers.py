@@ -1,4 +1,8 @@
-"""Every signal from Django, Oscar or Wagtail that crosses apps is received here, and only here."""
+"""Every signal from Django, Oscar or Wagtail that crosses apps is received here, and only here.
+
+The portal's own facts (an order paid, an order refunded) are not signals: they are the
+functions of portal/events.py, called where the fact is established.
+"""
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
@@ -12,39 +16,12 @@ from configurator.ownership import session_designs
 from configurator.quote_extras import register_provider as register_quote_extra
 from loyalty import selectors as loyalty_selectors
 from loyalty import tasks as loyalty_tasks
-from production import tasks as production_tasks
-
-from .documents import tasks as document_tasks
-from .events import order_paid_signal, order_refunded_signal
 
 
 def claim_anonymous_designs(sender, request, user, **kwargs):
     """Designs saved before signing in become the shopper's own."""
     if request is not None and hasattr(request, "session"):
         configurator_services.claim_designs(user=user, design_uuids=session_designs(request))
-
-
-def confirm_paid_order(sender, order_id, **kwargs):
-    document_tasks.send_order_confirmation.delay(order_id)
-
-
-def release_to_production(sender, order_id, **kwargs):
-    """Production plans the order, weighted by the customer's tier (production never reads loyalty)."""
-    user_id = get_model("order", "Order").objects.filter(pk=order_id).values_list("user_id", flat=True).first()
-    weight = loyalty_selectors.production_weight(user_id=user_id) if user_id else 1
-    production_tasks.release_paid_order.delay(order_id, customer_weight=weight)
-
-
-def refresh_invoice(sender, order_id, **kwargs):
-    document_tasks.render_invoice.delay(order_id)
-
-
-def earn_points(sender, order_id, number, **kwargs):
-    loyalty_tasks.earn_for_paid_order.delay(order_id, number)
-
-
-def reverse_points(sender, order_id, amount, refund_reference, **kwargs):
-    loyalty_tasks.reverse_for_refund.delay(order_id, str(amount), refund_reference)
 
 
 # Order statuses that move points: delivered orders' points become available; points held for
@@ -84,11 +61,6 @@ def review_points(sender, instance, **kwargs):
 
 def connect():
     user_logged_in.connect(claim_anonymous_designs, dispatch_uid="portal-claim-designs")
-    order_paid_signal.connect(confirm_paid_order, dispatch_uid="portal-confirm-paid-order")
-    order_paid_signal.connect(release_to_production, dispatch_uid="portal-release-to-production")
-    order_refunded_signal.connect(refresh_invoice, dispatch_uid="portal-refresh-invoice")
-    order_paid_signal.connect(earn_points, dispatch_uid="loyalty-earn-points")
-    order_refunded_signal.connect(reverse_points, dispatch_uid="loyalty-reverse-points")
     register_quote_extra(earn_points_line)
     post_save.connect(review_points, sender=get_model("reviews", "ProductReview"), dispatch_uid="loyalty-review-points")
     get_class("order.signals", "order_status_changed").connect(

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from . import health
+from . import reconcile as reconcilers
 
 
 @shared_task(name="portal.tasks.record_heartbeat", ignore_result=True)
@@ -23,3 +24,9 @@ def prune_sign_in_records():
     from portal.customer.lockout import prune_sign_in_records as prune
 
     return prune(older_than_days=settings.SIGN_IN_RECORDS_RETENTION_DAYS)
+
+
+@shared_task(name="portal.tasks.reconcile", ignore_result=True)
+def reconcile():
+    """Beat: the rows of portal/reconcile.py that are due, each on its own."""
+    return reconcilers.run()

@@ -56,6 +56,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("configurator.urls")),
     path("", include("portal.payments.urls")),
+    path("", include("portal.documents.urls")),
     path("", include("loyalty.reminders.urls")),
     path("", include("portal.hub.urls")),
     path("", include("loyalty.urls")),

@@ -1,17 +1,13 @@
 """Celery tasks of the production app: take ids, call a service. Routed to the `scheduling` queue
-(portal/settings: "production.*"), except the traveler batch, which renders PDFs on `documents`."""
-
-import logging
+(portal/settings: "production.*"), except the traveler batch, which renders PDFs on `documents`.
+Paid orders whose release was lost are found by portal/reconcile.py (`orders_missing_work_orders`)."""
 
 from celery import shared_task
 
 from . import travelers
 from .models import Plant
-from .selectors.release import orders_missing_work_orders
 from .services.release import release_order_to_production
 from .services.replanning import replan
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(name="production.tasks.release_paid_order")
@@ -21,16 +17,6 @@ def release_paid_order(order_id, customer_weight=1):
     if created:
         replan(plant=created[0].plant, trigger=f"order {created[0].order.number} paid")
     return [work_order.pk for work_order in created]
-
-
-@shared_task(name="production.tasks.release_missing_work_orders")
-def release_missing_work_orders():
-    """Beat: paid orders whose work orders are missing (a lost task) are released again, one task each."""
-    for order_id in orders_missing_work_orders():
-        try:
-            release_paid_order.delay(order_id)
-        except Exception:  # an eager run, or a broker refusing one message: the others still go
-            logger.exception("Could not release order id %s to production again", order_id)
 
 
 @shared_task(name="production.tasks.replan_plant")

@@ -14,9 +14,9 @@ from oscar.core.loading import get_model
 
 from loyalty import selectors as loyalty_selectors
 from loyalty import services as loyalty_services
+from portal.order.ownership import allow_paying
 from portal.payments import gateways
 from portal.payments.money import to_minor
-from portal.payments.ownership import allow_paying
 from portal.payments.services import source_type
 
 logger = logging.getLogger(__name__)

@@ -1,1 +1,1 @@
-"""Documents rendered with WeasyPrint: the order confirmation and invoice (job travelers live in production)."""
+"""Documents for customers: the order confirmation email and the invoice PDF (job travelers live in production)."""

@@ -1,30 +1,24 @@
 """Sending documents to customers."""
 
 import logging
-from datetime import timedelta
 
 from django.contrib.sites.models import Site
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
-from atelier.orders import OrderStatus
-from portal.payments.models import OrderConfirmation
-from portal.payments.services import warn_once
+from portal.order.notes import warn_once
 
 from .invoice import invoice_pdf
+from .models import STALE_CLAIM, OrderConfirmation
+from .selectors import CONFIRMATION
 
 logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
 CommunicationEventType = get_model("communication", "CommunicationEventType")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
-
-CONFIRMATION = OrderDispatcher.ORDER_PLACED_EVENT_CODE
-# A claim older than this was left by a worker that died while sending: another may take over.
-STALE_CLAIM = timedelta(minutes=15)
 
 
 def _status_url(order):
@@ -91,25 +85,3 @@ def send_order_confirmation(*, order_id):
         raise
     OrderConfirmation.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
     return True
-
-
-def orders_missing_confirmation(*, paid_before, since):
-    """Ids of orders that became paid between `since` and `paid_before` and have no confirmation.
-
-    Keyed by the payment (Oscar's status change to Paid), not by the status now: an order that
-    moved on (in production, shipped) before its email went out still gets it.
-    """
-    paid = Order.objects.filter(
-        status_changes__new_status=OrderStatus.PAID,
-        status_changes__date_created__lt=paid_before,
-        status_changes__date_created__gte=since,
-    )
-    done_or_in_hand = OrderConfirmation.objects.filter(
-        Q(sent_at__isnull=False) | ~Q(skipped="") | Q(claimed_at__gte=timezone.now() - STALE_CLAIM)
-    )
-    return list(
-        paid.exclude(communication_events__event_type__code=CONFIRMATION)
-        .exclude(pk__in=done_or_in_hand.values("order_id"))
-        .distinct()
-        .values_list("pk", flat=True)[:200]
-    )

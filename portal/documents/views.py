@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from oscar.core.loading import get_model
 
-from portal.payments.ownership import order_for
+from portal.order.ownership import order_for
 
 from .invoice import invoice_pdf
 

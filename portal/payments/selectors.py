@@ -1,13 +1,27 @@
-"""Reads about payments for staff pages."""
+"""Reads about payments: for staff pages, and the orders whose payment the reconciler checks."""
+
+from datetime import timedelta
 
 from django.db.models import F
+from django.utils import timezone
 from oscar.core.loading import get_model
 
-from atelier.orders import OrderStatus
+from atelier.orders import UNPAID, OrderStatus
 
 from .services import CARD_SOURCES
 
+Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
+
+
+def orders_awaiting_payment(*, older_than=timedelta(minutes=5), limit=200):
+    """Numbers of orders still unpaid `older_than` after they were placed, newest first: by then
+    the gateway's webhook should have come, so the reconciler asks the gateway itself."""
+    return list(
+        Order.objects.filter(status__in=UNPAID, date_placed__lt=timezone.now() - older_than)
+        .order_by("-date_placed")
+        .values_list("number", flat=True)[:limit]
+    )
 
 
 def money_to_refund():

@@ -17,6 +17,7 @@ from oscar.core.loading import get_class, get_model
 
 from atelier.orders import UNPAID, OrderStatus
 from portal import events
+from portal.order.notes import warn_once
 
 from .gateways import GatewayUnavailable, PaymentDeclined, PaymentUnknown, gateway
 from .models import RefundRequest
@@ -25,7 +26,6 @@ from .money import from_minor, to_minor
 logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
-OrderNote = get_model("order", "OrderNote")
 PaymentEventType = get_model("order", "PaymentEventType")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -72,13 +72,6 @@ def _note_once(order, message):
         return False
     _note(order, message)
     return True
-
-
-def warn_once(order, message):
-    """A warning note staff see on the order, written once however often its cause is met again
-    (a beat job meeting the same bad order every five minutes). Whether it was written."""
-    _note, created = OrderNote.objects.get_or_create(order=order, note_type=OrderNote.WARNING, message=message[:2000])
-    return created
 
 
 def unknown_payment_message(reference):
@@ -374,38 +367,24 @@ def note_failed_refund(*, refund):
     return "refund failure noted"
 
 
-# --- Beat jobs: each order on its own, so one that fails is noted and the others go on --------------
+# --- The reconciler's question, and the beat job: each order on its own, so one that fails is noted --------
 
 
-def reconcile_pending_payments(*, older_than=timedelta(minutes=5), limit=200):
-    """Ask the gateway about orders unpaid after `older_than` (a lost webhook) and apply what it says.
+def check_pending_payment(number):
+    """Ask the gateway about one order still unpaid (its webhook may have been lost) and apply what
+    it says; portal/reconcile.py asks this of every order unpaid after five minutes.
 
-    Newest first. An order whose payment the gateway does not know, or whose check fails, gets a
-    warning note once and the others go on; three gateway failures in a row end the run (the
-    gateway is down; the next run asks again). Returns how many orders were marked paid.
+    Raises GatewayUnavailable (the gateway is down: the reconciler stops asking and tries again on
+    its next run). Any other failure (a payment the gateway does not know, one it reports in a state
+    the order cannot take) is noted on the order once, and None returned.
     """
-    cutoff = timezone.now() - older_than
-    numbers = list(
-        Order.objects.filter(status__in=UNPAID, date_placed__lt=cutoff)
-        .order_by("-date_placed")
-        .values_list("number", flat=True)[:limit]
-    )
-    paid, unavailable = 0, 0
-    for number in numbers:
-        try:
-            outcome = refresh_payment(Order.objects.get(number=number), via="reconciliation")
-        except GatewayUnavailable as error:
-            unavailable += 1
-            if unavailable >= 3:
-                logger.warning("Payment reconciliation stopped: the gateway is unavailable (%s)", error)
-                break
-            continue
-        except Exception as error:  # noqa: BLE001 -- one order's failure must not stop the others
-            _note_job_failure(number, "checking its payment", error)
-            continue
-        unavailable = 0
-        paid += outcome.result == "paid"
-    return paid
+    try:
+        return refresh_payment(Order.objects.get(number=number), via="reconciliation")
+    except GatewayUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 -- noted on the order for staff; the reconciler goes on
+        _note_job_failure(number, "checking its payment", error)
+        return None
 
 
 def cancel_unpaid_orders(*, older_than=timedelta(hours=24)):

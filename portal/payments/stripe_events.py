@@ -9,8 +9,8 @@ never gets a server error:
   stored and marked processed, so a replay gets the same answer;
 - one that cannot be applied yet (a refund for a payment not recorded here, Stripe unreachable
   while checking an incomplete object, an unexpected error): 202, stored unprocessed and kept.
-  Kept events are applied again when their payment is recorded and by the payment reconciler
-  (beat, every five minutes), for three days.
+  Kept events are applied again when their payment is recorded and by their reconciler
+  (portal/reconcile.py, every five minutes), for three days.
 
 The payload is trusted only as far as it is complete and well typed: a payment or refund object
 missing a field we check (amount, currency, the payment it belongs to) is fetched from Stripe
@@ -288,16 +288,24 @@ def _apply_kept_for_order_paid(payload):
     apply_kept_events(payment_reference=_object_of(payload)["id"])
 
 
-def apply_kept_events(*, payment_reference=None, limit=200):
-    """Apply again the events kept for later (received in the last three days), each on its own.
+def _kept():
+    return StripeEvent.objects.filter(processed_at__isnull=True, received_at__gte=timezone.now() - KEPT_FOR).order_by(
+        "received_at"
+    )
 
-    With `payment_reference`, only those about that payment (its refunds, once it is recorded).
-    Returns how many were applied now.
-    """
-    kept = StripeEvent.objects.filter(processed_at__isnull=True, received_at__gte=timezone.now() - KEPT_FOR)
+
+def kept_events(*, limit=200):
+    """Ids of the events kept for later and received in the last three days, oldest first: what
+    the reconciler applies again (portal/reconcile.py), each on its own, with `process`."""
+    return list(_kept().values_list("event_id", flat=True)[:limit])
+
+
+def apply_kept_events(*, payment_reference, limit=200):
+    """Apply again the kept events about one payment (its refunds, once it is recorded), each on its
+    own. Returns how many were applied now."""
     applied = 0
-    for event_id, payload in kept.order_by("received_at").values_list("event_id", "payload")[:limit]:
-        if payment_reference and _payment_of(payload) != payment_reference:
+    for event_id, payload in _kept().values_list("event_id", "payload")[:limit]:
+        if _payment_of(payload) != payment_reference:
             continue
         try:
             applied += process(event_id).status == 200

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods
 
 from atelier.orders import UNPAID
 from loyalty import services as loyalty_services
+from portal.order.ownership import order_for
 
 from . import services
 from .gateways import GatewayUnavailable, PaymentDeclined, PaymentUnknown, gateway
 from .models import DemoPayment
-from .ownership import order_for
 
 
 def _payment_unknown(request, order):

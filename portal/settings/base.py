@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "portal.cms.apps.CmsConfig",
     "portal.payments.apps.PaymentsConfig",
+    "portal.documents.apps.DocumentsConfig",
     "portal.hub.apps.HubConfig",
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
@@ -370,16 +371,16 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The table of reconcilers (portal/reconcile.py) runs this often; each row is due at its own period.
+RECONCILE_TICK_SECONDS = 300
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},
-    "reconcile-pending-payments": {"task": "portal.payments.tasks.reconcile_pending_payments", "schedule": 300.0},
+    "reconcile": {"task": "portal.tasks.reconcile", "schedule": float(RECONCILE_TICK_SECONDS)},
     "cancel-unpaid-orders": {"task": "portal.payments.tasks.cancel_unpaid_orders", "schedule": 3600.0},
-    "resend-missing-confirmations": {"task": "portal.payments.tasks.resend_missing_confirmations", "schedule": 600.0},
     "run-reminders": {"task": "loyalty.reminders.tasks.run_reminders", "schedule": 3600.0},
     "deliver-reminder-emails": {"task": "loyalty.reminders.tasks.deliver_outbox_emails", "schedule": 60.0},
     "erase-due-accounts": {"task": "portal.hub.tasks.erase_due_accounts", "schedule": crontab(hour=3, minute=30)},
     "prune-sign-in-records": {"task": "portal.tasks.prune_sign_in_records", "schedule": crontab(hour=3, minute=45)},
-    "release-missing-work-orders": {"task": "production.tasks.release_missing_work_orders", "schedule": 600.0},
     # Rolls the plan forward as time passes (work not started when planned moves on).
     "replan-production": {"task": "production.tasks.replan_plant", "schedule": 1800.0},
     # Pages and snippets editors scheduled in Wagtail go live or expire (Wagtail leaves the running to us).
@@ -393,7 +394,6 @@ HUB_DELETION_GRACE_DAYS = env.int("HUB_DELETION_GRACE_DAYS", default=14)
 # --- Loyalty (nightly jobs in the small hours, shop time) ----------------------------------
 CELERY_BEAT_SCHEDULE.update(
     {
-        "loyalty-reconcile-points": {"task": "loyalty.tasks.reconcile_missing_points", "schedule": 900.0},
         "loyalty-release-stale-holds": {"task": "loyalty.tasks.release_stale_holds", "schedule": 900.0},
         "loyalty-vest-due": {"task": "loyalty.tasks.vest_due_points", "schedule": crontab(hour=1, minute=30)},
         "loyalty-expire-due": {"task": "loyalty.tasks.expire_due_points", "schedule": crontab(hour=1, minute=45)},

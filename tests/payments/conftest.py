@@ -3,8 +3,11 @@
 import time
 
 import pytest
+from django.db import transaction
 from oscar.core.loading import get_model
 
+from portal import events
+from portal import reconcile as reconcilers
 from tests.fakestripe.fixtures import TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY
 from tests.fakestripe.webhooks import signature_header
 
@@ -95,3 +98,33 @@ class Checkout:
 @pytest.fixture
 def checkout(client, django_capture_on_commit_callbacks):
     return Checkout(client, django_capture_on_commit_callbacks)
+
+
+def _told(monkeypatch, fact, entry):
+    """What `portal.events.<fact>` was told, recorded as each transaction that told it commits."""
+    told = []
+    tell = getattr(events, fact)
+
+    def recording(*args):
+        tell(*args)
+        transaction.on_commit(lambda: told.append(entry(*args)))
+
+    monkeypatch.setattr(events, fact, recording)
+    return told
+
+
+@pytest.fixture
+def paid_events(monkeypatch):
+    """Numbers of the orders `order_paid` was told of, once committed."""
+    return _told(monkeypatch, "order_paid", lambda order: order.number)
+
+
+@pytest.fixture
+def refunded_events(monkeypatch):
+    """(number, amount) of each committed `order_refunded`."""
+    return _told(monkeypatch, "order_refunded", lambda order, amount, refund_reference: (order.number, amount))
+
+
+def reconcile(name):
+    """One row of portal/reconcile.py, now, whether it is due or not; how many causes it did."""
+    return reconcilers.run_one(reconcilers.by_name(name))

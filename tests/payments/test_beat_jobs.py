@@ -1,4 +1,4 @@
-"""Beat jobs make payments whole when a message was lost."""
+"""Beat jobs and reconcilers make payments whole when a message was lost."""
 
 from datetime import timedelta
 
@@ -9,6 +9,7 @@ from oscar.core.loading import get_model
 
 from portal.payments import tasks
 from portal.payments.models import DemoPayment
+from tests.payments.conftest import reconcile
 from tests.payments.test_stripe_checkout import confirm_in_browser
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_a_lost_webhook_is_made_good_by_the_reconciler(checkout, stripe_mode, st
     age(order, minutes=6)
 
     with checkout.capture(execute=True):
-        assert tasks.reconcile_pending_payments() == 1
+        assert reconcile("payments") == 1
 
     order.refresh_from_db()
     assert order.status == "Paid"
@@ -43,7 +44,7 @@ def test_recent_unpaid_orders_are_left_alone(checkout, demo_mode):
     checkout.add_stocked()
     order = checkout.place_order()
 
-    assert tasks.reconcile_pending_payments() == 0
+    assert reconcile("payments") == 0
     assert tasks.cancel_unpaid_orders() == 0
     order.refresh_from_db()
     assert order.status == "Pending payment"
@@ -83,8 +84,8 @@ def test_a_lost_confirmation_email_is_sent_again_once(checkout, demo_mode):
     paid_ago(order, minutes=11)
     assert mail.outbox == []
 
-    tasks.resend_missing_confirmations()
-    tasks.resend_missing_confirmations()
+    reconcile("confirmations")
+    reconcile("confirmations")
 
     assert [message.subject for message in mail.outbox] == [f"Confirmation of order {order.number}"]
 
@@ -96,7 +97,7 @@ def test_a_failed_attempt_is_noted_once_however_often_the_reconciler_asks(checko
     age(order, minutes=6)
 
     for _ in range(3):
-        assert tasks.reconcile_pending_payments() == 0
+        assert reconcile("payments") == 1
 
     order.refresh_from_db()
     assert order.status == "Payment failed"
@@ -129,8 +130,8 @@ def test_an_order_stripe_does_not_know_does_not_stop_the_reconciler(checkout, st
     age(paid, minutes=6)
 
     with checkout.capture(execute=True):
-        assert tasks.reconcile_pending_payments() == 1
-        assert tasks.reconcile_pending_payments() == 0
+        assert reconcile("payments") == 2
+        assert reconcile("payments") == 1  # the unknown one, noted already
 
     paid.refresh_from_db()
     unknown.refresh_from_db()
@@ -151,8 +152,8 @@ def test_an_order_the_demo_gateway_does_not_know_does_not_stop_the_reconciler(ch
     age(unknown, minutes=7)
     age(failed, minutes=6)
 
-    tasks.reconcile_pending_payments()
-    tasks.reconcile_pending_payments()
+    reconcile("payments")
+    reconcile("payments")
 
     failed.refresh_from_db()
     assert failed.status == "Payment failed"
@@ -208,8 +209,8 @@ def test_a_confirmation_is_sent_for_an_order_that_moved_on_before_its_mail_went_
     order.set_status("In production")
     paid_ago(order, minutes=11)
 
-    tasks.resend_missing_confirmations()
-    tasks.resend_missing_confirmations()
+    reconcile("confirmations")
+    reconcile("confirmations")
 
     assert [message.subject for message in mail.outbox] == [f"Confirmation of order {order.number}"]
 
@@ -220,7 +221,7 @@ def test_the_confirmation_waits_ten_minutes_from_payment_not_from_placing(checko
     age(order, hours=2)  # placed long ago, paid just now: its own task is still on its way
     checkout.client.post(f"/checkout/pay/{order.number}/", {"card_number": "4242424242424242"})
 
-    tasks.resend_missing_confirmations()
+    reconcile("confirmations")
 
     assert mail.outbox == []
 
@@ -236,8 +237,8 @@ def test_an_order_whose_confirmation_fails_does_not_stop_the_others(checkout, de
     # A guest order with no address to write to: sending its confirmation cannot work.
     Order.objects.filter(pk=erased.pk).update(guest_email="")
 
-    tasks.resend_missing_confirmations()
-    tasks.resend_missing_confirmations()
+    reconcile("confirmations")
+    reconcile("confirmations")
 
     assert [message.subject for message in mail.outbox] == [f"Confirmation of order {other.number}"]
     assert len(warnings_on(erased)) == 1

@@ -7,7 +7,7 @@ from django.test import Client
 from oscar.core.loading import get_class, get_model
 
 from portal.documents import services as documents
-from portal.payments.models import OrderConfirmation
+from portal.documents.models import OrderConfirmation
 from tests.helpers import at_once, lockable_elsewhere
 from tests.payments.test_stripe_checkout import _no_capture
 

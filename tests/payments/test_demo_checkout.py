@@ -7,7 +7,6 @@ from django.core import mail
 from django.test import Client
 from oscar.core.loading import get_model
 
-from portal.events import order_paid_signal
 from portal.payments.models import DemoPayment
 
 pytestmark = pytest.mark.django_db
@@ -16,19 +15,7 @@ Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 
 
-@pytest.fixture
-def paid_signals():
-    received = []
-
-    def receiver(sender, order_id, number, **kwargs):
-        received.append(number)
-
-    order_paid_signal.connect(receiver, dispatch_uid="test-paid-signals")
-    yield received
-    order_paid_signal.disconnect(dispatch_uid="test-paid-signals")
-
-
-def test_guest_buys_a_configured_fridge(checkout, demo_mode, paid_signals):
+def test_guest_buys_a_configured_fridge(checkout, demo_mode, paid_events):
     checkout.add_configured(hinge="left", ice_maker="true", water_kit="true")
     order = checkout.place_order()
     assert order.status == "Pending payment"
@@ -42,7 +29,7 @@ def test_guest_buys_a_configured_fridge(checkout, demo_mode, paid_signals):
     source = order.sources.get()
     assert (source.source_type.name, source.amount_debited) == ("Demo gateway", Decimal("1637.00"))
     assert order.payment_events.get().event_type.name == "Paid"
-    assert paid_signals == [order.number]
+    assert paid_events == [order.number]
     [email] = mail.outbox
     assert email.to == ["grace@example.com"]
     assert email.attachments[0][0] == f"invoice-{order.number}.pdf"
@@ -102,7 +89,7 @@ def test_signed_in_shopper_buys_and_owns_the_order(client, login, checkout, demo
     assert client.get(f"/orders/{order.number}/invoice.pdf").status_code == 200
 
 
-def test_declined_card_keeps_the_order_payable_then_pays(checkout, demo_mode, paid_signals):
+def test_declined_card_keeps_the_order_payable_then_pays(checkout, demo_mode, paid_events):
     checkout.add_stocked()
     order = checkout.place_order()
 
@@ -116,7 +103,7 @@ def test_declined_card_keeps_the_order_payable_then_pays(checkout, demo_mode, pa
     checkout.pay_demo(order)
     order.refresh_from_db()
     assert order.status == "Paid"
-    assert paid_signals == [order.number]
+    assert paid_events == [order.number]
 
 
 @pytest.mark.parametrize(("outcome", "status"), [("complete", "Paid"), ("fail", "Payment failed")])
@@ -181,7 +168,7 @@ def test_double_submit_places_one_order_and_one_payment(checkout, demo_mode):
     assert DemoPayment.objects.count() == 1
 
 
-def test_paying_an_already_paid_order_changes_nothing(checkout, demo_mode, paid_signals):
+def test_paying_an_already_paid_order_changes_nothing(checkout, demo_mode, paid_events):
     checkout.add_stocked()
     order = checkout.place_order()
     checkout.pay_demo(order)
@@ -190,4 +177,4 @@ def test_paying_an_already_paid_order_changes_nothing(checkout, demo_mode, paid_
 
     assert response["Location"] == "/checkout/thank-you/"
     assert order.payment_events.count() == 1
-    assert paid_signals == [order.number]
+    assert paid_events == [order.number]

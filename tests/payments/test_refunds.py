@@ -7,23 +7,10 @@ import pytest
 from django.test import Client
 from oscar.core.loading import get_model
 
-from portal.events import order_refunded_signal
 from portal.payments.models import RefundRequest
 
 pytestmark = pytest.mark.django_db
 User = get_model("users", "User")
-
-
-@pytest.fixture
-def refunded_signals():
-    received = []
-
-    def receiver(sender, number, amount, **kwargs):
-        received.append((number, amount))
-
-    order_refunded_signal.connect(receiver, dispatch_uid="test-refunded")
-    yield received
-    order_refunded_signal.disconnect(dispatch_uid="test-refunded")
 
 
 @pytest.fixture
@@ -55,7 +42,7 @@ def refund(checkout, client, order, amount, token=None):
 
 
 def test_partial_refund_goes_through_stripe_and_is_shown_on_the_order(
-    checkout, paid_order, stripe_mode, refunded_signals
+    checkout, paid_order, stripe_mode, refunded_events
 ):
     admin = staff(checkout)
 
@@ -69,7 +56,7 @@ def test_partial_refund_goes_through_stripe_and_is_shown_on_the_order(
     assert paid_order.status == "Paid"
     assert paid_order.sources.get().amount_refunded == Decimal("20.00")
     assert paid_order.notes.filter(message__startswith="Refunded 20.00 GBP by").exists()
-    assert refunded_signals == [(paid_order.number, Decimal("20.00"))]
+    assert refunded_events == [(paid_order.number, Decimal("20.00"))]
     html = admin.get(f"/dashboard/orders/{paid_order.number}/").content.decode()
     assert "Payment and refunds" in html and "£20.00" in html
 

@@ -11,27 +11,12 @@ from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 
-from portal.events import order_paid_signal
 from portal.payments import services
 from portal.payments.models import StripeEvent
 from tests.payments.conftest import WEBHOOK_SECRET
 
 Order = get_model("order", "Order")
 Basket = get_model("basket", "Basket")
-
-
-@pytest.fixture
-def paid_signals():
-    received = []
-    lock = threading.Lock()
-
-    def receiver(sender, order_id, number, **kwargs):
-        with lock:
-            received.append(number)
-
-    order_paid_signal.connect(receiver, dispatch_uid="test-stripe-paid-signals")
-    yield received
-    order_paid_signal.disconnect(dispatch_uid="test-stripe-paid-signals")
 
 
 def confirm_in_browser(fake, stripe_client, order, payment_method="pm_card_visa"):
@@ -71,7 +56,7 @@ class TestPaying:
         assert "Test mode" not in html
 
     def test_webhook_marks_the_order_paid_even_if_the_browser_never_returns(
-        self, checkout, stripe_mode, stripe_client, paid_signals, client
+        self, checkout, stripe_mode, stripe_client, paid_events, client
     ):
         checkout.add_stocked()
         order = checkout.place_order()
@@ -84,10 +69,10 @@ class TestPaying:
         order.refresh_from_db()
         assert order.status == "Paid"
         assert order.sources.get().amount_debited == order.total_incl_tax
-        assert paid_signals == [order.number]
+        assert paid_events == [order.number]
         assert StripeEvent.objects.get(event_id=event["id"]).result == "paid"
 
-    def test_replayed_webhook_changes_nothing(self, checkout, stripe_mode, stripe_client, paid_signals):
+    def test_replayed_webhook_changes_nothing(self, checkout, stripe_mode, stripe_client, paid_events):
         checkout.add_stocked()
         order = checkout.place_order()
         intent_id = confirm_in_browser(stripe_mode, stripe_client, order)
@@ -97,12 +82,12 @@ class TestPaying:
             response = checkout.post("/stripe/webhook/", **_signed(stripe_mode, event["id"]))
             assert response.status_code == 200
 
-        assert paid_signals == [order.number]
+        assert paid_events == [order.number]
         assert order.payment_events.count() == 1
         assert order.sources.get().transactions.filter(txn_type="Debit").count() == 1
 
     def test_browser_return_marks_it_paid_and_the_later_webhook_finds_it_done(
-        self, checkout, stripe_mode, stripe_client, paid_signals
+        self, checkout, stripe_mode, stripe_client, paid_events
     ):
         checkout.add_stocked()
         order = checkout.place_order()
@@ -114,7 +99,7 @@ class TestPaying:
         [event] = stripe_mode.events_of("payment_intent.succeeded", intent_id)
         assert checkout.post("/stripe/webhook/", **_signed(stripe_mode, event["id"])).content == b"already-paid"
 
-        assert paid_signals == [order.number]
+        assert paid_events == [order.number]
 
     def test_failure_then_success_after_a_retry(self, checkout, stripe_mode, stripe_client):
         checkout.add_stocked()
@@ -239,7 +224,7 @@ def _sign_body(body):
 
 @pytest.mark.django_db(transaction=True)
 def test_webhook_and_returning_browser_racing_send_order_paid_once(
-    committed_demo_shop, stripe_mode, stripe_client, paid_signals
+    committed_demo_shop, stripe_mode, stripe_client, paid_events
 ):
     from tests.payments.conftest import Checkout
 
@@ -270,7 +255,7 @@ def test_webhook_and_returning_browser_racing_send_order_paid_once(
 
     order.refresh_from_db()
     assert order.status == "Paid"
-    assert paid_signals == [order.number]
+    assert paid_events == [order.number]
     assert order.status_changes.filter(new_status="Paid").count() == 1
     assert 200 in answers
 

@@ -10,10 +10,9 @@ import pytest
 from django.test import Client
 from oscar.core.loading import get_model
 
-from portal.payments import tasks
 from portal.payments.models import StripeEvent
 from tests.fakestripe.webhooks import signature_header
-from tests.payments.conftest import WEBHOOK_SECRET
+from tests.payments.conftest import WEBHOOK_SECRET, reconcile
 from tests.payments.test_beat_jobs import age
 from tests.payments.test_stripe_checkout import _signed, confirm_in_browser
 
@@ -108,7 +107,8 @@ def test_a_kept_event_is_applied_by_the_payment_reconciler(checkout, stripe_mode
     age(order, minutes=6)
 
     with checkout.capture(execute=True):
-        tasks.reconcile_pending_payments()
+        reconcile("payments")
+        reconcile("kept-stripe-events")
 
     order.refresh_from_db()
     assert order.status == "Paid"

@@ -1,10 +1,11 @@
-"""The beat job that releases paid orders whose work orders went missing takes each order (and
-each line) on its own: one whose routing data is broken is noted once, the others are released."""
+"""The reconciler that releases paid orders whose work orders went missing (portal/reconcile.py)
+takes each order (and each line) on its own: one whose routing data is broken is noted once, the
+others are released."""
 
 import pytest
 from oscar.core.loading import get_model
 
-from production import tasks
+from portal import reconcile
 from production.models import RoutingStep, WorkOrder
 from production.selectors.release import orders_missing_work_orders
 
@@ -22,8 +23,8 @@ def test_an_order_that_cannot_be_released_does_not_stop_the_others():
     assert orders_missing_work_orders() == sorted([fridge.pk, sofa.pk])
     assert fridge.pk < sofa.pk  # the broken one comes first
 
-    tasks.release_missing_work_orders()
-    tasks.release_missing_work_orders()
+    for _ in range(2):
+        reconcile.run_one(reconcile.by_name("work-orders"))
 
     assert WorkOrder.objects.filter(order=sofa).count() == sofa_work_orders > 0
     assert not WorkOrder.objects.filter(order=fridge).exists()

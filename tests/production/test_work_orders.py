@@ -9,7 +9,7 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
 from configurator.promise import add_working_days
-from portal.events import order_paid_signal
+from portal import events, reconcile
 from production import routing, tasks
 from production.models import Operation, PlanRun, ProductionEvent, PromisedDate, Shift, WorkOrder
 from production.selectors import promises
@@ -91,11 +91,12 @@ def test_paid_demo_orders_are_planned_on_work_centers():
     assert PlanRun.objects.first().outcome == PlanRun.OK
 
 
-def test_order_paid_creates_one_work_order_per_configured_line_and_plans_them():
+def test_order_paid_creates_one_work_order_per_configured_line_and_plans_them(django_capture_on_commit_callbacks):
     order = demo_order("DEMO-1003")  # a tee run and a tote run
     assert not WorkOrder.objects.filter(order=order).exists()
 
-    order_paid_signal.send(sender=Order, order_id=order.pk, number=order.number)
+    with django_capture_on_commit_callbacks(execute=True):
+        events.order_paid(order)
 
     work_orders = WorkOrder.objects.filter(order=order)
     assert sorted(wo.family_slug for wo in work_orders) == ["printed-tee", "printed-tote"]
@@ -317,12 +318,12 @@ def test_a_family_production_does_not_make_falls_back_to_the_configurator():
     assert promises.capable_to_promise(family_slug="unknown", values={}, lead_days=3, start=today) is None
 
 
-def test_beat_releases_paid_orders_whose_work_orders_went_missing():
+def test_the_reconciler_releases_paid_orders_whose_work_orders_went_missing():
     fridge_order = demo_order("DEMO-2001")
     WorkOrder.objects.filter(order=fridge_order).delete()  # as if the worker died mid-task
 
     assert orders_missing_work_orders() == [fridge_order.pk]
-    tasks.release_missing_work_orders()
+    assert reconcile.run_one(reconcile.by_name("work-orders")) == 1
 
     assert WorkOrder.objects.filter(order=fridge_order).count() == 1
     assert orders_missing_work_orders() == []

@@ -1,0 +1,150 @@
+"""The safety net under portal/events.py: every effect that must follow a cause, how its absence
+is found, how often it is looked for, and what does it again. One beat entry (`reconcile`, every
+TICK) runs the table.
+
+A task can be lost: the broker refused it, a worker was killed mid-task (the filesystem broker
+drops such a task; Redis hands it back only after its visibility timeout), a webhook never came.
+The database says what happened, so each row's finder (a selector of the app that owns the
+effect) asks it which causes lack their effect, and the row does the effect again for each, with
+the function portal/events.py uses (a cause is that function's argument, or a tuple of its
+arguments). Effects are idempotent and keyed, so doing one that was only late changes nothing.
+
+Each row on its own, each cause on its own: one that fails is logged (and, where its app notes
+failures, noted on the order for staff) and the others go on.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from loyalty import selectors as loyalty_selectors
+from loyalty import services as loyalty_services
+from production.selectors.release import orders_missing_work_orders
+
+from . import events
+from .documents.selectors import orders_missing_confirmation
+from .payments import stripe_events
+from .payments.gateways import GatewayUnavailable
+from .payments.selectors import orders_awaiting_payment
+from .payments.services import check_pending_payment
+
+logger = logging.getLogger(__name__)
+
+# How often beat runs the table (portal/settings: CELERY_BEAT_SCHEDULE["reconcile"]).
+TICK = timedelta(seconds=settings.RECONCILE_TICK_SECONDS)
+# A row whose service is down (three causes in a row raising its `unavailable`) stops for this run.
+GIVE_UP_AFTER = 3
+
+
+@dataclass(frozen=True)
+class Reconciler:
+    name: str
+    effect: str  # what every cause must have: its absence is what `finds` finds
+    finds: Callable[[], Iterable]  # the causes missing the effect, at most a few hundred
+    redo: Callable  # does the effect again for one cause (its argument, or a tuple of them)
+    every: timedelta
+    unavailable: type[Exception] | None = None  # the service every cause needs is down
+
+
+def _paid_orders_without_points():
+    return [order_id for order_id, _number in loyalty_services.paid_orders_without_points()]
+
+
+RECONCILERS = (
+    Reconciler(
+        "payments",
+        effect="an order unpaid five minutes after it was placed has the gateway's answer applied (paid, failed, "
+        "cancelled): its webhook may have been lost",
+        finds=orders_awaiting_payment,
+        redo=check_pending_payment,
+        every=timedelta(minutes=5),
+        unavailable=GatewayUnavailable,
+    ),
+    Reconciler(
+        "kept-stripe-events",
+        effect="a Stripe event kept for later (its payment not recorded yet, Stripe unreachable) is applied, "
+        "for three days",
+        finds=stripe_events.kept_events,
+        redo=stripe_events.process,
+        every=timedelta(minutes=5),
+    ),
+    Reconciler(
+        "confirmations",
+        effect="an order paid ten minutes to seven days ago has its confirmation email, whatever its status now",
+        finds=orders_missing_confirmation,
+        redo=events.send_confirmation,
+        every=timedelta(minutes=10),
+    ),
+    Reconciler(
+        "work-orders",
+        effect="a paid or in-production order of the last 30 days has a work order for each configured line "
+        "with a routing",
+        finds=orders_missing_work_orders,
+        redo=events.release_to_production,
+        every=timedelta(minutes=10),
+    ),
+    Reconciler(
+        "points",
+        effect="a customer's order of the last 30 days that counts as a purchase has its points",
+        finds=_paid_orders_without_points,
+        redo=events.earn_points,
+        every=timedelta(minutes=15),
+    ),
+    Reconciler(
+        "points-reversals",
+        effect="a refund of a customer's order in the last 30 days has taken back the points its share earned",
+        finds=loyalty_selectors.refunds_without_reversal,
+        redo=events.reverse_points,
+        every=timedelta(minutes=15),
+    ),
+)
+
+
+def run(*, now=None):
+    """Beat, every TICK: the rows that are due, each on its own. Returns {row name: causes done}."""
+    now = now or timezone.now()
+    done = {}
+    for reconciler in RECONCILERS:
+        if not is_due(reconciler, now):
+            continue
+        try:
+            done[reconciler.name] = run_one(reconciler)
+        except Exception:
+            logger.exception("Reconciler %s failed", reconciler.name)
+    return done
+
+
+def is_due(reconciler, now):
+    """Whether a multiple of the row's period fell within the tick now ending. Stateless: a beat
+    restarted or a tick run late costs one run too many or too few of an idempotent row."""
+    minute = int(now.timestamp() // 60)
+    return minute % max(1, int(reconciler.every / timedelta(minutes=1))) < max(1, int(TICK / timedelta(minutes=1)))
+
+
+def run_one(reconciler):
+    """Find the row's causes and do the effect again for each. Returns how many were done."""
+    done, unavailable = 0, 0
+    for cause in reconciler.finds():
+        arguments = cause if isinstance(cause, tuple) else (cause,)
+        try:
+            reconciler.redo(*arguments)
+        except Exception as error:
+            if reconciler.unavailable and isinstance(error, reconciler.unavailable):
+                unavailable += 1
+                if unavailable >= GIVE_UP_AFTER:
+                    logger.warning("Reconciler %s stopped: %s (the next run tries again)", reconciler.name, error)
+                    break
+                continue
+            logger.exception("Reconciler %s failed for %s; the others go on", reconciler.name, cause)
+            continue
+        unavailable = 0
+        done += 1
+    return done
+
+
+def by_name(name):
+    return next(reconciler for reconciler in RECONCILERS if reconciler.name == name)
