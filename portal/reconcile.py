@@ -1,6 +1,6 @@
 """The safety net under portal/events.py: every effect that must follow a cause, how its absence
 is found, how often it is looked for, and what does it again. One beat entry (`reconcile`, every
-TICK) runs the table.
+TICK_MINUTES) runs the table.
 
 A task can be lost: the broker refused it, a worker was killed mid-task (the filesystem broker
 drops such a task; Redis hands it back only after its visibility timeout), a webhook never came.
@@ -16,13 +16,12 @@ failures, noted on the order for staff) and the others go on.
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
-from loyalty import selectors as loyalty_selectors
 from loyalty import services as loyalty_services
+from loyalty.selectors import refunds_without_reversal
 from production.selectors.release import orders_missing_work_orders
 
 from . import events
@@ -35,7 +34,7 @@ from .payments.services import check_pending_payment
 logger = logging.getLogger(__name__)
 
 # How often beat runs the table (portal/settings: CELERY_BEAT_SCHEDULE["reconcile"]).
-TICK = timedelta(seconds=settings.RECONCILE_TICK_SECONDS)
+TICK_MINUTES = settings.RECONCILE_TICK_SECONDS // 60
 # A row whose service is down (three causes in a row raising its `unavailable`) stops for this run.
 GIVE_UP_AFTER = 3
 
@@ -43,10 +42,9 @@ GIVE_UP_AFTER = 3
 @dataclass(frozen=True)
 class Reconciler:
     name: str
-    effect: str  # what every cause must have: its absence is what `finds` finds
-    finds: Callable[[], Iterable]  # the causes missing the effect, at most a few hundred
+    finds: Callable[[], Iterable]  # the causes missing the effect (at most a few hundred): the owning app's selector
     redo: Callable  # does the effect again for one cause (its argument, or a tuple of them)
-    every: timedelta
+    every: int  # minutes
     unavailable: type[Exception] | None = None  # the service every cause needs is down
 
 
@@ -55,57 +53,25 @@ def _paid_orders_without_points():
 
 
 RECONCILERS = (
+    # An order unpaid five minutes after it was placed has the gateway's answer applied (a lost webhook).
     Reconciler(
-        "payments",
-        effect="an order unpaid five minutes after it was placed has the gateway's answer applied (paid, failed, "
-        "cancelled): its webhook may have been lost",
-        finds=orders_awaiting_payment,
-        redo=check_pending_payment,
-        every=timedelta(minutes=5),
-        unavailable=GatewayUnavailable,
+        "payments", finds=orders_awaiting_payment, redo=check_pending_payment, every=5, unavailable=GatewayUnavailable
     ),
-    Reconciler(
-        "kept-stripe-events",
-        effect="a Stripe event kept for later (its payment not recorded yet, Stripe unreachable) is applied, "
-        "for three days",
-        finds=stripe_events.kept_events,
-        redo=stripe_events.process,
-        every=timedelta(minutes=5),
-    ),
-    Reconciler(
-        "confirmations",
-        effect="an order paid ten minutes to seven days ago has its confirmation email, whatever its status now",
-        finds=orders_missing_confirmation,
-        redo=events.send_confirmation,
-        every=timedelta(minutes=10),
-    ),
-    Reconciler(
-        "work-orders",
-        effect="a paid or in-production order of the last 30 days has a work order for each configured line "
-        "with a routing",
-        finds=orders_missing_work_orders,
-        redo=events.release_to_production,
-        every=timedelta(minutes=10),
-    ),
-    Reconciler(
-        "points",
-        effect="a customer's order of the last 30 days that counts as a purchase has its points",
-        finds=_paid_orders_without_points,
-        redo=events.earn_points,
-        every=timedelta(minutes=15),
-    ),
-    Reconciler(
-        "points-reversals",
-        effect="a refund of a customer's order in the last 30 days has taken back the points its share earned",
-        finds=loyalty_selectors.refunds_without_reversal,
-        redo=events.reverse_points,
-        every=timedelta(minutes=15),
-    ),
+    # A Stripe event kept for later (its payment not recorded yet, Stripe unreachable) is applied, for three days.
+    Reconciler("kept-stripe-events", finds=stripe_events.kept_events, redo=stripe_events.process, every=5),
+    # An order paid ten minutes to seven days ago has its confirmation email, whatever its status now.
+    Reconciler("confirmations", finds=orders_missing_confirmation, redo=events.send_confirmation, every=10),
+    # A paid or in-production order of the last 30 days has a work order per configured line with a routing.
+    Reconciler("work-orders", finds=orders_missing_work_orders, redo=events.release_to_production, every=10),
+    # A customer's order of the last 30 days that counts as a purchase has its points.
+    Reconciler("points", finds=_paid_orders_without_points, redo=events.earn_points, every=15),
+    # A refund of a customer's order in the last 30 days has taken back the points its share earned.
+    Reconciler("points-reversals", finds=refunds_without_reversal, redo=events.reverse_points, every=15),
 )
 
 
 def run(*, now=None):
-    """Beat, every TICK: the rows that are due, each on its own. Returns {row name: causes done}."""
+    """Beat, every TICK_MINUTES: the rows that are due, each on its own. Returns {row name: causes done}."""
     now = now or timezone.now()
     done = {}
     for reconciler in RECONCILERS:
@@ -122,7 +88,7 @@ def is_due(reconciler, now):
     """Whether a multiple of the row's period fell within the tick now ending. Stateless: a beat
     restarted or a tick run late costs one run too many or too few of an idempotent row."""
     minute = int(now.timestamp() // 60)
-    return minute % max(1, int(reconciler.every / timedelta(minutes=1))) < max(1, int(TICK / timedelta(minutes=1)))
+    return minute % max(1, reconciler.every) < max(1, TICK_MINUTES)
 
 
 def run_one(reconciler):

@@ -58,8 +58,7 @@ def test_each_row_is_due_at_its_own_period():
 
 
 def row(name="test", causes=(1, 2, 3), redo=None, **kwargs):
-    every = timedelta(minutes=5)
-    return reconcile.Reconciler(name, effect="", finds=lambda: list(causes), redo=redo, every=every, **kwargs)
+    return reconcile.Reconciler(name, finds=lambda: list(causes), redo=redo, every=5, **kwargs)
 
 
 def test_a_cause_that_fails_is_logged_and_the_others_are_done(caplog):
@@ -98,7 +97,7 @@ def test_a_row_whose_finder_fails_does_not_stop_the_others(monkeypatch, caplog):
     def broken():
         raise RuntimeError("relation does not exist")
 
-    failing = reconcile.Reconciler("broken", effect="", finds=broken, redo=print, every=timedelta(minutes=5))
+    failing = reconcile.Reconciler("broken", finds=broken, redo=print, every=5)
     monkeypatch.setattr(reconcile, "RECONCILERS", (failing, row(redo=lambda cause: None)))
 
     with caplog.at_level(logging.ERROR, logger="portal.reconcile"):
