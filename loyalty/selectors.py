@@ -44,15 +44,6 @@ def tiers():
     return list(Tier.objects.order_by("min_spend_12m"))
 
 
-def tier_for_spend(spend, ordered_tiers=None):
-    ordered_tiers = ordered_tiers if ordered_tiers is not None else tiers()
-    reached = None
-    for tier in ordered_tiers:
-        if spend >= tier.min_spend_12m:
-            reached = tier
-    return reached
-
-
 def account_for(*, user):
     """The user's account, or an unsaved empty one (nothing is written by a read)."""
     account = LoyaltyAccount.objects.select_related("tier").filter(user=user).first()

@@ -457,10 +457,6 @@ def _release(hold, account, why="Checkout not completed"):
     return hold
 
 
-def held_for_basket(*, basket_id):
-    return PointsHold.objects.filter(basket_id=basket_id, status="held").first()
-
-
 def attach_hold_to_order(*, basket, order_number, discount):
     """At placement: the basket's held points belong to this order.
 
@@ -605,21 +601,6 @@ def paid_orders_without_points(*, within=timedelta(days=30)):
         .order_by("pk")
         .values_list("pk", "number")
     )
-
-
-def reconcile_missing_points():
-    """Beat: paid orders whose points task was lost (a worker killed mid-task) get their points.
-
-    Each order on its own: one that fails is logged and noted on the order once, the others earn.
-    Returns how many orders earned now."""
-    earned = 0
-    for order_id, number in paid_orders_without_points():
-        try:
-            spend_hold(order_number=number)
-            earned += earn_for_order(order_id=order_id) is not None
-        except Exception as error:  # noqa: BLE001 -- one order's failure must not stop the others
-            _note_job_failure(number, "recording the points it earned", error)
-    return earned
 
 
 # --- Staff ------------------------------------------------------------------------------------

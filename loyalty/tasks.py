@@ -64,9 +64,3 @@ def nightly_recompute():
 @shared_task
 def release_stale_holds():
     return services.release_stale_holds()
-
-
-@shared_task
-def reconcile_missing_points():
-    """Paid orders whose points task was lost (a worker killed mid-task) get their points."""
-    return services.reconcile_missing_points()
