@@ -68,44 +68,52 @@ def check_schema(schema: Mapping[str, Any], *, limit: int = CHECK_LIMIT) -> list
         trigger = _trigger(compiled, rule)
         if not trigger:
             continue
-        impossible = _statically_impossible(compiled, trigger)
-        if impossible:
-            problems.append(f"{_name(rule)} never applies: {impossible}.")
+        problem = _never_applies_or_contradicts(compiled, rule, trigger, limit)
+        if problem is not None:
+            problems.append(problem)
             unreachable.add(rule.index)
-            continue
-        outcome = Search(compiled, {}, goals=(trigger,), limit=limit).run({})
-        if not outcome.problems:
-            continue
-        unreachable.add(rule.index)
-        if rule.kind == REQUIRES:
-            # ask for the requirement too, to name the rules standing in its way
-            met = Search(compiled, {}, goals=(trigger + rule.conclusion,), limit=limit).run({})
-            others = [compiled.rules[ref] for kind, ref in met.problems if kind == "rule" and ref != rule.index]
-            if others and not any(kind == "goal" for kind, _ in met.problems):
-                names = ", ".join(_name(other) for other in others)
-                problems.append(
-                    f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied "
-                    f"({met.explored} configurations tried)."
-                )
-                continue
-        tried = f"({outcome.explored} configurations tried)"
-        unmet = any(kind == "goal" for kind, _ in outcome.problems)
-        others = [compiled.rules[ref] for kind, ref in outcome.problems if kind == "rule" and ref != rule.index]
-        if rule.kind == AVAILABLE_WHEN and (unmet or not others):
-            choices = ", ".join(str(choice) for choice in rule.choices)
-            problems.append(
-                f"{_name(rule)} never applies: “{rule.option}” {choices} can never be chosen in a valid "
-                f"configuration {tried}."
-            )
-        elif unmet:
-            problems.append(f"{_name(rule)} never applies: no valid configuration meets its conditions {tried}.")
-        elif not others:
-            problems.append(f"{_name(rule)} can never be satisfied once it applies {tried}.")
-        else:
-            names = ", ".join(_name(other) for other in others)
-            problems.append(f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied {tried}.")
     problems += _pairs(compiled, unreachable, limit)
     return problems
+
+
+def _never_applies_or_contradicts(
+    compiled: CompiledFamily, rule: Rule, trigger: tuple[Atom, ...], limit: int
+) -> str | None:
+    """Why the rule does nothing in any valid configuration: its conditions contradict each
+    other or no valid configuration meets them (it never applies), or once it applies it cannot
+    be satisfied, alone or with the rules named. None if the search finds a valid configuration
+    where it applies."""
+    impossible = _statically_impossible(compiled, trigger)
+    if impossible:
+        return f"{_name(rule)} never applies: {impossible}."
+    outcome = Search(compiled, {}, goals=(trigger,), limit=limit).run({})
+    if not outcome.problems:
+        return None
+    if rule.kind == REQUIRES:
+        # ask for the requirement too, to name the rules standing in its way
+        met = Search(compiled, {}, goals=(trigger + rule.conclusion,), limit=limit).run({})
+        others = [compiled.rules[ref] for kind, ref in met.problems if kind == "rule" and ref != rule.index]
+        if others and not any(kind == "goal" for kind, _ in met.problems):
+            names = ", ".join(_name(other) for other in others)
+            return (
+                f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied "
+                f"({met.explored} configurations tried)."
+            )
+    tried = f"({outcome.explored} configurations tried)"
+    unmet = any(kind == "goal" for kind, _ in outcome.problems)
+    others = [compiled.rules[ref] for kind, ref in outcome.problems if kind == "rule" and ref != rule.index]
+    if rule.kind == AVAILABLE_WHEN and (unmet or not others):
+        choices = ", ".join(str(choice) for choice in rule.choices)
+        return (
+            f"{_name(rule)} never applies: “{rule.option}” {choices} can never be chosen in a valid "
+            f"configuration {tried}."
+        )
+    if unmet:
+        return f"{_name(rule)} never applies: no valid configuration meets its conditions {tried}."
+    if not others:
+        return f"{_name(rule)} can never be satisfied once it applies {tried}."
+    names = ", ".join(_name(other) for other in others)
+    return f"{_name(rule)} contradicts {names}: when it applies they cannot all be satisfied {tried}."
 
 
 def _name(rule: Rule) -> str:

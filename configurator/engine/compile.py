@@ -82,6 +82,42 @@ def compile_schema(schema: Mapping[str, Any]) -> CompiledFamily:
     problems = Problems()
     if not isinstance(schema, Mapping):
         raise SchemaError(["The schema must be an object"])
+    header = _header(schema, problems)
+    options = _compile_options(schema, problems)
+    quantity_option = _quantity_option(options, problems)
+    by_code = {option.code: option for option in options}
+    rules = _compile_rules(schema, by_code, problems)
+    breaks = _quantity_breaks(schema.get("quantity_breaks"), problems)
+    if problems:
+        raise SchemaError(list(problems))
+
+    checked = tuple(rule for rule in rules if rule.kind in CHECKED_KINDS)
+    compiled = CompiledFamily(
+        **header,
+        options=options,
+        rules=rules,
+        quantity_breaks=breaks,
+        quantity_option=quantity_option,
+        by_code=by_code,
+        checked_rules=checked,
+        resolution_order=_resolution_order(options, rules),
+        derive_rules={
+            code: tuple(rule for rule in rules if rule.kind == DERIVE and rule.option == code) for code in by_code
+        },
+        default_rules={
+            code: tuple(rule for rule in rules if rule.kind == DEFAULT and rule.option == code) for code in by_code
+        },
+        rules_naming=_rules_naming(options, checked),
+    )
+    # both are derived from the fields above; set once, before anyone else sees the object
+    object.__setattr__(compiled, "index", build_index(compiled))
+    object.__setattr__(compiled, "price_list", build_price_list(compiled))
+    return compiled
+
+
+def _header(schema: Mapping[str, Any], problems: Problems) -> dict[str, Any]:
+    """The family's own fields (code, version, currency, base price, cost and lead days), each
+    checked; a bad one is reported and stood in for so the rest can still be checked."""
     family = schema.get("family")
     version = schema.get("version")
     if not isinstance(family, str) or not family.strip():
@@ -91,10 +127,19 @@ def compile_schema(schema: Mapping[str, Any]) -> CompiledFamily:
     currency = schema.get("currency", "GBP")
     if not isinstance(currency, str) or not currency:
         problems.add("Schema", "needs a “currency”")
-    base_price = money_field(schema, "base_price", "Schema", problems)
-    base_cost = money_field(schema, "base_cost", "Schema", problems)
-    base_lead_days = days_field(schema, "base_lead_days", "Schema", problems)
+    return {
+        "family": family,
+        "version": version,
+        "currency": currency,
+        "base_price": money_field(schema, "base_price", "Schema", problems),
+        "base_cost": money_field(schema, "base_cost", "Schema", problems),
+        "base_lead_days": days_field(schema, "base_lead_days", "Schema", problems),
+    }
 
+
+def _compile_options(schema: Mapping[str, Any], problems: Problems) -> tuple[Option, ...]:
+    """The options that compile, in schema order, each code once. The codes of those that do
+    not are remembered, so rules naming them are not reported a second time."""
     raw_options = schema.get("options")
     if not isinstance(raw_options, list):
         problems.add("Schema", "“options” must be a list")
@@ -112,11 +157,19 @@ def compile_schema(schema: Mapping[str, Any]) -> CompiledFamily:
             continue
         seen.add(option.code)
         options.append(option)
+    return tuple(options)
+
+
+def _quantity_option(options: tuple[Option, ...], problems: Problems) -> str | None:
+    """The code of the family's quantity option, if it has one; more than one is a problem."""
     quantity_codes = [option.code for option in options if option.kind == QUANTITY]
     if len(quantity_codes) > 1:
         problems.add("Schema", f"has more than one quantity option ({', '.join(quantity_codes)})")
-    by_code = {option.code: option for option in options}
+    return quantity_codes[0] if quantity_codes else None
 
+
+def _compile_rules(schema: Mapping[str, Any], by_code: Mapping[str, Option], problems: Problems) -> tuple[Rule, ...]:
+    """The rules that compile against the options, in schema order, each id once."""
     raw_rules = schema.get("rules", [])
     if not isinstance(raw_rules, list):
         problems.add("Schema", "“rules” must be a list")
@@ -132,39 +185,14 @@ def compile_schema(schema: Mapping[str, Any]) -> CompiledFamily:
             continue
         ids.add(rule.id)
         rules.append(rule)
-    breaks = _quantity_breaks(schema.get("quantity_breaks"), problems)
-    if problems:
-        raise SchemaError(list(problems))
+    return tuple(rules)
 
-    rules_t = tuple(rules)
-    checked = tuple(rule for rule in rules_t if rule.kind in CHECKED_KINDS)
+
+def _rules_naming(options: tuple[Option, ...], checked: tuple[Rule, ...]) -> dict[str, tuple[Rule, ...]]:
+    """Per option code, the checked rules that name it, in schema order (the search tries a
+    numeric option's nearest values against these first)."""
     naming: dict[str, list[Rule]] = {option.code: [] for option in options}
     for rule in checked:
         for code in rule.fields:
             naming[code].append(rule)
-    compiled = CompiledFamily(
-        family=family,
-        version=version,
-        currency=currency,
-        base_price=base_price,
-        base_cost=base_cost,
-        base_lead_days=base_lead_days,
-        options=tuple(options),
-        rules=rules_t,
-        quantity_breaks=breaks,
-        quantity_option=quantity_codes[0] if quantity_codes else None,
-        by_code=by_code,
-        checked_rules=checked,
-        resolution_order=_resolution_order(tuple(options), rules_t),
-        derive_rules={
-            code: tuple(rule for rule in rules_t if rule.kind == DERIVE and rule.option == code) for code in by_code
-        },
-        default_rules={
-            code: tuple(rule for rule in rules_t if rule.kind == DEFAULT and rule.option == code) for code in by_code
-        },
-        rules_naming={code: tuple(found) for code, found in naming.items()},
-    )
-    # both are derived from the fields above; set once, before anyone else sees the object
-    object.__setattr__(compiled, "index", build_index(compiled))
-    object.__setattr__(compiled, "price_list", build_price_list(compiled))
-    return compiled
+    return {code: tuple(found) for code, found in naming.items()}

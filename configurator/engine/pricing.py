@@ -51,6 +51,28 @@ def quote(compiled: CompiledFamily, evaluation_or_values: Evaluation | Mapping[s
     `total` = unit_price_after_discount x quantity; lead_days = base + the lead days of every
     chosen choice, true boolean, filled text and numeric option set away from its base value.
     """
+    evaluation = _valid_evaluation(compiled, evaluation_or_values)
+    values = evaluation.values
+    lines, unit_cost, lead_days = _option_lines(compiled, values)
+    unit_price = sum([line.amount for line in lines], Decimal(0))
+    quantity = values[compiled.quantity_option] if compiled.quantity_option else 1
+    discount, unit_after = _quantity_discount(compiled, quantity, unit_price, lines)
+    return Quote(
+        currency=compiled.currency,
+        unit_price=unit_price,
+        quantity=quantity,
+        discount_percent=discount,
+        unit_price_after_discount=unit_after,
+        total=money(unit_after * quantity),
+        unit_cost=money(unit_cost),
+        lead_days=lead_days,
+        lines=lines,
+    )
+
+
+def _valid_evaluation(compiled: CompiledFamily, evaluation_or_values: Evaluation | Mapping[str, Any]) -> Evaluation:
+    """The evaluation to quote (values are evaluated first), refused (ValueError) unless it is
+    a valid one of this family version."""
     if isinstance(evaluation_or_values, Evaluation):
         evaluation = evaluation_or_values
     else:
@@ -63,8 +85,12 @@ def quote(compiled: CompiledFamily, evaluation_or_values: Evaluation | Mapping[s
         )
     if not evaluation.is_valid:
         raise ValueError(f"cannot quote an invalid configuration: {evaluation.errors[0].message}")
-    values = evaluation.values
+    return evaluation
 
+
+def _option_lines(compiled: CompiledFamily, values: Mapping[str, Any]) -> tuple[list[QuoteLine], Decimal, int]:
+    """The base line and one line per priced value (from the price list), with the unit cost
+    and lead days they add up to."""
     lines = [QuoteLine("Base price", money(compiled.base_price))]
     unit_cost = compiled.base_cost
     lead_days = compiled.base_lead_days
@@ -101,28 +127,22 @@ def quote(compiled: CompiledFamily, evaluation_or_values: Evaluation | Mapping[s
                     lines.append(QuoteLine(f"{option.name}: {format_number(value, option)}", amount, code))
                 unit_cost += extra * option.cost_per_unit
                 lead_days += option.lead_days
-    unit_price = sum([line.amount for line in lines], Decimal(0))
+    return lines, unit_cost, lead_days
 
-    quantity = values[compiled.quantity_option] if compiled.quantity_option else 1
+
+def _quantity_discount(
+    compiled: CompiledFamily, quantity: int, unit_price: Decimal, lines: list[QuoteLine]
+) -> tuple[Decimal, Decimal]:
+    """(the discount percent of the largest quantity break reached, the unit price after it);
+    a discount that changes the price adds its (negative) line to `lines`."""
     discount = Decimal(0)
     for brk in compiled.quantity_breaks:
         if quantity >= brk.min_quantity:
             discount = brk.discount_percent
-    if discount:
-        unit_after = money(unit_price * (HUNDRED - discount) / HUNDRED)
-        if unit_after != unit_price:
-            label = f"Quantity discount ({format_number(discount.normalize())}%)"
-            lines.append(QuoteLine(label, unit_after - unit_price))
-    else:
-        unit_after = unit_price
-    return Quote(
-        currency=compiled.currency,
-        unit_price=unit_price,
-        quantity=quantity,
-        discount_percent=discount,
-        unit_price_after_discount=unit_after,
-        total=money(unit_after * quantity),
-        unit_cost=money(unit_cost),
-        lead_days=lead_days,
-        lines=lines,
-    )
+    if not discount:
+        return discount, unit_price
+    unit_after = money(unit_price * (HUNDRED - discount) / HUNDRED)
+    if unit_after != unit_price:
+        label = f"Quantity discount ({format_number(discount.normalize())}%)"
+        lines.append(QuoteLine(label, unit_after - unit_price))
+    return discount, unit_after

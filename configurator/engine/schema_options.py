@@ -136,6 +136,8 @@ def _numeric_limits(raw: Mapping[str, Any], kind: str, where: str, problems: Pro
 
 
 def compile_option(index: int, raw: Any, problems: Problems) -> Option | None:
+    """One option of the schema: its code and kind, what its kind needs (choices, prices,
+    limits), then its default, each checked. None (its problems added) if it cannot be used."""
     if not isinstance(raw, Mapping):
         problems.add(f"Option {index + 1}", "must be an object")
         return None
@@ -170,37 +172,57 @@ def compile_option(index: int, raw: Any, problems: Problems) -> Option | None:
         fields.update(_numeric_limits(raw, kind, where, problems))
         fields["lead_days"] = days_field(raw, "lead_days", where, problems)
     if kind == MULTI:
-        low = raw.get("min_selected", 0) or 0
-        high = raw.get("max_selected")
-        if not is_int(low) or low < 0 or (high is not None and (not is_int(high) or high < 0)):
-            problems.add(where, "“min_selected” and “max_selected” must be whole numbers, 0 or more")
-        elif high is not None and low > high:
-            problems.add(where, f"“min_selected” ({low}) is more than “max_selected” ({high})")
-        else:
-            fields["min_selected"], fields["max_selected"] = low, high
+        fields.update(_selection_limits(raw, where, problems))
     if kind == TEXT:
-        low = raw.get("min_length", 0) or 0
-        high = raw.get("max_length")
-        if not is_int(low) or low < 0 or (high is not None and (not is_int(high) or high < 0)):
-            problems.add(where, "“min_length” and “max_length” must be whole numbers, 0 or more")
-        elif high is not None and max(low, 1 if fields["required"] else 0) > high:
-            problems.add(where, f"“min_length” ({low}) is more than “max_length” ({high})")
-        else:
-            # "required" text means at least one character
-            fields["min_length"] = max(low, 1) if fields["required"] else low
-            fields["max_length"] = high
-        pattern = raw.get("pattern")
-        if pattern:
-            try:
-                fields["pattern"] = re.compile(pattern)
-            except (re.error, TypeError) as error:
-                problems.add(where, f"the pattern does not compile ({error})")
-        fields["pattern_help"] = str(raw.get("pattern_help") or "")
+        fields.update(_text_limits(raw, fields["required"], where, problems))
     if len(problems) > before:
         return None
     fields["blank"] = {CHOICE: None, MULTI: [], BOOLEAN: False, TEXT: ""}.get(kind, fields.get("blank"))
+    return _with_default(fields, raw.get("default"), where, problems)
+
+
+def _selection_limits(raw: Mapping[str, Any], where: str, problems: Problems) -> dict[str, Any]:
+    """A multi option's least and most choices ticked (no most: None); none if they do not fit."""
+    low = raw.get("min_selected", 0) or 0
+    high = raw.get("max_selected")
+    if not is_int(low) or low < 0 or (high is not None and (not is_int(high) or high < 0)):
+        problems.add(where, "“min_selected” and “max_selected” must be whole numbers, 0 or more")
+        return {}
+    if high is not None and low > high:
+        problems.add(where, f"“min_selected” ({low}) is more than “max_selected” ({high})")
+        return {}
+    return {"min_selected": low, "max_selected": high}
+
+
+def _text_limits(raw: Mapping[str, Any], required: bool, where: str, problems: Problems) -> dict[str, Any]:
+    """A text option's shortest and longest length ("required" means at least one character),
+    its pattern, compiled, and the words that explain the pattern to shoppers."""
+    limits: dict[str, Any] = {}
+    low = raw.get("min_length", 0) or 0
+    high = raw.get("max_length")
+    if not is_int(low) or low < 0 or (high is not None and (not is_int(high) or high < 0)):
+        problems.add(where, "“min_length” and “max_length” must be whole numbers, 0 or more")
+    elif high is not None and max(low, 1 if required else 0) > high:
+        problems.add(where, f"“min_length” ({low}) is more than “max_length” ({high})")
+    else:
+        limits["min_length"] = max(low, 1) if required else low
+        limits["max_length"] = high
+    pattern = raw.get("pattern")
+    if pattern:
+        try:
+            limits["pattern"] = re.compile(pattern)
+        except (re.error, TypeError) as error:
+            problems.add(where, f"the pattern does not compile ({error})")
+    limits["pattern_help"] = str(raw.get("pattern_help") or "")
+    return limits
+
+
+def _with_default(fields: dict[str, Any], default: Any, where: str, problems: Problems) -> Option | None:
+    """The option with its default, read as a shopper's value would be (a numeric option's was
+    checked with its limits). A multi option's default may tick fewer than its least: evaluate
+    reports that until the shopper ticks more. None if the default does not fit."""
+    kind = fields["kind"]
     probe = Option(**fields)
-    default = raw.get("default")
     if kind in NUMERIC_KINDS:
         return probe
     if kind == BOOLEAN:
@@ -213,7 +235,6 @@ def compile_option(index: int, raw: Any, problems: Problems) -> Option | None:
         items = [] if default is None else [default] if isinstance(default, str) else default
         value, problem = parse_value(probe, items)
         if problem is not None and problem.code == "too_few":
-            # an under-filled default is allowed; evaluate reports it until the shopper ticks more
             value, problem = sorted(set(items)), None
         if problem is not None:
             problems.add(where, f"the default is not valid: {problem.message}")
