@@ -6,14 +6,26 @@ Everything a customer sees is loaded for the requesting user only. The reads for
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from atelier.orders import PURCHASED
+
 from . import earning
-from .models import LedgerEntry, LoyaltyAccount, PointsHold, PointsLot, ProgrammeRules, RefundApplied, Segment, Tier
+from .models import (
+    LedgerEntry,
+    LoyaltyAccount,
+    PendingEarn,
+    PointsHold,
+    PointsLot,
+    ProgrammeRules,
+    RefundApplied,
+    Segment,
+    Tier,
+)
 
 ZERO = Decimal("0.00")
 # The site offer that shows redeemed points as a discount (loyalty/offers.py). Its slug lives here
@@ -180,8 +192,6 @@ def redemption_options(*, user, basket):
     """What the checkout offers this shopper for this basket (None for guests)."""
     if user is None or not user.is_authenticated:
         return None
-    from .services import basket_total_before_points, redeemable
-
     account = account_for(user=user)
     rules = ProgrammeRules.current()
     hold = PointsHold.objects.filter(basket_id=basket.pk, status=PointsHold.Status.HELD).first() if basket.pk else None
@@ -201,11 +211,42 @@ def redemption_options(*, user, basket):
     )
 
 
+def redeemable(*, basket_total, available, rules=None):
+    """(min, max, step) points the shopper may choose for a basket of `basket_total`."""
+    rules = rules or ProgrammeRules.current()
+    cap_by_share = int(
+        (Decimal(basket_total) * rules.max_redeem_share / rules.point_value).to_integral_value(ROUND_DOWN)
+    )
+    maximum = min(available, cap_by_share)
+    maximum -= maximum % rules.redeem_step
+    return rules.min_redeem, maximum, rules.redeem_step
+
+
+def basket_total_before_points(basket):
+    """What the redemption cap is a share of: the basket before every discount, the points' own included."""
+    return basket.total_incl_tax_excl_discounts
+
+
 def points_discount(basket):
     """The points discount Oscar applied to this basket object: what an order placed from it carries."""
     return sum(
         (applied["discount"] for applied in basket.offer_discounts if applied["offer"].slug == POINTS_OFFER_SLUG),
         ZERO,
+    )
+
+
+def paid_orders_without_points(*, within=timedelta(days=30)):
+    """Ids of recent paid customer orders with no points recorded: their points task was lost.
+
+    By the status now, deliberately: an order refunded or cancelled since it was paid earns
+    nothing (a refund found no points to take back), unlike its confirmation email, which is due
+    whatever happened next."""
+    Order = get_model("order", "Order")
+    return list(
+        Order.objects.filter(status__in=PURCHASED, user__isnull=False, date_placed__gte=timezone.now() - within)
+        .exclude(number__in=PendingEarn.objects.values("order_number"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 

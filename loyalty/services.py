@@ -9,15 +9,13 @@ import logging
 import math
 import uuid
 from datetime import timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
-
-from atelier.orders import PURCHASED
 
 from . import earning
 from .ledger import (
@@ -41,6 +39,7 @@ from .models import (
     Referral,
     RefundApplied,
 )
+from .selectors import basket_total_before_points, redeemable
 
 logger = logging.getLogger(__name__)
 Kind, Source = LedgerEntry.Kind, LedgerEntry.Source
@@ -367,21 +366,6 @@ def _reverse_earned(account, order, refunded, refund_reference):
 # --- Redemption at checkout -------------------------------------------------------------------
 
 
-def redeemable(*, basket_total, available, rules=None):
-    """(min, max, step) points the shopper may choose for a basket of `basket_total`."""
-    rules = rules or ProgrammeRules.current()
-    cap_by_share = int(
-        (Decimal(basket_total) * rules.max_redeem_share / rules.point_value).to_integral_value(ROUND_DOWN)
-    )
-    maximum = min(available, cap_by_share)
-    maximum -= maximum % rules.redeem_step
-    return rules.min_redeem, maximum, rules.redeem_step
-
-
-def basket_total_before_points(basket):
-    return basket.total_incl_tax_excl_discounts
-
-
 def hold_points(*, user, basket, points):
     """Set `points` (a whole number above zero) aside for `basket`, replacing any earlier choice.
 
@@ -586,21 +570,6 @@ def release_stale_holds(*, older_than=timedelta(hours=2)):
         except Exception:  # one hold's failure must not stop the others
             logger.exception("Releasing stale points hold %s of customer %s failed", hold_id, user_id)
     return released
-
-
-def paid_orders_without_points(*, within=timedelta(days=30)):
-    """(order id, number) of recent paid customer orders with no points recorded.
-
-    By the status now, deliberately: an order refunded or cancelled since it was paid earns
-    nothing (a refund found no points to take back), unlike its confirmation email, which is due
-    whatever happened next."""
-    Order = get_model("order", "Order")
-    return list(
-        Order.objects.filter(status__in=PURCHASED, user__isnull=False, date_placed__gte=timezone.now() - within)
-        .exclude(number__in=PendingEarn.objects.values("order_number"))
-        .order_by("pk")
-        .values_list("pk", "number")
-    )
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from loyalty import services as loyalty_services
-from loyalty.selectors import refunds_without_reversal
+from loyalty.selectors import paid_orders_without_points, refunds_without_reversal
 from production.selectors.release import orders_missing_work_orders
 
 from . import events
@@ -48,10 +47,6 @@ class Reconciler:
     unavailable: type[Exception] | None = None  # the service every cause needs is down
 
 
-def _paid_orders_without_points():
-    return [order_id for order_id, _number in loyalty_services.paid_orders_without_points()]
-
-
 RECONCILERS = (
     # An order unpaid five minutes after it was placed has the gateway's answer applied (a lost webhook).
     Reconciler(
@@ -64,7 +59,7 @@ RECONCILERS = (
     # A paid or in-production order of the last 30 days has a work order per configured line with a routing.
     Reconciler("work-orders", finds=orders_missing_work_orders, redo=events.release_to_production, every=10),
     # A customer's order of the last 30 days that counts as a purchase has its points.
-    Reconciler("points", finds=_paid_orders_without_points, redo=events.earn_points, every=15),
+    Reconciler("points", finds=paid_orders_without_points, redo=events.earn_points, every=15),
     # A refund of a customer's order in the last 30 days has taken back the points its share earned.
     Reconciler("points-reversals", finds=refunds_without_reversal, redo=events.reverse_points, every=15),
 )
