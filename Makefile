@@ -5,6 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# pytest-xdist processes for the test targets: one per core (`make test TEST_WORKERS=0` runs in one).
+TEST_WORKERS ?= auto
+# Bytecode caches (pytest's rewritten test modules among them) make every later pytest start
+# seconds sooner, a one-module run included; some shells switch them off.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-fast lint format bench migrate demo clean chromium
@@ -41,7 +46,10 @@ chromium: ## Debian's Chromium for the browser tests (installed if missing and w
 		else echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; exit 1; fi; }
 
 test: $(VENV)/.dev chromium ## Install and run the whole suite (SQLite; PostgreSQL + Redis when their URLs are set)
-	$(BIN)/pytest
+	$(PYTEST)
+
+test-fast: $(VENV)/.dev ## The quick loop: every test but the browser and worker-process ones, in parallel
+	$(PYTEST) -m "not browser and not integration"
 
 lint: $(VENV)/.dev ## ruff, import-linter, migrations check, deploy check
 	$(BIN)/ruff check .

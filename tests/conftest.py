@@ -1,15 +1,16 @@
 """Fixtures shared by the whole suite.
 
-The test database is built once per run with migrations and the demo shop, so tests read
-the same believable data a developer sees after `make run`. Transactional tests (real
-worker, browser) flush the database when they end; `committed_demo_shop` builds the demo
-again (load_demo recreates even what Wagtail's migrations made, when a flush removed it).
+Every test starts from the demo shop, the same believable data a developer sees after
+`make run`: the test database is a copy of a template migrated and loaded once (tests/testdb.py),
+and put back after each transactional test (real worker, browser, races), whose rows are
+committed and flushed. Tests about a customer, a product or an order of their own make them
+with tests/factories.py instead of borrowing the demo's.
 """
 
-import io
+import os
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.fakestripe.fixtures import (  # noqa: F401 -- fixtures for every test folder
     fake_stripe,
@@ -18,6 +19,10 @@ from tests.fakestripe.fixtures import (  # noqa: F401 -- fixtures for every test
     stripe_client,
     webhook_receiver,
 )
+
+# Everything a run writes goes in its var folder, pytest's own cache too (pyproject's cache_dir
+# names $TEST_VAR_DIR), so `--lf` answers for this checkout and this run's folder.
+os.environ.setdefault("TEST_VAR_DIR", str(Path(__file__).resolve().parents[1] / "var"))
 
 DEMO_PASSWORDS = {
     "admin@atelier.example": "atelier-admin",
@@ -46,10 +51,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
-def load_demo_shop():
-    call_command("load_demo", "--no-progress", stdout=io.StringIO())
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _media_per_run(tmp_path_factory):
     """Uploaded and generated files (images, invoices) in a folder of this run only."""
@@ -60,15 +61,34 @@ def _media_per_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, _media_per_run, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """This session's database: a copy of the demo template, built first if the code changed.
+
+    Replaces pytest-django's (which migrates). `--create-db` builds the templates again;
+    `--reuse-db` keeps this session's copy when the run ends. A transactional test (its rows
+    committed) ends with the demo copied back over the whole database where Django would
+    flush every table: flushing first would be thrown away (seconds on PostgreSQL).
+    """
+    from django.conf import settings
+    from django.test import TransactionTestCase
+
+    from tests.testdb import TestDatabase
+
     with django_db_blocker.unblock():
-        load_demo_shop()
+        database = TestDatabase(settings.TEST_VAR_DIR)
+        database.set_up(rebuild=request.config.getoption("create_db"))
+    with pytest.MonkeyPatch.context() as patch:
+        # django.test.TestCase rolls back instead and does not reach this.
+        patch.setattr(TransactionTestCase, "_fixture_teardown", lambda case: database.restore())
+        yield
+    if not request.config.getoption("reuse_db"):
+        with django_db_blocker.unblock():
+            database.tear_down()
 
 
 @pytest.fixture
 def committed_demo_shop(transactional_db):
-    """The demo shop in committed rows, visible to other threads and processes."""
-    load_demo_shop()
+    """The demo shop in committed rows, visible to other threads and processes (every test starts with it)."""
 
 
 @pytest.fixture

@@ -9,6 +9,10 @@ from .base import BASE_DIR, CELERY_BROKER_URL, DATABASES, env, filesystem_broker
 # the SQLite file, the filesystem broker and media, so neither removes the other's database.
 TEST_VAR_DIR = Path(env("TEST_VAR_DIR", default=str(BASE_DIR / "var")))
 TEST_VAR_DIR.mkdir(parents=True, exist_ok=True)
+# pytest-xdist's worker ("gw0", "gw1"), also in the environment of a Celery worker a test starts:
+# each has its own test database (pytest-django adds the suffix) and its own broker queues, so
+# one worker's tasks never run against another's database.
+XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-0123456789abcdef"
@@ -26,13 +30,14 @@ SERVE_MEDIA = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 if CELERY_BROKER_URL.startswith("filesystem"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(TEST_VAR_DIR / "test-broker")
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(TEST_VAR_DIR / "test-broker" / XDIST_WORKER)
 else:
     # A task whose worker was killed comes back within seconds, not after an hour.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 5,
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
+        "global_keyprefix": f"{XDIST_WORKER}:" if XDIST_WORKER else "",
     }
 
 PRODUCTION_PLAN_SECONDS = 1.0  # demo-sized plans are proved optimal well within it

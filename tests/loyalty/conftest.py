@@ -1,18 +1,15 @@
-"""Loyalty tests read the demo programme (tiers, rules, the shoppers' orders and points)."""
+"""Loyalty tests read the demo programme (tiers, rules) and make their own shoppers and orders."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from oscar.core.loading import get_model
 
 from loyalty.models import LedgerEntry, LoyaltyAccount, ProgrammeRules
-
-Order = get_model("order", "Order")
+from tests.factories import CustomerFactory, OrderFactory
 
 
 @pytest.fixture
 def shopper(db):
     """A shopper with no history: every point in these tests is one the test gave."""
-    return get_user_model().objects.create_user(email="dora@example.com", password="x-long-password-1")
+    return CustomerFactory()
 
 
 @pytest.fixture
@@ -31,7 +28,5 @@ def balances(user):
 
 @pytest.fixture
 def paid_order(db, shopper):
-    """A paid order of £100 (two lines) for `shopper`, built from a demo order's lines."""
-    from tests.loyalty.orders import make_paid_order
-
-    return make_paid_order(shopper, total="100.00")
+    """A paid order of £100 (one line) for `shopper`."""
+    return OrderFactory(user=shopper, total="100.00")
