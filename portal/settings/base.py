@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
     "loyalty.reminders.apps.RemindersConfig",
+    "care.apps.CareConfig",
+    "care.help.apps.HelpConfig",
     *_oscar_apps,
     "sorl.thumbnail",
     # Wagtail

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HelpConfig(AppConfig):
+    name = "care.help"
+    label = "help"
+    verbose_name = _("Help centre")
