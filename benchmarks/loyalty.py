@@ -7,7 +7,7 @@ migrated if needed).
 
 1. Redemptions: 1,000 attempts to set 500 points aside, from 16 threads with a connection
    each, all against one account holding enough for half of them, through the real service
-   (`loyalty.services.hold_points`: row lock, balance check, ledger row, lots). Reports
+   (`loyalty.services.holds.hold_points`: row lock, balance check, ledger row, lots). Reports
    attempts per second and the overspend (points held beyond the balance; must be 0).
 2. Nightly recompute: 1,000,000 customers with 5,000,000 orders over three years, generated
    with generate_series (not timed). Every account is reset to the first night's state
@@ -65,8 +65,11 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
-from loyalty import recompute, services  # noqa: E402
+from loyalty import recompute  # noqa: E402
+from loyalty.ledger import PointsRefused  # noqa: E402
 from loyalty.models import LoyaltyAccount, PointsHold, ProgrammeRules, Tier  # noqa: E402
+from loyalty.services.holds import hold_points  # noqa: E402
+from loyalty.services.staff import adjust_points  # noqa: E402
 from portal.demo import loyalty as demo_loyalty  # noqa: E402
 
 POINTS_PER_ATTEMPT = 500
@@ -89,7 +92,7 @@ def redemption_race(attempts, threads):
     user = get_user_model().objects.create_user(email=f"bench-racer-{base}@example.com")
     staff, _ = get_user_model().objects.get_or_create(email="bench-staff@example.com", defaults={"is_staff": True})
     balance = attempts // 2 * POINTS_PER_ATTEMPT
-    services.adjust_points(user_id=user.pk, points=balance, reason="Benchmark balance", staff=staff)
+    adjust_points(user_id=user.pk, points=balance, reason="Benchmark balance", staff=staff)
     rules = ProgrammeRules.current()
     rules.min_redeem, rules.redeem_step = POINTS_PER_ATTEMPT, 100
     rules.save()
@@ -100,10 +103,10 @@ def redemption_race(attempts, threads):
     def attempt(index):
         basket = SimpleNamespace(pk=base + index, total_incl_tax_excl_discounts=Decimal("100000"))
         try:
-            services.hold_points(user=user, basket=basket, points=POINTS_PER_ATTEMPT)
+            hold_points(user=user, basket=basket, points=POINTS_PER_ATTEMPT)
             with lock:
                 held.append(index)
-        except services.PointsRefused:
+        except PointsRefused:
             pass
         finally:
             if index % 50 == 0:

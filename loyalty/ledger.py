@@ -8,9 +8,11 @@ the account are the last line of defence (a bug would raise, never overspend).
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from .models import LedgerEntry, LoyaltyAccount, PointsLot
+from .models import LedgerEntry, LoyaltyAccount, PointsLot, ProgrammeRules
 
 AVAILABLE, PENDING = LedgerEntry.Bucket.AVAILABLE, LedgerEntry.Bucket.PENDING
 
@@ -103,6 +105,35 @@ def take_from_lots(account, points):
         taken.append([lot.pk, n])
         needed -= n
     return taken
+
+
+def credit_available(account, *, kind, source, points, reason, key, reference="", created_by=None, today=None):
+    """Available points with their own lot, expiring after the programme's months. `account` must be locked."""
+    today = today or timezone.localdate()
+    entry = post(
+        account, kind=kind, source=source, points=points, reason=reason, key=key, reference=reference,
+        created_by=created_by,
+    )  # fmt: skip
+    add_lot(
+        account,
+        entry,
+        available_on=today,
+        expires_on=today + relativedelta(months=ProgrammeRules.current().expiry_months),
+    )
+    return entry
+
+
+def debit_available(account, *, kind, source, points, reason, key, reference="", created_by=None):
+    """Take `points` off the available balance and its lots, soonest to expire first; refused when
+    fewer are available. Returns (entry, [(lot_id, n)]). `account` must be locked."""
+    if points > account.available:
+        raise PointsRefused(f"Only {account.available} points are available: cannot take {points}.")
+    taken = take_from_lots(account, points)
+    entry = post(
+        account, kind=kind, source=source, points=-points, reason=reason, key=key, reference=reference,
+        created_by=created_by,
+    )  # fmt: skip
+    return entry, taken
 
 
 def return_to_lots(taken):

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from celery import shared_task
 
-from . import recompute, services
+from . import recompute
+from .services import earning, holds, order_notes, refunds, vesting
 
 
 @shared_task
@@ -13,46 +14,46 @@ def earn_for_paid_order(order_id, number):
     and the `points` reconciler for one whose task was lost). A failure is noted on the order
     once, for staff, and raised: the reconciler sends it again on its next run."""
     try:
-        services.spend_hold(order_number=number)
-        services.earn_for_order(order_id=order_id)
+        holds.spend_hold(order_number=number)
+        earning.earn_for_order(order_id=order_id)
     except Exception as error:
-        services._note_job_failure(number, "recording the points it earned", error)
+        order_notes.note_job_failure(number, "recording the points it earned", error)
         raise
 
 
 @shared_task
 def reverse_for_refund(order_id, amount, refund_reference):
-    services.reverse_for_refund(order_id=order_id, amount=Decimal(str(amount)), refund_reference=refund_reference)
+    refunds.reverse_for_refund(order_id=order_id, amount=Decimal(str(amount)), refund_reference=refund_reference)
 
 
 @shared_task
 def release_points_for_order(number, why):
-    services.release_for_order(order_number=number, why=why)
+    holds.release_for_order(order_number=number, why=why)
 
 
 @shared_task
 def vest_delivered_order(number):
-    services.vest_order(order_number=number)
+    vesting.vest_order(order_number=number)
 
 
 @shared_task
 def vest_due_points():
-    return services.vest_due()
+    return vesting.vest_due()
 
 
 @shared_task
 def expire_due_points():
-    return services.expire_due()
+    return vesting.expire_due()
 
 
 @shared_task
 def award_birthday_bonuses():
-    return services.award_birthday_bonuses()
+    return earning.award_birthday_bonuses()
 
 
 @shared_task
 def award_review_bonus(user_id, review_id):
-    services.award_review_bonus(user_id=user_id, review_id=review_id)
+    earning.award_review_bonus(user_id=user_id, review_id=review_id)
 
 
 @shared_task
@@ -63,4 +64,4 @@ def nightly_recompute():
 
 @shared_task
 def release_stale_holds():
-    return services.release_stale_holds()
+    return holds.release_stale_holds()

@@ -10,8 +10,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from oscar.templatetags.currency_filters import currency
 
-from . import selectors, services
+from . import selectors
 from .forms import RedeemPointsForm
+from .ledger import PointsRefused
+from .services import holds
 
 
 @login_required
@@ -37,7 +39,7 @@ def redeem(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/checkout/preview/"
     if request.POST.get("action") == "release":
-        services.release_points(user=request.user, basket=request.basket)
+        holds.release_points(user=request.user, basket=request.basket)
         messages.info(request, _("No points will be used on this order."))
         return redirect(target)
     form = RedeemPointsForm(request.POST)
@@ -45,8 +47,8 @@ def redeem(request):
         messages.error(request, form.problem)
         return redirect(target)
     try:
-        hold = services.hold_points(user=request.user, basket=request.basket, points=form.cleaned_data["points"])
-    except services.PointsRefused as refused:
+        hold = holds.hold_points(user=request.user, basket=request.basket, points=form.cleaned_data["points"])
+    except PointsRefused as refused:
         messages.error(request, str(refused))
     else:
         message = ngettext(

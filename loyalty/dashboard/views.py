@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from oscar.views.decorators import permissions_required
 
-from .. import charts, selectors, services
+from .. import charts, selectors
 from ..access import LOYALTY_STAFF
+from ..ledger import PointsRefused
 from ..models import Campaign, EarnMultiplier, LoyaltyAccount, ProgrammeRules, SegmentHistory, Tier
+from ..services.staff import adjust_points, save_campaign
 from .forms import AdjustmentForm, CampaignForm, MultiplierForm, RulesForm, TierForm
 
 # Signed out: the sign-in page; signed in without the role: 403 (Oscar's, as on every staff page).
@@ -63,7 +65,7 @@ def rules(request):
             campaign_form = CampaignForm(request.POST, prefix="campaign")
             if campaign_form.is_valid():
                 try:
-                    services.save_campaign(campaign=campaign_form.instance)
+                    save_campaign(campaign=campaign_form.instance)
                 except ValidationError as error:
                     campaign_form.add_error(None, error)
                 else:
@@ -119,14 +121,14 @@ def customer(request, user_id):
         form = AdjustmentForm(request.POST)
         if form.is_valid():
             try:
-                entry = services.adjust_points(
+                entry = adjust_points(
                     user_id=user.pk,
                     points=form.cleaned_data["points"],
                     reason=form.cleaned_data["reason"],
                     staff=request.user,
                     token=form.cleaned_data["token"],
                 )
-            except services.PointsRefused as refused:
+            except PointsRefused as refused:
                 form.add_error(None, str(refused))
             else:
                 messages.success(request, f"Adjusted by {entry.points:+d} points.")

@@ -13,7 +13,8 @@ from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
 
 from loyalty import selectors as loyalty_selectors
-from loyalty import services as loyalty_services
+from loyalty.ledger import PointsRefused
+from loyalty.services import holds as loyalty_holds
 from portal.order.ownership import allow_paying
 from portal.payments import gateways
 from portal.payments.money import to_minor
@@ -110,12 +111,12 @@ class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
         # Points chosen for this basket now belong to the order; a hold that no longer fits
         # the basket is released and the shopper chooses again, before any payment exists.
         try:
-            loyalty_services.attach_hold_to_order(
+            loyalty_holds.attach_hold_to_order(
                 basket=self.request.basket,
                 order_number=order_number,
                 discount=loyalty_selectors.points_discount(self.request.basket),
             )
-        except loyalty_services.PointsRefused as refused:
+        except PointsRefused as refused:
             # Oscar shows this one's message (a PaymentError would show a generic "problem").
             raise UnableToTakePayment(str(refused)) from refused
         gateway = gateways.gateway()

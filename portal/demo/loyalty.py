@@ -11,8 +11,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from atelier.orders import OrderStatus
-from loyalty import recompute, services
+from loyalty import recompute
 from loyalty.models import Campaign, EarnMultiplier, LedgerEntry, ProgrammeRules, Referral, Tier
+from loyalty.services import earning, staff, vesting
 
 Order = get_model("order", "Order")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -55,7 +56,7 @@ def load_rules():
         created += 1
     today = timezone.localdate()
     if not Campaign.objects.filter(name="Winter double points").exists():
-        services.save_campaign(
+        staff.save_campaign(
             campaign=Campaign(
                 name="Winter double points",
                 starts_on=today - timedelta(days=3),
@@ -76,13 +77,13 @@ def load_history():
         if LedgerEntry.objects.filter(reference=order.number).exists():
             continue
         placed = timezone.localdate(order.date_placed)
-        services.earn_for_order(order_id=order.pk, today=placed)
+        earning.earn_for_order(order_id=order.pk, today=placed)
         if order.status == OrderStatus.DELIVERED:
-            services.vest_order(order_number=order.number, today=placed + timedelta(days=7))
+            vesting.vest_order(order_number=order.number, today=placed + timedelta(days=7))
         LedgerEntry.objects.filter(reference=order.number).update(created=order.date_placed)
         created += 1
     _refer_chloe()
-    services.expire_due()
+    vesting.expire_due()
     recompute.recompute_all()
     return created
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from atelier.orders import UNPAID
-from loyalty import services as loyalty_services
+from loyalty.ledger import PointsRefused
+from loyalty.services import holds as loyalty_holds
 from portal.order.ownership import order_for
 
 from . import services
@@ -55,8 +56,8 @@ def pay(request, number):
     # The points this order's discount stands for must still be set aside before a card is
     # charged (a failed payment gave them back; they are taken again if the balance allows).
     try:
-        loyalty_services.confirm_hold_for_payment(order_number=order.number)
-    except loyalty_services.PointsRefused as refused:
+        loyalty_holds.confirm_hold_for_payment(order_number=order.number)
+    except PointsRefused as refused:
         messages.error(request, str(refused))
         if request.method == "POST":
             return redirect("checkout:pay", number=number)

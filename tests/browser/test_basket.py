@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from loyalty import services
 from loyalty.models import LoyaltyAccount
+from loyalty.services.staff import adjust_points
 from tests.browser.accessibility import assert_accessible
 from tests.browser.checkout_steps import give_delivery_address
 from tests.browser.signing_in import sign_in
@@ -106,7 +106,7 @@ def test_points_to_redeem_out_of_range_get_a_message_and_checkout_keeps_working(
     ada = get_user_model().objects.get(email="ada@example.com")
     admin = get_user_model().objects.get(email="admin@atelier.example")
     current = LoyaltyAccount.objects.get(user=ada).available
-    services.adjust_points(user_id=ada.pk, points=2000 - current, reason="Browser test balance", staff=admin)
+    adjust_points(user_id=ada.pk, points=2000 - current, reason="Browser test balance", staff=admin)
     sign_in(page, shop, "ada@example.com")
     add_a_tee(page, shop)
     page.get_by_label("Quantity of Custom Printed T-shirt").fill("5")

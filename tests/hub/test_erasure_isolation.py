@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from loyalty import services as loyalty_services
+from loyalty.services.staff import adjust_points
 from portal.hub import services
 from portal.hub.models import DeletionRequest
 from portal.hub.tasks import erase_due_accounts
@@ -21,7 +21,7 @@ def test_an_account_that_cannot_be_erased_does_not_stop_the_others(caplog):
     # A former staff member: their signed points adjustment protects their row from deletion.
     former = User.objects.create_user(email="former.staff@atelier.example", password="x-long-password-1")
     ada = User.objects.get(email="ada@example.com")
-    loyalty_services.adjust_points(user_id=ada.pk, points=10, reason="Goodwill", staff=former)
+    adjust_points(user_id=ada.pk, points=10, reason="Goodwill", staff=former)
     first = services.request_deletion(user=former)
     second = services.request_deletion(user=User.objects.get(email="ben@example.com"))
     DeletionRequest.objects.filter(pk__in=[first.pk, second.pk]).update(

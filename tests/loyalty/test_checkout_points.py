@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from oscar.core.loading import get_model
 
-from loyalty import services
 from loyalty.models import LoyaltyAccount, PendingEarn, PointsHold
+from loyalty.services import holds, refunds, staff
 from tests.payments.conftest import checkout, demo_mode  # noqa: F401 -- the payments suite's checkout driver
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def ben(login, checkout, demo_mode, admin_user):  # noqa: F811
     user = client.session and get_model("users", "User").objects.get(email="ben@example.com")
     account = LoyaltyAccount.objects.filter(user=user).first()
     topup = 2000 - (account.available if account else 0)
-    services.adjust_points(user_id=user.pk, points=topup, reason="Test balance", staff=admin_user)
+    staff.adjust_points(user_id=user.pk, points=topup, reason="Test balance", staff=admin_user)
     checkout.add_stocked(upc="ATL-FILTER", quantity=4)
     return user
 
@@ -77,7 +77,7 @@ def test_bad_redemptions_are_refused_and_nothing_moves(ben, checkout, points, me
 
 
 def test_more_than_the_share_of_the_order_is_refused(ben, checkout, admin_user):  # noqa: F811
-    services.adjust_points(user_id=ben.pk, points=20000, reason="Test balance", staff=admin_user)
+    staff.adjust_points(user_id=ben.pk, points=20000, reason="Test balance", staff=admin_user)
     preview = checkout.to_preview()
     maximum = preview.context["points_options"].maximum
     assert maximum == 5800  # half of the £116 basket at 1p a point
@@ -116,10 +116,10 @@ def test_paid_after_the_points_were_spent_elsewhere_leaves_a_note_not_a_debt(ben
     checkout.client.post("/checkout/points/", {"points": "500"})
     order = checkout.place_order()
     checkout.pay_demo(order, card="4000 0000 0000 0002")  # declined: the 500 points come back
-    services.adjust_points(user_id=ben.pk, points=-1800, reason="Spent elsewhere", staff=admin_user)
+    staff.adjust_points(user_id=ben.pk, points=-1800, reason="Spent elsewhere", staff=admin_user)
 
-    services.spend_hold(order_number=order.number)  # Stripe's own retry succeeded
-    services.spend_hold(order_number=order.number)  # and its event was delivered twice
+    holds.spend_hold(order_number=order.number)  # Stripe's own retry succeeded
+    holds.spend_hold(order_number=order.number)  # and its event was delivered twice
 
     assert available(ben) == 200  # never negative
     [note] = get_model("order", "OrderNote").objects.filter(order=order, message__contains="could not be taken")
@@ -136,8 +136,8 @@ def test_refund_after_a_redemption_returns_points_in_proportion(ben, checkout): 
     assert available(ben) == 1000
 
     half = (order.total_incl_tax / 2).quantize(Decimal("0.01"))
-    services.reverse_for_refund(order_id=order.pk, amount=half, refund_reference="re_half")
-    services.reverse_for_refund(order_id=order.pk, amount=half, refund_reference="re_half")  # replayed
+    refunds.reverse_for_refund(order_id=order.pk, amount=half, refund_reference="re_half")
+    refunds.reverse_for_refund(order_id=order.pk, amount=half, refund_reference="re_half")  # replayed
 
     account = LoyaltyAccount.objects.get(user=ben)
     assert account.available == 1500  # half of the 1,000 redeemed came back
@@ -155,16 +155,16 @@ def test_guests_are_not_offered_points(checkout, demo_mode):  # noqa: F811
 def _another_tab_chooses(monkeypatch, user, points):
     """Tab B changes the points after tab A's "Place order" request applied the discount and
     checked the basket, just before A ties the points to its order: the narrowest window."""
-    attach = services.attach_hold_to_order
+    attach = holds.attach_hold_to_order
 
     def tab_b_first(*, basket, **kwargs):
         if points:
-            services.hold_points(user=user, basket=basket, points=points)
+            holds.hold_points(user=user, basket=basket, points=points)
         else:
-            services.release_points(user=user, basket=basket)
+            holds.release_points(user=user, basket=basket)
         return attach(basket=basket, **kwargs)
 
-    monkeypatch.setattr(services, "attach_hold_to_order", tab_b_first)
+    monkeypatch.setattr(holds, "attach_hold_to_order", tab_b_first)
 
 
 def _place_order(checkout):  # noqa: F811

@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from oscar.core.loading import get_class, get_model
 
-from loyalty import services
+from loyalty.ledger import PointsRefused
 from loyalty.models import LedgerEntry, LoyaltyAccount, PointsHold
+from loyalty.services.holds import hold_points
+from loyalty.services.staff import adjust_points
 from tests.helpers import at_once
 
 Basket = get_model("basket", "Basket")
@@ -30,12 +32,12 @@ def basket_for(user):
 
 def test_concurrent_checkouts_cannot_overspend(committed_demo_shop, admin_user):
     user = get_user_model().objects.create_user(email="racer@example.com", password="x-long-password-9")
-    services.adjust_points(user_id=user.pk, points=1000, reason="Race balance", staff=admin_user)
+    adjust_points(user_id=user.pk, points=1000, reason="Race balance", staff=admin_user)
     baskets = [basket_for(user) for _ in range(12)]
 
-    outcomes = at_once(lambda basket: services.hold_points(user=user, basket=basket, points=500), baskets)
+    outcomes = at_once(lambda basket: hold_points(user=user, basket=basket, points=500), baskets)
 
-    assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, services.PointsRefused)]
+    assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, PointsRefused)]
     assert sum(isinstance(o, PointsHold) for o in outcomes) == 2
     assert LoyaltyAccount.objects.get(user=user).available == 0
     assert PointsHold.objects.filter(account__user=user, status="held").count() == 2

@@ -6,8 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
-from loyalty import services
+from loyalty.ledger import PointsRefused
 from loyalty.models import LoyaltyAccount, PointsHold
+from loyalty.services.holds import hold_points
+from loyalty.services.staff import adjust_points
 from tests.payments.conftest import checkout, demo_mode  # noqa: F401 -- the payments suite's checkout driver
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def ben(login, checkout, demo_mode, admin_user):  # noqa: F811
     user = get_user_model().objects.get(email="ben@example.com")
     account = LoyaltyAccount.objects.filter(user=user).first()
     topup = 2000 - (account.available if account else 0)
-    services.adjust_points(user_id=user.pk, points=topup, reason="Test balance", staff=admin_user)
+    adjust_points(user_id=user.pk, points=topup, reason="Test balance", staff=admin_user)
     checkout.add_stocked(upc="ATL-FILTER", quantity=4)
     checkout.to_preview()
     checkout.client.post(REDEEM, {"points": "500"}, follow=True)  # its message shown and gone
@@ -82,7 +84,7 @@ def test_a_box_that_is_no_choice_is_refused_and_the_held_points_stay(ben, checko
 
 
 def test_more_than_the_basket_allows_is_refused_and_the_held_points_stay(ben, checkout, admin_user):  # noqa: F811
-    services.adjust_points(user_id=ben.pk, points=20000, reason="Test balance", staff=admin_user)
+    adjust_points(user_id=ben.pk, points=20000, reason="Test balance", staff=admin_user)
 
     response = post(checkout, {"points": "5900"})
 
@@ -136,8 +138,8 @@ def test_the_box_offers_the_release_button_while_points_are_held(ben, checkout):
 def test_the_service_refuses_what_is_no_choice_and_keeps_the_hold(ben, points):
     basket = get_model("basket", "Basket").objects.get(owner=ben, status="Open")
 
-    with pytest.raises(services.PointsRefused):
-        services.hold_points(user=ben, basket=basket, points=points)
+    with pytest.raises(PointsRefused):
+        hold_points(user=ben, basket=basket, points=points)
 
     assert held(ben) == [500]
     assert available(ben) == 1500

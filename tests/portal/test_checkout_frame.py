@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
-from loyalty import services as loyalty_services
+from loyalty.services.staff import adjust_points
 from tests.payments.conftest import ADDRESS, checkout, demo_mode, stripe_mode  # noqa: F401 -- the checkout driver
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_the_review_page_says_how_a_guest_pays_in_test_mode(checkout, demo_mode)
 def test_the_review_page_says_what_points_and_stripe_pay(checkout, stripe_mode, login, admin_user):  # noqa: F811
     client = login("ben@example.com")
     ben = get_user_model().objects.get(email="ben@example.com")
-    loyalty_services.adjust_points(user_id=ben.pk, points=2000, reason="Test balance", staff=admin_user)
+    adjust_points(user_id=ben.pk, points=2000, reason="Test balance", staff=admin_user)
     checkout.add_stocked(quantity=4)
     checkout.to_preview()
     client.post("/checkout/points/", {"points": "500"})

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from loyalty import services as loyalty_services
 from loyalty.models import LoyaltyAccount, PointsLot, Segment
 from loyalty.reminders import services
 from loyalty.reminders.models import ReminderSend, Trigger
+from loyalty.services.earning import award_bonus
 
 from .conftest import keys_for
 
@@ -18,9 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def points_expiring_on(user, points, expires_on):
-    loyalty_services.award_bonus(
-        user_id=user.pk, source="manual", points=points, reason="test", key=f"test-{user.pk}-{expires_on}"
-    )
+    award_bonus(user_id=user.pk, source="manual", points=points, reason="test", key=f"test-{user.pk}-{expires_on}")
     PointsLot.objects.filter(account__user=user).update(expires_on=expires_on)
 
 
