@@ -1,4 +1,7 @@
-"""Reads of the loyalty programme: a customer's summary and ledger, weights, expiries, tier gaps.
+"""Reads of the loyalty programme; none writes or imports a service: a customer's summary and
+ledger, what their tier gives (workshop weight, free shipping), expiries and tier gaps for the
+reminders, the dashboard's distributions, the points a product or basket would earn, what the
+checkout may redeem, and the reconcilers' finders (paid orders without points, refunds not reversed).
 
 Everything a customer sees is loaded for the requesting user only. The reads for reminders
 (`expiring_points`, `tier_gaps`) are single set-based queries, never a loop over customers.
