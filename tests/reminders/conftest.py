@@ -1,22 +1,16 @@
-"""Customers, orders and rules for reminder tests, made directly and dated as each test needs."""
+"""Customers and rules for reminder tests; their orders are OrderFactory's, dated as each test needs."""
 
-import itertools
 from datetime import date, time, timedelta
-from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from loyalty.reminders.models import ReminderMessage, ReminderRule, Trigger
+from tests.factories import CustomerFactory, OrderFactory
 
 Order = get_model("order", "Order")
-OrderLine = get_model("order", "Line")
 OrderStatusChange = get_model("order", "OrderStatusChange")
-Product = get_model("catalogue", "Product")
-
-_numbers = itertools.count(1)
 
 # Fixed "now" for selection tests: a Wednesday noon in London, outside default quiet hours.
 NOW = timezone.make_aware(timezone.datetime(2026, 6, 17, 12, 0))
@@ -57,48 +51,14 @@ def rule(db):
 
 @pytest.fixture
 def customer(db):
+    """A new customer (tests/factories.py), with only the fields the test is about."""
+
     def make(email=None, **fields):
-        n = next(_numbers)
-        flags = {name: fields.pop(name) for name in ("is_staff", "is_active") if name in fields}
-        fields.setdefault("first_name", f"Shopper{n}")
-        user = get_user_model().objects.create_user(email or f"shopper{n}@reminders.example", "pw", **fields)
-        if flags:
-            get_user_model().objects.filter(pk=user.pk).update(**flags)
-            user.refresh_from_db()
-        return user
+        if email is not None:
+            fields["email"] = email
+        return CustomerFactory(**fields)
 
     return make
-
-
-def place_order(user, *, placed, status="Delivered", product=None):
-    order = Order.objects.create(
-        number=f"RT{next(_numbers):06d}",
-        user=user,
-        currency="GBP",
-        total_incl_tax=Decimal("12.00"),
-        total_excl_tax=Decimal("10.00"),
-        status=status,
-        date_placed=placed,
-    )
-    if product is not None:
-        OrderLine.objects.create(
-            order=order,
-            product=product,
-            partner_sku=product.upc,
-            title=product.title,
-            quantity=1,
-            line_price_incl_tax=Decimal("12.00"),
-            line_price_excl_tax=Decimal("10.00"),
-            line_price_before_discounts_incl_tax=Decimal("12.00"),
-            line_price_before_discounts_excl_tax=Decimal("10.00"),
-            num_allocated=0,
-        )
-    return order
-
-
-@pytest.fixture
-def order_for():
-    return place_order
 
 
 def status_change(order, status, at):
@@ -119,11 +79,11 @@ def days(n):
 
 
 @pytest.fixture
-def due_twice_capped_once(rule, customer, now, order_for):
+def due_twice_capped_once(rule, customer, now):
     """A customer due a birthday and a win-back reminder today, under a weekly cap of one."""
     rule(Trigger.BIRTHDAY, weekly_cap=1)
     rule(Trigger.WIN_BACK, threshold=30, weekly_cap=1)
     today = timezone.localdate(now)
     ada = customer(birth_date=date(1990, today.month, today.day))
-    order_for(ada, placed=now - timezone.timedelta(days=90))
+    OrderFactory(user=ada, status="Delivered", placed=now - timezone.timedelta(days=90))
     return ada

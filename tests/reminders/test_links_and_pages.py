@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 
 from loyalty.reminders import links, services
 from loyalty.reminders.models import ReminderConsent, ReminderSend, Trigger
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,10 +168,10 @@ def test_another_customers_notification_is_404(sent_birthday, client, customer):
 # --- staff dashboard ----------------------------------------------------------------------
 
 
-def test_dashboard_shows_sent_opened_clicked_converted_against_control(sent_birthday, client, order_for, now):
+def test_dashboard_shows_sent_opened_clicked_converted_against_control(sent_birthday, client, now):
     Notification.objects.filter(pk=sent_birthday.notification_id).update(date_read=now)
     services.record_click(send_id=sent_birthday.pk)
-    order_for(sent_birthday.user, placed=now + timezone.timedelta(days=2))
+    OrderFactory(user=sent_birthday.user, status="Delivered", placed=now + timezone.timedelta(days=2))
     admin = get_user_model().objects.get(email="admin@atelier.example")
     client.force_login(admin)
     page = client.get("/dashboard/reminders/")

@@ -8,8 +8,9 @@ from oscar.core.loading import get_model
 
 from loyalty.reminders import services
 from loyalty.reminders.models import OutboxEmail, ReminderSend, Trigger
+from tests.factories import OrderFactory
 
-from .conftest import days, keys_for, place_order, status_change
+from .conftest import days, keys_for, status_change
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_an_order_shipped_and_delivered_between_two_runs_gets_both_notices_once(
     rule(Trigger.ORDER_SHIPPED)
     rule(Trigger.ORDER_DELIVERED)
     shopper = customer()
-    order = place_order(shopper, placed=now - days(5), status="In production")
+    order = OrderFactory(user=shopper, placed=now - days(5), status="In production")
     run(now - timedelta(hours=1))
     assert keys_for(shopper) == []
 
@@ -52,7 +53,7 @@ def test_a_shipping_notice_is_not_sent_for_an_order_that_only_claims_to_be_shipp
     # imported as it stands) has nothing to announce.
     rule(Trigger.ORDER_SHIPPED)
     shopper = customer()
-    place_order(shopper, placed=now - days(2), status="Shipped")
+    OrderFactory(user=shopper, placed=now - days(2), status="Shipped", history=False)
     run(now)
     assert keys_for(shopper) == []
 
@@ -60,12 +61,12 @@ def test_a_shipping_notice_is_not_sent_for_an_order_that_only_claims_to_be_shipp
 def test_the_survey_follows_delivery_unless_the_order_was_refunded_before_it_was_due(rule, customer, now):
     rule(Trigger.SURVEY, threshold=3, lookback_days=7)
     shopper = customer()
-    kept = place_order(shopper, placed=now - days(10), status="Shipped")
+    kept = OrderFactory(user=shopper, placed=now - days(10), status="Shipped")
     status_change(kept, "Delivered", now - days(4))
-    returned = place_order(shopper, placed=now - days(10), status="Shipped")
+    returned = OrderFactory(user=shopper, placed=now - days(10), status="Shipped")
     status_change(returned, "Delivered", now - days(4))
     status_change(returned, "Refunded", now - days(2))  # before the survey's day (delivery + 3)
-    refunded_later = place_order(shopper, placed=now - days(10), status="Shipped")
+    refunded_later = OrderFactory(user=shopper, placed=now - days(10), status="Shipped")
     status_change(refunded_later, "Delivered", now - days(5))
     status_change(refunded_later, "Refunded", now - days(1))  # after its survey was due (2 days ago)
 

@@ -9,8 +9,9 @@ from oscar.core.loading import get_model
 from configurator.models import ProductFamily, SavedDesign
 from loyalty.reminders import services
 from loyalty.reminders.models import ReminderSend, ReplenishmentInterval, Trigger
+from tests.factories import OrderFactory
 
-from .conftest import days, keys_for, place_order, status_change
+from .conftest import days, keys_for, status_change
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +47,9 @@ def test_leap_day_birthday_is_celebrated_on_28_february(rule, customer):
 def test_purchase_anniversary_selects_the_day_of_a_past_years_order(rule, customer, now):
     r = rule(Trigger.ANNIVERSARY)
     loyal, recent, cancelled = customer(), customer(), customer()
-    place_order(loyal, placed=now.replace(year=2023))
-    place_order(recent, placed=now - days(30))
-    place_order(cancelled, placed=now.replace(year=2024), status="Cancelled")
+    OrderFactory(user=loyal, placed=now.replace(year=2023), status="Delivered")
+    OrderFactory(user=recent, placed=now - days(30), status="Delivered")
+    OrderFactory(user=cancelled, placed=now.replace(year=2024), status="Cancelled")
     select(r, now)
     assert keys_for(loyal) == [f"anniversary:{loyal.pk}:2026"]
     assert ReminderSend.objects.get(user=loyal).context["amount"] == "3"
@@ -73,10 +74,11 @@ def test_replenishment_is_due_an_interval_after_the_last_purchase(rule, customer
     r = rule(Trigger.REPLENISHMENT, lookback_days=7)
     fridge = filter_interval.family.product
     due, refreshed, long_ago = customer(), customer(), customer()
-    place_order(due, placed=now - days(181), product=fridge)
-    place_order(refreshed, placed=now - days(181), product=fridge)
-    place_order(refreshed, placed=now - days(20), product=filter_interval.reorder_product)
-    place_order(long_ago, placed=now - days(400), product=fridge)
+    OrderFactory(user=due, placed=now - days(181), status="Delivered", lines=[(fridge, 1)])
+    OrderFactory(user=refreshed, placed=now - days(181), status="Delivered", lines=[(fridge, 1)])
+    new_filter = filter_interval.reorder_product
+    OrderFactory(user=refreshed, placed=now - days(20), status="Delivered", lines=[(new_filter, 1)])
+    OrderFactory(user=long_ago, placed=now - days(400), status="Delivered", lines=[(fridge, 1)])
     select(r, now)
     [key] = keys_for(due)
     assert key.startswith(f"replenishment:{due.pk}:{filter_interval.pk}:")
@@ -94,7 +96,7 @@ def test_saved_design_not_ordered_after_n_days(rule, customer, now):
         design = SavedDesign.objects.create(family=family, owner=owner, version_number=1, values={}, price=100)
         SavedDesign.objects.filter(pk=design.pk).update(created_at=now - days(4))
         designs.append(design)
-    place_order(bought, placed=now - days(1), product=family.product)
+    OrderFactory(user=bought, placed=now - days(1), status="Delivered", lines=[(family.product, 1)])
     select(r, now)
     assert keys_for(waiting) == [f"saved_design:{waiting.pk}:{designs[0].pk}"]
     assert ReminderSend.objects.get(user=waiting).context["design_link"] == f"/designs/{designs[0].share_token}/"
@@ -135,9 +137,9 @@ def test_abandoned_basket_after_n_hours(rule, customer, now):
 def test_win_back_after_n_days_without_an_order(rule, customer, now):
     r = rule(Trigger.WIN_BACK, threshold=365)
     lapsed, regular, never = customer(), customer(), customer()
-    place_order(lapsed, placed=now - days(500))
-    place_order(regular, placed=now - days(500))
-    place_order(regular, placed=now - days(10))
+    OrderFactory(user=lapsed, placed=now - days(500), status="Delivered")
+    OrderFactory(user=regular, placed=now - days(500), status="Delivered")
+    OrderFactory(user=regular, placed=now - days(10), status="Delivered")
     select(r, now)
     assert len(keys_for(lapsed)) == 1
     assert keys_for(regular) == keys_for(never) == []
@@ -147,9 +149,9 @@ def test_order_milestones_and_survey(rule, customer, now):
     shipped_rule, delivered_rule = rule(Trigger.ORDER_SHIPPED), rule(Trigger.ORDER_DELIVERED)
     survey_rule = rule(Trigger.SURVEY, threshold=3, lookback_days=7)
     shopper = customer()
-    on_its_way = place_order(shopper, placed=now - days(6), status="In production")
+    on_its_way = OrderFactory(user=shopper, placed=now - days(6), status="In production")
     status_change(on_its_way, "Shipped", now - days(1))
-    arrived = place_order(shopper, placed=now - days(12), status="Shipped")
+    arrived = OrderFactory(user=shopper, placed=now - days(12), status="Shipped")
     status_change(arrived, "Delivered", now - days(4))
     for r in (shipped_rule, delivered_rule, survey_rule):
         select(r, now)
