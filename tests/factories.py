@@ -8,6 +8,7 @@ for what the shop itself is made of: tiers, rules, families, shipping methods.
     customer = CustomerFactory()
     order = OrderFactory(user=customer, status="Delivered", placed=now - timedelta(days=40))
     order = OrderFactory(lines=[(StockedProductFactory(price="25.00"), 2)], total="100.00")
+    order = OrderFactory(configured=[("printed-tote", {"print_text": "Hi", "ink": "clay"}, 1)])
     account = LoyaltyAccountFactory(user=customer, points=500)
 """
 
@@ -24,6 +25,7 @@ from factory.django import DjangoModelFactory, Password
 from oscar.core.loading import get_class, get_model
 
 from atelier.orders import OrderStatus
+from configurator.services import add_configuration_to_basket
 
 PASSWORD = "x-long-password-1"
 PARTNER = "Atelier Workshop"  # the demo's partner: one partner, as in the shop
@@ -121,7 +123,10 @@ _order_numbers = itertools.count(1)
 class OrderFactory(DjangoModelFactory):
     """An order placed through Oscar's OrderCreator from a real basket, then dated and moved on.
 
-    - `lines`: (product, quantity) pairs; one line of a new stocked product when not given.
+    - `lines`: (product, quantity) pairs; one line of a new stocked product when neither these
+      nor `configured` are given.
+    - `configured`: (family slug, values, quantity) for made-to-order lines, added and priced as
+      the configurator adds them (the demo's families; invalid values raise).
     - `status`: where the order is now. With `history` (the default) it got there through the
       pipeline (Pending payment, Paid, ... `status`), one status change a day after placing and
       none later than now; `history=False` is an order imported as it stands, no change recorded.
@@ -139,17 +144,20 @@ class OrderFactory(DjangoModelFactory):
     status = PAID
     # Not fields of the order: how it is built (read by _create).
     lines = None
+    configured = None
     placed = factory.LazyFunction(timezone.now)
     total = None
     history = True
     paid = None
 
     @classmethod
-    def _create(cls, model_class, *, user, number, status, lines, placed, total, history, paid):
+    def _create(cls, model_class, *, user, number, status, lines, configured, placed, total, history, paid):
         basket = Basket.objects.create(owner=user)
         basket.strategy = Selector().strategy(user=user)
-        for product, quantity in lines or [(StockedProductFactory(), 1)]:
+        for product, quantity in lines or ([] if configured else [(StockedProductFactory(), 1)]):
             basket.add_product(product, quantity)
+        for family_slug, values, quantity in configured or ():
+            add_configuration_to_basket(basket=basket, family_slug=family_slug, values=values, quantity=quantity)
         method = Free()
         charge = method.calculate(basket)
         order = OrderCreator().place_order(

@@ -9,11 +9,12 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from pypdf import PdfReader
 
-from production import travelers
+from production import tasks, travelers
 from production.models import Operation, PlanRun, ProductionEvent, TravelerBatch
 from production.selectors.board import orders_at_risk
 from production.selectors.progress import order_progress
 from production.services.replanning import replan
+from tests.factories import CustomerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -38,11 +39,16 @@ def planned_day(work_order):
         ("planner@atelier.example", 200),
         ("admin@atelier.example", 200),  # a superuser holds every permission
         ("editor@atelier.example", 403),
-        ("ada@example.com", 403),
     ],
 )
 def test_the_board_is_for_planners_only(login, email, expected):
     assert login(email).get(BOARD).status_code == expected
+
+
+def test_the_board_is_not_for_customers(client):
+    client.force_login(CustomerFactory())
+
+    assert client.get(BOARD).status_code == 403
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
@@ -206,8 +212,10 @@ def test_a_traveler_lists_the_specification_and_operations_with_a_qr_code(planne
     assert "<svg" in travelers.traveler_html(sofa)
 
 
-def test_a_traveler_is_for_planners_only(login, sofa):
-    assert login("ada@example.com").get(reverse("production:traveler", args=[sofa.pk])).status_code == 403
+def test_a_traveler_is_for_planners_only(client, sofa):
+    client.force_login(CustomerFactory())
+
+    assert client.get(reverse("production:traveler", args=[sofa.pk])).status_code == 403
 
 
 def test_batch_print_of_a_day_renders_every_work_order_starting_that_day(
@@ -237,10 +245,20 @@ def test_batch_print_with_a_bad_day_is_refused(planner_client):
 # --- The shopper's side --------------------------------------------------------------------
 
 
-def test_the_shoppers_order_page_shows_promised_and_planned_dates(login, sofa):
-    progress = order_progress(order_id=sofa.order_id)
+@pytest.fixture
+def sofa_order():
+    """A customer's sofa, paid and released to production."""
+    sofa = ("modular-sofa", {"modules": 3, "width": 220, "depth": 95, "fabric": "moss"}, 1)
+    order = OrderFactory(configured=[sofa])
+    tasks.release_paid_order(order.pk)
+    return order
 
-    content = login("ben@example.com").get("/accounts/orders/DEMO-2002/").content.decode()
+
+def test_the_shoppers_order_page_shows_promised_and_planned_dates(client, sofa_order):
+    progress = order_progress(order_id=sofa_order.pk)
+    client.force_login(sofa_order.user)
+
+    content = client.get(f"/accounts/orders/{sofa_order.number}/").content.decode()
 
     assert content.count('class="timeline__promise') == 1
     assert f"Promised to ship by {progress.promised_ship_date:%A} {progress.promised_ship_date.day}" in content
@@ -248,8 +266,10 @@ def test_the_shoppers_order_page_shows_promised_and_planned_dates(login, sofa):
     assert "The Modular Sofa: scheduled in the workshop" in content
 
 
-def test_another_shopper_cannot_see_the_order(login):
-    assert login("ada@example.com").get("/accounts/orders/DEMO-2002/").status_code == 404
+def test_another_shopper_cannot_see_the_order(client, sofa_order):
+    client.force_login(CustomerFactory())
+
+    assert client.get(f"/accounts/orders/{sofa_order.number}/").status_code == 404
 
 
 def test_a_work_center_going_down_moves_its_work_out_of_the_downtime(planner_client, sofa):

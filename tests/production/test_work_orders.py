@@ -19,13 +19,14 @@ from production.selectors.release import orders_missing_work_orders
 from production.services import floor
 from production.services.release import release_order_to_production
 from production.services.replanning import replan
+from tests.factories import CustomerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
 
-
-def demo_order(number):
-    return Order.objects.get(number=number)
+TEE = ("printed-tee", {"colour": "sage", "print_text": "Crew", "ink": "white"}, 3)
+TOTE = ("printed-tote", {"print_text": "Allotment", "ink": "clay"}, 2)
+FRIDGE = ("atelier-fridge", {"hinge": "left", "finish": "sage", "ice_maker": True, "water_kit": True}, 1)
 
 
 def planned(work_order):
@@ -92,7 +93,7 @@ def test_paid_demo_orders_are_planned_on_work_centers():
 
 
 def test_order_paid_creates_one_work_order_per_configured_line_and_plans_them(django_capture_on_commit_callbacks):
-    order = demo_order("DEMO-1003")  # a tee run and a tote run
+    order = OrderFactory(configured=[TEE, TOTE])  # paid, not released yet
     assert not WorkOrder.objects.filter(order=order).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,7 +106,7 @@ def test_order_paid_creates_one_work_order_per_configured_line_and_plans_them(dj
 
 
 def test_a_second_order_paid_creates_nothing():
-    order = demo_order("DEMO-1003")
+    order = OrderFactory(configured=[TEE, TOTE])
     tasks.release_paid_order(order.pk)
     rows = (WorkOrder.objects.count(), Operation.objects.count(), PromisedDate.objects.count())
     runs = PlanRun.objects.count()
@@ -118,13 +119,13 @@ def test_a_second_order_paid_creates_nothing():
 
 
 def test_stocked_goods_make_no_work_order():
-    order = demo_order("DEMO-1004")  # water filters from the shelf
+    order = OrderFactory()  # a part from the shelf
 
     assert release_order_to_production(order_id=order.pk) == []
 
 
 def test_customer_weight_sets_the_work_order_priority():
-    order = demo_order("DEMO-1005")
+    order = OrderFactory(configured=[TOTE])
 
     (work_order,) = release_order_to_production(order_id=order.pk, customer_weight=3)
 
@@ -319,8 +320,7 @@ def test_a_family_production_does_not_make_falls_back_to_the_configurator():
 
 
 def test_the_reconciler_releases_paid_orders_whose_work_orders_went_missing():
-    fridge_order = demo_order("DEMO-2001")
-    WorkOrder.objects.filter(order=fridge_order).delete()  # as if the worker died mid-task
+    fridge_order = OrderFactory(configured=[FRIDGE])  # paid, and the worker died before releasing it
 
     assert orders_missing_work_orders() == [fridge_order.pk]
     assert reconcile.run_one(reconcile.by_name("work-orders")) == 1
@@ -329,13 +329,13 @@ def test_the_reconciler_releases_paid_orders_whose_work_orders_went_missing():
     assert orders_missing_work_orders() == []
 
 
-def test_the_checkout_promises_the_latest_ship_date_of_the_made_to_order_lines(django_user_model):
+def test_the_checkout_promises_the_latest_ship_date_of_the_made_to_order_lines():
     from configurator import services as configurator_services
     from production.templatetags.production_tags import basket_ship_date
 
     Basket = get_model("basket", "Basket")
     Selector = get_class("partner.strategy", "Selector")
-    basket = Basket.objects.create(owner=django_user_model.objects.get(email="chloe@example.com"))
+    basket = Basket.objects.create(owner=CustomerFactory())
     basket.strategy = Selector().strategy()
     assert basket_ship_date(basket) is None
     _, sofa = configurator_services.add_configuration_to_basket(
