@@ -11,10 +11,12 @@ from django.db import DatabaseError
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from loyalty import services, tasks
+from loyalty import tasks
 from loyalty.models import Campaign, LedgerEntry, LoyaltyAccount, PendingEarn, PointsHold
+from loyalty.services import earning, vesting
+from portal import reconcile
+from tests.factories import CustomerFactory, OrderFactory
 from tests.loyalty.conftest import balances
-from tests.loyalty.orders import make_paid_order
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -31,7 +33,7 @@ def plain_rules(rules):
 
 @pytest.fixture
 def other():
-    return get_user_model().objects.create_user(email="eve@example.com", password="x-long-password-1")
+    return CustomerFactory()
 
 
 def warnings_on(order):
@@ -39,14 +41,14 @@ def warnings_on(order):
 
 
 def test_one_order_whose_points_cannot_vest_does_not_stop_the_others(shopper, other):
-    stuck, fine = make_paid_order(shopper), make_paid_order(other)
+    stuck, fine = OrderFactory(user=shopper, total="100.00"), OrderFactory(user=other, total="100.00")
     for order in (stuck, fine):
-        services.earn_for_order(order_id=order.pk)
+        earning.earn_for_order(order_id=order.pk)
     LoyaltyAccount.objects.filter(user=shopper).update(pending=0)  # the balance drifted from its pending earn
     later = date.today() + timedelta(days=14)
 
-    services.vest_due(today=later)
-    assert services.vest_due(today=later) == 0
+    vesting.vest_due(today=later)
+    assert vesting.vest_due(today=later) == 0
 
     assert balances(other) == (300, 0)
     assert PendingEarn.objects.get(order_number=stuck.number).vested is False
@@ -58,13 +60,13 @@ def test_one_order_whose_points_cannot_vest_does_not_stop_the_others(shopper, ot
 
 def test_one_lot_that_cannot_expire_does_not_stop_the_others(shopper, other, caplog):
     for user in (shopper, other):
-        order = make_paid_order(user)
-        services.earn_for_order(order_id=order.pk)
-        services.vest_order(order_number=order.number)
+        order = OrderFactory(user=user, total="100.00")
+        earning.earn_for_order(order_id=order.pk)
+        vesting.vest_order(order_number=order.number)
     LoyaltyAccount.objects.filter(user=shopper).update(available=0)  # drifted from its lots
 
     with caplog.at_level(logging.ERROR, logger="loyalty.services"):
-        services.expire_due(today=date.today() + timedelta(days=800))
+        vesting.expire_due(today=date.today() + timedelta(days=800))
 
     assert balances(other) == (0, 0)
     assert LedgerEntry.objects.filter(account__user=other, kind="expire").count() == 2
@@ -94,17 +96,17 @@ def test_one_stale_hold_that_cannot_be_released_does_not_stop_the_others(shopper
 def test_one_birthday_that_fails_does_not_stop_the_others(shopper, other, monkeypatch, caplog):
     today = date.today()
     get_user_model().objects.filter(pk__in=[shopper.pk, other.pk]).update(birth_date=date(1990, today.month, today.day))
-    award = services.award_bonus
+    award = earning.award_bonus
 
     def award_unless_the_first(*, user_id, **kwargs):
         if user_id == shopper.pk:
             raise DatabaseError("could not serialize access")  # this customer's row, this once
         return award(user_id=user_id, **kwargs)
 
-    monkeypatch.setattr(services, "award_bonus", award_unless_the_first)
+    monkeypatch.setattr(earning, "award_bonus", award_unless_the_first)
 
     with caplog.at_level(logging.ERROR, logger="loyalty.services"):
-        awarded = services.award_birthday_bonuses(today=today)
+        awarded = earning.award_birthday_bonuses(today=today)
 
     assert awarded >= 1
     assert balances(other) == (50, 0)
@@ -113,14 +115,14 @@ def test_one_birthday_that_fails_does_not_stop_the_others(shopper, other, monkey
 
 
 def test_one_order_whose_points_cannot_be_recorded_does_not_stop_the_reconciler(shopper, other):
-    stuck, fine = make_paid_order(shopper), make_paid_order(other)  # their points tasks were lost
+    # Their points tasks were lost.
+    stuck, fine = OrderFactory(user=shopper, total="100.00"), OrderFactory(user=other, total="100.00")
     # A first-order bonus already in the ledger for an order whose record is gone: earning collides with it.
-    services.award_bonus(
-        user_id=shopper.pk, source="order", points=5, reason="x", key=f"bonus:first-order:{shopper.pk}"
-    )
+    earning.award_bonus(user_id=shopper.pk, source="order", points=5, reason="x", key=f"bonus:first-order:{shopper.pk}")
 
-    tasks.reconcile_missing_points()
-    tasks.reconcile_missing_points()
+    points = reconcile.by_name("points")
+    reconcile.run_one(points)
+    reconcile.run_one(points)
 
     assert PendingEarn.objects.filter(order_number=fine.number).exists()
     assert balances(other) == (200, 100)

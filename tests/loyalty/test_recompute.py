@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 
 from loyalty import recompute, rfm, selectors
 from loyalty.models import LoyaltyAccount, SegmentHistory, Tier, TierChange
-from tests.loyalty.orders import make_paid_order
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -28,7 +28,7 @@ def test_spend_moves_a_customer_up_and_they_are_told(shopper):
     recompute.recompute_all()
     assert (account(shopper).tier.name, account(shopper).segment) == ("Member", "potential")
 
-    make_paid_order(shopper, total="1600.00")
+    OrderFactory(user=shopper, total="1600.00")
     result = recompute.recompute_all()
 
     assert result.tier_changes >= 1
@@ -40,7 +40,7 @@ def test_spend_moves_a_customer_up_and_they_are_told(shopper):
 
 
 def test_a_downgrade_waits_for_the_grace_period(shopper, rules):
-    order = make_paid_order(shopper, total="600.00")
+    order = OrderFactory(user=shopper, total="600.00")
     recompute.recompute_all()
     assert account(shopper).tier.name == "Silver"
 
@@ -65,7 +65,7 @@ def test_a_downgrade_waits_for_the_grace_period(shopper, rules):
 
 def test_segments_and_their_history(shopper):
     for days in (5, 20, 40, 60, 80):
-        placed(make_paid_order(shopper, total="300.00"), days)
+        placed(OrderFactory(user=shopper, total="300.00"), days)
     recompute.recompute_all()
     assert account(shopper).segment == "champions"
     [row] = SegmentHistory.objects.filter(user_id=shopper.pk)
@@ -76,8 +76,8 @@ def test_segments_and_their_history(shopper):
 
 
 def test_set_based_and_per_customer_paths_agree(shopper):
-    placed(make_paid_order(shopper, total="250.00"), 200)
-    placed(make_paid_order(shopper, total="250.00"), 300)
+    placed(OrderFactory(user=shopper, total="250.00"), 200)
+    placed(OrderFactory(user=shopper, total="250.00"), 300)
     recompute.recompute_all()
     set_based = account(shopper)
     LoyaltyAccount.objects.filter(user=shopper).update(segment="new", spend_12m=0)
@@ -95,7 +95,7 @@ def test_rfm_rules():
 
 
 def test_selectors_for_the_hub_and_reminders(shopper):
-    make_paid_order(shopper, total="450.00")
+    OrderFactory(user=shopper, total="450.00")
     recompute.recompute_all()
     summary = selectors.account_summary(user=shopper)
     assert (summary.tier, summary.next_tier, summary.spend_to_next) == ("Member", "Silver", Decimal("50.00"))
@@ -116,7 +116,7 @@ def test_summary_for_someone_without_an_account_writes_nothing(shopper):
 
 
 def test_both_paths_tell_a_coming_downgrade_in_the_same_words(shopper, rules):
-    order = make_paid_order(shopper, total="600.00")
+    order = OrderFactory(user=shopper, total="600.00")
     recompute.recompute_all()
     placed(order, 400)
     recompute.recompute_all()
