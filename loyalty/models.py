@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.models import DraftStateMixin, RevisionMixin
 
 
 class Segment(models.TextChoices):
@@ -411,3 +413,51 @@ class TierChange(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.from_tier} → {self.to_tier}"
+
+
+def _language_choices():
+    return settings.LANGUAGES
+
+
+class TierNotice(DraftStateMixin, RevisionMixin, models.Model):
+    """What a customer is told of a tier change of one kind, in one language: editors write it in
+    Wagtail (Reminders > Tier notices), with drafts; until one is published for a kind, the default
+    copy in loyalty/notices.py is used.
+
+    Its placeholders are filled by the database in the statement that tells a whole night's
+    customers at once, so only the tier change's own values are offered, and an unknown one is
+    refused by name when saving.
+    """
+
+    kind = models.CharField(max_length=8, choices=TierChange.Kind.choices)
+    language = models.CharField(max_length=12, choices=_language_choices, default="en-gb")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text=_("Plain text. Placeholders: {from_tier}, {to_tier}, and for a coming downgrade {due_on}.")
+    )
+
+    panels = [FieldRowPanel([FieldPanel("kind"), FieldPanel("language")]), FieldPanel("subject"), FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("tier notice")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="loyalty_one_tier_notice_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.language})"
+
+    def clean(self):
+        from .notices import unknown_placeholders
+
+        super().clean()
+        errors = {}
+        for field in ("subject", "body"):
+            unknown, allowed = unknown_placeholders(self.kind, getattr(self, field) or "")
+            if unknown:
+                errors[field] = _("Unknown placeholder: %(names)s. Use one of: %(known)s.") % {
+                    "names": ", ".join("{" + name + "}" for name in unknown),
+                    "known": ", ".join("{" + name + "}" for name in allowed),
+                }
+        if errors:
+            raise ValidationError(errors)

@@ -189,6 +189,7 @@ def recompute_all(*, today=None, now=None):
             ),
         )  # fmt: skip
         counts = []
+        texts = notices.copy()  # the editors' words, read once for the night
         for kind, to_tier, due_on, source in told:
             cursor.execute(
                 f"""INSERT INTO {t["changes"]} (user_id, kind, from_tier, to_tier, changed_on, due_on)
@@ -197,13 +198,15 @@ def recompute_all(*, today=None, now=None):
                 [p_today],
             )
             counts.append(cursor.rowcount)
-            subject, body = notices.message_sql(kind=kind, from_tier="o.name", to_tier=to_tier, due_on=due_on)
+            subject, body, words = notices.message_sql(
+                kind=kind, from_tier="o.name", to_tier=to_tier, due_on=due_on, texts=texts
+            )
             # In recipient order: the foreign-key checks at commit then walk the users table in order.
             cursor.execute(
                 f"""INSERT INTO {notices.inbox_table()} (recipient_id, subject, body, location, date_sent)
                 SELECT n.user_id, {subject}, {body}, 'Inbox', %s
                 FROM loyalty_nightly n {source} ORDER BY n.user_id""",
-                [p_now],
+                [*words, p_now],
             )
         tier_changes = counts[0]
         # Write back only the rows that changed.

@@ -1,8 +1,10 @@
-"""Rules, messages and replenishment intervals in Wagtail's admin, grouped under "Reminders"."""
+"""Rules, messages, replenishment intervals and tier notices in Wagtail's admin, grouped under "Reminders"."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from loyalty.models import TierNotice
 
 from .models import ReminderMessage, ReminderRule, ReplenishmentInterval
 
@@ -25,11 +27,18 @@ class ReplenishmentIntervalViewSet(SnippetViewSet):
     icon = "time"
 
 
+class TierNoticeViewSet(SnippetViewSet):
+    model = TierNotice
+    icon = "pick"
+    list_display = ["__str__", "subject", "live"]
+    list_filter = ["kind", "language"]
+
+
 class RemindersGroup(SnippetViewSetGroup):
     menu_label = _("Reminders")
     menu_icon = "mail"
     menu_name = "reminders"
-    items = (ReminderMessageViewSet, ReminderRuleViewSet, ReplenishmentIntervalViewSet)
+    items = (ReminderMessageViewSet, TierNoticeViewSet, ReminderRuleViewSet, ReplenishmentIntervalViewSet)
 
 
 register_snippet(RemindersGroup)

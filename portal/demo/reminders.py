@@ -1,5 +1,5 @@
-"""Demo reminders: a rule per trigger, the water filter's interval, published message texts,
-and a few reminders already in the demo shoppers' inboxes (sent through the real engine)."""
+"""Demo reminders: a rule per trigger, the water filter's interval, published message texts
+(tier notices too), and a few reminders already in the demo shoppers' inboxes (sent through the real engine)."""
 
 from datetime import datetime, time, timedelta
 
@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from configurator.models import ProductFamily
+from loyalty import notices
+from loyalty.models import TierNotice
 from loyalty.reminders import services
 from loyalty.reminders.models import (
     ReminderMessage,
@@ -142,10 +144,19 @@ def load_messages():
         message.save()
         message.save_revision().publish()
         created += 1
+    for kind, (subject, body) in notices.DEFAULT_COPY.items():
+        if TierNotice.objects.filter(kind=kind, language="en-gb").exists():
+            continue
+        notice = TierNotice(kind=kind, language="en-gb", subject=subject, body=body)
+        notice.full_clean()
+        notice.save()
+        notice.save_revision().publish()
+        created += 1
     editors = Group.objects.filter(name=EDITORS).first()
     if editors:
-        content_type = ContentType.objects.get_for_model(ReminderMessage)
-        editors.permissions.add(*Permission.objects.filter(content_type=content_type))
+        for model in (ReminderMessage, TierNotice):
+            content_type = ContentType.objects.get_for_model(model)
+            editors.permissions.add(*Permission.objects.filter(content_type=content_type))
     return created
 
 
