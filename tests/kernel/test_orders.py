@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -30,6 +29,7 @@ from loyalty import recompute
 from loyalty import selectors as loyalty_selectors
 from loyalty.models import SegmentHistory
 from loyalty.reminders import triggers
+from tests.factories import CustomerFactory, OrderFactory, StockedProductFactory
 
 Order = get_model("order", "Order")
 OrderLine = get_model("order", "Line")
@@ -38,10 +38,6 @@ Basket = get_model("basket", "Basket")
 BasketLine = get_model("basket", "Line")
 BasketLineAttribute = get_model("basket", "LineAttribute")
 Option = get_model("catalogue", "Option")
-Product = get_model("catalogue", "Product")
-ProductClass = get_model("catalogue", "ProductClass")
-Partner = get_model("partner", "Partner")
-StockRecord = get_model("partner", "StockRecord")
 
 # The strings orders have been stored with since the first migration: renaming one strands every row.
 STORED_PIPELINE = {
@@ -109,14 +105,10 @@ def test_the_named_sets_follow_from_the_pipeline():
 @pytest.mark.django_db
 def test_every_place_that_asks_what_counts_as_a_purchase_gets_the_same_answer():
     """Spend and segments (set-based and per customer), missing points, win-back: one order per status."""
-    customer = get_user_model().objects.create_user(email="k1-kernel@example.com", password="x-long-password-1")
+    customer = CustomerFactory()
     long_ago = timezone.now() - timedelta(days=20)
     for days, status in enumerate(OrderStatus):
-        order = Order.objects.create(
-            number=f"K1-{days}", user=customer, status=status, currency="GBP",
-            total_incl_tax=Decimal("10.00"), total_excl_tax=Decimal("10.00"),
-        )  # fmt: skip
-        Order.objects.filter(pk=order.pk).update(date_placed=long_ago + timedelta(days=days))
+        OrderFactory(user=customer, status=status, placed=long_ago + timedelta(days=days), total="10.00")
     purchased = set(Order.objects.filter(user=customer, status__in=list(PURCHASED)).values_list("pk", flat=True))
     assert len(purchased) == 4
     last_purchase = Order.objects.filter(pk__in=purchased).latest("date_placed").date_placed
@@ -153,30 +145,24 @@ def other_option(db):
 
 @pytest.fixture
 def product(db):
-    return Product.objects.create(
-        title="K1 T-shirt", slug="k1-t-shirt", product_class=ProductClass.objects.create(name="K1 class")
-    )
+    return StockedProductFactory(title="K1 T-shirt")
 
 
 def order_line(product, *attributes):
-    order = Order.objects.create(
-        number=f"K1-L{Order.objects.count()}", currency="GBP", total_incl_tax=Decimal(1), total_excl_tax=Decimal(1)
-    )
-    line = OrderLine.objects.create(
-        order=order, product=product, partner_sku="K1", title=product.title, quantity=1,
-        line_price_incl_tax=1, line_price_excl_tax=1, line_price_before_discounts_incl_tax=1,
-        line_price_before_discounts_excl_tax=1, num_allocated=0,
-    )  # fmt: skip
+    """The order line of `product`, its attributes as stored (by the configurator, or tampered with)."""
+    line = OrderFactory(lines=[(product, 1)]).lines.get()
     for option, value in attributes:
         OrderLineAttribute.objects.create(line=line, option=option, type=option.name if option else "", value=value)
     return OrderLine.objects.prefetch_related("attributes__option").get(pk=line.pk)
 
 
 def basket_line(product, *attributes):
-    partner = Partner.objects.create(name="K1 partner")
-    record = StockRecord.objects.create(product=product, partner=partner, partner_sku="K1", price=Decimal(1))
     line = BasketLine.objects.create(
-        basket=Basket.objects.create(), line_reference="k1", product=product, stockrecord=record, quantity=1
+        basket=Basket.objects.create(),
+        line_reference="k1",
+        product=product,
+        stockrecord=product.stockrecords.get(),
+        quantity=1,
     )
     for option, value in attributes:
         BasketLineAttribute.objects.create(line=line, option=option, value=value)
