@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("portal.documents.urls")),
     path("", include("loyalty.reminders.urls")),
     path("", include("portal.hub.urls")),
+    path("", include("care.urls")),
     path("", include("loyalty.urls")),
     path("dashboard/loyalty/", include("loyalty.dashboard.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.

@@ -404,6 +404,26 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# --- Customer care ------------------------------------------------------------------------
+
+# When the promise clock runs (care/promise.py): weekdays (0 = Monday), opening and closing on the
+# shop's clock (TIME_ZONE), and days off as ISO dates ("2026-12-25").
+CARE_WORKING_HOURS = {
+    "days": env.list("CARE_WORKING_DAYS", cast=int, default=[0, 1, 2, 3, 4]),
+    "start": env("CARE_WORKING_START", default="09:00"),
+    "end": env("CARE_WORKING_END", default="17:00"),
+    "holidays": env.list("CARE_HOLIDAYS", default=[]),
+}
+# Ticket attachments: outside MEDIA_ROOT, served only through care's views to the owner and staff.
+CARE_PRIVATE_ROOT = Path(env("CARE_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
+CARE_ATTACHMENT_MAX_BYTES = env.int("CARE_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+CARE_ATTACHMENTS_PER_MESSAGE = 3
+# Tickets and replies per account and per client address ("10/h"; /m, /d too): each is mail to staff.
+CARE_TICKET_RATE = env("CARE_TICKET_RATE", default="10/h")
+CARE_REPLY_RATE = env("CARE_REPLY_RATE", default="30/h")
+# The queue an escalated ticket goes to.
+CARE_ESCALATION_GROUP = env("CARE_ESCALATION_GROUP", default="Experts")
+
 # --- Configurator ---------------------------------------------------------------------
 
 # Quotes per client address, the JSON API's and the live page's together ("600/m"; /s, /h, /d too).

@@ -1,0 +1,21 @@
+"""Customer care's data. Each idea has its own module; Django finds the models here."""
+
+from .audit import EventKind, TicketEvent
+from .thread import Author, TicketAttachment, TicketMessage
+from .ticket import ACTIVE_STATES, TRANSITIONS, Channel, Severity, State, Ticket
+from .topic import Topic
+
+__all__ = [
+    "ACTIVE_STATES",
+    "TRANSITIONS",
+    "Author",
+    "Channel",
+    "EventKind",
+    "Severity",
+    "State",
+    "Ticket",
+    "TicketAttachment",
+    "TicketEvent",
+    "TicketMessage",
+    "Topic",
+]

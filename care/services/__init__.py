@@ -1,0 +1,20 @@
+"""Care's writes. Each public function is one transaction and records what it changed in TicketEvent.
+
+Views, tasks, the demo and the console call these; nothing else writes tickets.
+"""
+
+from .errors import StaleTicket, TicketRefused
+from .opening import open_ticket
+from .replies import mark_seen, reply
+from .workflow import assign, change_state, escalate
+
+__all__ = [
+    "StaleTicket",
+    "TicketRefused",
+    "assign",
+    "change_state",
+    "escalate",
+    "mark_seen",
+    "open_ticket",
+    "reply",
+]

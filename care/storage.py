@@ -1,0 +1,42 @@
+"""Where ticket attachments are kept: a folder outside the public media, with no URL of its own.
+
+Invoices are never stored (portal/documents renders them for their owner on each request);
+attachments must be kept, so they go under CARE_PRIVATE_ROOT, which no web server serves.
+They are read back only through care's views, which check the ticket's owner first.
+"""
+
+import os
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """FileSystemStorage at CARE_PRIVATE_ROOT, read when used (so a test can move it), without a URL."""
+
+    @property
+    def base_location(self):
+        return str(settings.CARE_PRIVATE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+    def url(self, name):
+        raise ValueError("ticket attachments have no public URL; they are served by care's views")
+
+
+private_storage = PrivateStorage()
+
+
+def attachment_path(instance, filename):
+    """A random name per file: the customer's file name is kept on the row, never used as a path."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"care/attachments/{secrets.token_hex(2)}/{secrets.token_urlsafe(16)}{extension}"

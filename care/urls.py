@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "care"
+
+urlpatterns = [
+    # Linked from help pages' "Still stuck?" with ?help_page=<page id>&topic=<slug>, and from orders.
+    path("tickets/new/", views.open_ticket, name="open-ticket"),
+    path("tickets/follow/<str:token>/", views.guest_ticket_page, name="guest-ticket"),
+    path("tickets/follow/<str:token>/files/<int:attachment_id>/", views.guest_attachment, name="guest-attachment"),
+    path("accounts/tickets/", views.ticket_list, name="tickets"),
+    path("accounts/tickets/<str:reference>/", views.ticket_page, name="ticket"),
+    path("accounts/tickets/<str:reference>/files/<int:attachment_id>/", views.attachment, name="attachment"),
+]
