@@ -155,16 +155,16 @@ def test_a_reply_to_a_closed_ticket_is_refused_with_a_clear_message(client, ques
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("page.html", b"<html><script>x</script></html>", "text/html"), "page.html is not a photo or a PDF"),
-        (SimpleUploadedFile("fake.png", b"<svg onload=alert(1)>", "image/png"), "fake.png is not a photo or a PDF"),
-        (SimpleUploadedFile("bad.jpg", b"\xff\xd8\xff" + b"junk" * 10, "image/jpeg"), "bad.jpg could not be read as an image"),
-        (SimpleUploadedFile("empty.pdf", b"", "application/pdf"), "empty.pdf is empty."),
+        (("page.html", b"<html><script>x</script></html>", "text/html"), "page.html is not a photo or a PDF"),
+        (("fake.png", b"<svg onload=alert(1)>", "image/png"), "fake.png is not a photo or a PDF"),
+        (("bad.jpg", b"\xff\xd8\xff" + b"junk" * 10, "image/jpeg"), "bad.jpg could not be read as an image"),
+        (("empty.pdf", b"", "application/pdf"), "empty.pdf is empty."),
     ],
-)  # fmt: skip
+)
 def test_wrong_attachments_are_refused_with_what_is_accepted(client, question_topic, upload, message):
     client.force_login(CustomerFactory())
 
-    response = client.post("/tickets/new/", {**form_data(question_topic), "attachments": upload})
+    response = client.post("/tickets/new/", {**form_data(question_topic), "attachments": SimpleUploadedFile(*upload)})
 
     assert response.status_code == 422
     assert message in response.content.decode()
@@ -321,3 +321,15 @@ def test_csrf_is_enforced_on_opening_and_replying(question_topic):
         == 403
     )
     assert Ticket.objects.filter(subject="Where is it?").count() == 0
+
+
+def test_the_order_page_asks_about_the_order_and_each_line(client):
+    customer = CustomerFactory()
+    order = OrderFactory(user=customer)
+    line = order.lines.first()
+    client.force_login(customer)
+
+    html = client.get(f"/accounts/orders/{order.number}/").content.decode()
+
+    assert f'href="/tickets/new/?order={order.number}">Ask about this order</a>' in html
+    assert f'href="/tickets/new/?order={order.number}&amp;line={line.pk}"' in html
