@@ -15,6 +15,7 @@ from portal import reconcile
 from portal.payments import services
 from portal.payments.gateways import GatewayUnavailable
 from production.models import WorkOrder
+from tests.factories import CustomerFactory
 from tests.payments.test_beat_jobs import paid_ago
 
 pytestmark = pytest.mark.django_db
@@ -106,9 +107,8 @@ def test_a_row_whose_finder_fails_does_not_stop_the_others(monkeypatch, caplog):
     assert [r.getMessage() for r in caplog.records] == ["Reconciler broken failed"]
 
 
-def test_a_paid_order_whose_every_task_was_lost_is_made_whole(checkout, demo_mode, django_user_model):
-    customer = django_user_model.objects.create_user(email="lost@example.com", password="a-long-password-1")
-    checkout.client.force_login(customer)
+def test_a_paid_order_whose_every_task_was_lost_is_made_whole(checkout, demo_mode):
+    checkout.client.force_login(CustomerFactory())
     checkout.add_configured(hinge="left")
     order = checkout.place_order()
     checkout.client.post(f"/checkout/pay/{order.number}/", {"card_number": "4242424242424242"})  # no on-commit
@@ -124,9 +124,8 @@ def test_a_paid_order_whose_every_task_was_lost_is_made_whole(checkout, demo_mod
     assert PendingEarn.objects.get(order_number=order.number).points > 0
 
 
-def test_a_refund_whose_points_reversal_was_lost_is_reversed_once(checkout, demo_mode, django_user_model):
-    customer = django_user_model.objects.create_user(email="refunded@example.com", password="a-long-password-1")
-    checkout.client.force_login(customer)
+def test_a_refund_whose_points_reversal_was_lost_is_reversed_once(checkout, demo_mode):
+    checkout.client.force_login(CustomerFactory())
     checkout.add_stocked(quantity=3)
     order = checkout.place_order()
     checkout.pay_demo(order)  # paid, points earned

@@ -7,7 +7,10 @@ import pytest
 from django.test import Client
 from oscar.core.loading import get_model
 
+from atelier.orders import OrderStatus
 from portal.payments.models import DemoPayment
+from portal.payments.services import source_type
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -23,9 +26,17 @@ def signed_in(email="ada@example.com"):
 
 
 def pending_demo_order(checkout):
-    checkout.add_stocked()
-    order = checkout.place_order()
-    DemoPayment.objects.filter(order_number=order.number).delete()
+    """An order waiting for payment by the demo gateway, which has no record of its payment; its
+    owner signed in on the checkout's client."""
+    order = OrderFactory(status=OrderStatus.PENDING_PAYMENT)
+    order.sources.create(
+        source_type=source_type("Demo gateway"),
+        currency=order.currency,
+        amount_allocated=order.total_incl_tax,
+        reference="demo_pi_unknown",
+    )
+    assert not DemoPayment.objects.filter(reference="demo_pi_unknown").exists()
+    checkout.client.force_login(order.user)
     return order
 
 
