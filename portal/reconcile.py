@@ -5,9 +5,11 @@ TICK_MINUTES) runs the table.
 A task can be lost: the broker refused it, a worker was killed mid-task (the filesystem broker
 drops such a task; Redis hands it back only after its visibility timeout), a webhook never came.
 The database says what happened, so each row's finder (a selector of the app that owns the
-effect) asks it which causes lack their effect, and the row does the effect again for each, with
-the function portal/events.py uses (a cause is that function's argument, or a tuple of its
-arguments). Effects are idempotent and keyed, so doing one that was only late changes nothing.
+effect) asks it which causes lack their effect, and the row does the effect again for each: the
+function portal/events.py uses for the effects of a paid or refunded order, the payments app's
+own for a payment whose webhook was lost and for kept Stripe events (a cause is that function's
+argument, or a tuple of its arguments). Effects are idempotent and keyed, so doing one that was
+only late changes nothing.
 
 Each row on its own, each cause on its own: one that fails is logged (and, where its app notes
 failures, noted on the order for staff) and the others go on.
