@@ -1,26 +1,36 @@
 """Saved designs in the hub: add to basket as priced today, delete; only one's own."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from configurator import services as configurator_services
 from configurator.models import SavedDesign
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def design_of(email, **values):
-    owner = get_user_model().objects.get(email=email)
+@pytest.fixture
+def customer():
+    return CustomerFactory()
+
+
+@pytest.fixture
+def signed_in(client, customer):
+    client.force_login(customer)
+    return client
+
+
+def design_of(owner, **values):
     design, _ = configurator_services.save_design(
         family_slug="atelier-fridge", values=values, owner=owner, name="Kitchen"
     )
     return design
 
 
-def test_design_list_offers_edit_share_basket_and_delete(login):
-    design = design_of("ada@example.com", hinge="left")
+def test_design_list_offers_edit_share_basket_and_delete(signed_in, customer):
+    design = design_of(customer, hinge="left")
 
-    html = login("ada@example.com").get("/designs/").content.decode()
+    html = signed_in.get("/designs/").content.decode()
 
     assert f"/configure/atelier-fridge/?design={design.uuid}" in html
     assert f"/designs/{design.uuid}/basket/" in html
@@ -28,29 +38,28 @@ def test_design_list_offers_edit_share_basket_and_delete(login):
     assert f"/designs/{design.uuid}/delete/" in html
 
 
-def test_a_design_goes_into_the_basket(login):
-    design = design_of("ada@example.com", hinge="left")
-    client = login("ada@example.com")
+def test_a_design_goes_into_the_basket(signed_in, customer):
+    design = design_of(customer, hinge="left")
 
-    response = client.post(f"/designs/{design.uuid}/basket/")
+    response = signed_in.post(f"/designs/{design.uuid}/basket/")
 
     assert response.status_code == 302 and response["Location"] == "/basket/"
-    assert client.get("/basket/").context["basket"].num_items == 1
+    assert signed_in.get("/basket/").context["basket"].num_items == 1
 
 
 @pytest.mark.parametrize("action", ["basket", "delete"])
-def test_another_customers_design_is_not_found(login, action):
-    design = design_of("ben@example.com")
+def test_another_customers_design_is_not_found(signed_in, action):
+    design = design_of(CustomerFactory())
 
-    response = login("ada@example.com").post(f"/designs/{design.uuid}/{action}/")
+    response = signed_in.post(f"/designs/{design.uuid}/{action}/")
 
     assert response.status_code == 404
     assert SavedDesign.objects.filter(pk=design.pk).exists()
 
 
-def test_a_design_is_deleted_by_its_owner(login):
-    design = design_of("ada@example.com")
+def test_a_design_is_deleted_by_its_owner(signed_in, customer):
+    design = design_of(customer)
 
-    login("ada@example.com").post(f"/designs/{design.uuid}/delete/")
+    signed_in.post(f"/designs/{design.uuid}/delete/")
 
     assert not SavedDesign.objects.filter(pk=design.pk).exists()
