@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
 
+from .wording import check_placeholders, language_choices
+
 
 class Segment(models.TextChoices):
     CHAMPIONS = "champions", _("Champions (premium)")
@@ -415,8 +417,7 @@ class TierChange(models.Model):
         return f"{self.user_id}: {self.from_tier} → {self.to_tier}"
 
 
-def _language_choices():
-    return settings.LANGUAGES
+_language_choices = language_choices  # the name migration 0008 refers to
 
 
 class TierNotice(DraftStateMixin, RevisionMixin, models.Model):
@@ -451,13 +452,9 @@ class TierNotice(DraftStateMixin, RevisionMixin, models.Model):
         from .notices import unknown_placeholders
 
         super().clean()
-        errors = {}
-        for field in ("subject", "body"):
-            unknown, allowed = unknown_placeholders(self.kind, getattr(self, field) or "")
-            if unknown:
-                errors[field] = _("Unknown placeholder: %(names)s. Use one of: %(known)s.") % {
-                    "names": ", ".join("{" + name + "}" for name in unknown),
-                    "known": ", ".join("{" + name + "}" for name in allowed),
-                }
-        if errors:
-            raise ValidationError(errors)
+        allowed = unknown_placeholders(self.kind, "")[1]
+        check_placeholders(
+            {"subject": self.subject, "body": self.body},
+            lambda words: unknown_placeholders(self.kind, words)[0],
+            allowed,
+        )

@@ -11,13 +11,14 @@ end of the customer's quiet hours).
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
+
+from loyalty.wording import check_placeholders, language_choices
 
 from . import placeholders
 
@@ -281,8 +282,7 @@ class OutboxEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
-def _language_choices():
-    return settings.LANGUAGES
+_language_choices = language_choices  # the name migrations refer to
 
 
 class ReminderMessage(PreviewableMixin, DraftStateMixin, RevisionMixin, models.Model):
@@ -321,16 +321,11 @@ class ReminderMessage(PreviewableMixin, DraftStateMixin, RevisionMixin, models.M
 
     def clean(self):
         super().clean()
-        errors = {}
-        for field in ("subject", "body", "button_label"):
-            unknown = placeholders.unknown_in(getattr(self, field) or "")
-            if unknown:
-                errors[field] = _("Unknown placeholder: %(names)s. Use one of: %(known)s.") % {
-                    "names": ", ".join("{" + name + "}" for name in unknown),
-                    "known": ", ".join("{" + name + "}" for name in placeholders.KNOWN),
-                }
-        if errors:
-            raise ValidationError(errors)
+        check_placeholders(
+            {field: getattr(self, field) for field in ("subject", "body", "button_label")},
+            placeholders.unknown_in,
+            placeholders.KNOWN,
+        )
 
     def get_preview_template(self, request, mode_name):
         return "reminders/previews/message.html"
