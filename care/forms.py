@@ -83,8 +83,9 @@ class GuestTicketForm(TicketForm):
 
     name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(label=_("Your e-mail address"), help_text=_("We send the answer and your link here."))
-    # Left empty by people (its wrapper is hidden); filled by form-filling robots.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    # A trap, not a field: the template writes a "website" input in a hidden wrapper. People
+    # never see it; form-filling robots fill it. Kept out of the fields, so no loop draws it.
+    trap = "website"
 
     field_order = ["name", "email", "topic", "subject", "body", "severity", "attachments"]
 
@@ -92,17 +93,13 @@ class GuestTicketForm(TicketForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
 
     @property
     def caught_robot(self):
-        return bool(self.data.get(self.add_prefix("website")))
+        return bool(self.data.get(self.trap))
 
     def clean_name(self):
         return _one_line(self.cleaned_data["name"])
-
-    def visible_fields(self):
-        return [field for field in super().visible_fields() if field.name != "website"]
 
 
 class ReplyForm(forms.Form):

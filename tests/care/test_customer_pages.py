@@ -333,3 +333,10 @@ def test_the_order_page_asks_about_the_order_and_each_line(client):
 
     assert f'href="/tickets/new/?order={order.number}">Ask about this order</a>' in html
     assert f'href="/tickets/new/?order={order.number}&amp;line={line.pk}"' in html
+
+
+def test_the_guest_form_hides_its_trap_once(client):
+    html = client.get("/tickets/new/").content.decode()
+
+    assert html.count('name="website"') == 1
+    assert '<div class="care-trap" hidden>' in html

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
+from portal.demo import care as customer_care
 from portal.demo import catalogue, content, designs, families, loyalty, orders, people, reminders
 from portal.demo import production as factory
 
@@ -34,6 +35,8 @@ STEPS = [
     ("reminder rules", reminders.load_rules),
     ("reminder messages", reminders.load_messages),
     ("sent reminders", reminders.load_sent_reminders),
+    ("ticket topics", customer_care.load_topics),
+    ("tickets", customer_care.load_tickets),
 ]
 
 

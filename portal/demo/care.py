@@ -1,0 +1,173 @@
+"""Demo customer care: topics routed to three queues, and a few tickets for the demo shoppers in several states.
+
+Built through care's services, as a customer and an agent would have made them; each ticket has a fixed
+form token, so running the demo again finds it and changes nothing. No e-mail goes out for them.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from care import priority, services
+from care.models import Author, Severity, State, TicketMessage, Topic
+
+Order = get_model("order", "Order")
+
+CUSTOMER_SERVICE, QUALITY, EXPERTS = "Customer service", "Quality", "Experts"
+QUEUES = (CUSTOMER_SERVICE, QUALITY, EXPERTS)
+# name, slug, queue, first response h, resolution h, priority, complaint
+TOPICS = [
+    ("Order question", "order-question", CUSTOMER_SERVICE, 24, 80, priority.NORMAL, False),
+    ("Delivery", "delivery", CUSTOMER_SERVICE, 24, 64, priority.NORMAL, False),
+    ("Product quality", "product-quality", QUALITY, 8, 40, priority.HIGH, True),
+    ("Payment & points", "payment-points", CUSTOMER_SERVICE, 16, 40, priority.NORMAL, False),
+]
+NAMESPACE = uuid.UUID("1b7c6a52-6e0f-4f53-9a57-2f1c0d5e7a10")
+
+
+def load_topics():
+    created = 0
+    answer = Permission.objects.get(content_type__app_label="care", codename="answer_ticket")
+    for name in QUEUES:
+        group, was_created = Group.objects.get_or_create(name=name)
+        created += was_created
+        if not group.permissions.filter(pk=answer.pk).exists():
+            group.permissions.add(answer)
+    for position, (name, slug, queue, first, resolution, level, complaint) in enumerate(TOPICS):
+        _, was_created = Topic.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "queue": Group.objects.get(name=queue),
+                "first_response_hours": first,
+                "resolution_hours": resolution,
+                "default_priority": level,
+                "is_complaint": complaint,
+                "position": position,
+            },
+        )
+        created += was_created
+    return created
+
+
+def _key(*parts):
+    return uuid.uuid5(NAMESPACE, ":".join(parts))
+
+
+def _open(name, email, topic_slug, subject, body, *, ago, **links):
+    user = get_user_model().objects.get(email=email)
+    ticket, created = services.open_ticket(
+        topic=Topic.objects.get(slug=topic_slug),
+        user=user,
+        subject=subject,
+        body=body,
+        submission_key=_key(name),
+        now=timezone.now() - ago,
+        **links,
+    )
+    return ticket, created
+
+
+def _answer(ticket, name, body, *, ago, internal=False):
+    agent = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    message, _ = services.reply(
+        ticket=ticket,
+        body=body,
+        author_kind=Author.STAFF,
+        author=agent,
+        internal=internal,
+        submission_key=_key(name),
+        now=timezone.now() - ago,
+    )
+    return message
+
+
+def _customer_says(ticket, name, body, *, ago):
+    services.reply(
+        ticket=ticket,
+        body=body,
+        author_kind=Author.CUSTOMER,
+        author=ticket.user,
+        submission_key=_key(name),
+        now=timezone.now() - ago,
+    )
+
+
+def load_tickets():
+    created = 0
+
+    # Ada asks when her sofa (in production) ships; answered, waiting for her.
+    order = Order.objects.filter(number="DEMO-2001").first()
+    ticket, was_created = _open(
+        "ada-sofa",
+        "ada@example.com",
+        "order-question",
+        "Can the sofa arrive before the 20th?",
+        "We are moving flat on the 22nd. Could it arrive before the 20th, or be held until after the move?",
+        ago=timedelta(days=2, hours=3),
+        order=order,
+    )
+    if was_created:
+        created += 1
+        _answer(
+            ticket,
+            "ada-sofa-note",
+            "Workshop says upholstery finishes Thursday.",
+            ago=timedelta(days=1, hours=6),
+            internal=True,
+        )
+        _answer(
+            ticket,
+            "ada-sofa-reply",
+            "Hello Ada, your sofa is being upholstered now and ships on Friday. Shall we hold it until the 23rd?",
+            ago=timedelta(days=1, hours=5),
+        )
+
+    # Ada's question about points, answered and resolved.
+    ticket, was_created = _open(
+        "ada-points",
+        "ada@example.com",
+        "payment-points",
+        "Points from my fridge order",
+        "My points from order DEMO-1002 are not in my balance yet.",
+        ago=timedelta(days=12),
+    )
+    if was_created:
+        created += 1
+        _answer(
+            ticket,
+            "ada-points-reply",
+            "Points vest 14 days after delivery, so they join your balance on Tuesday. Nothing is lost!",
+            ago=timedelta(days=11, hours=20),
+        )
+        _customer_says(ticket, "ada-points-thanks", "Thank you, that explains it.", ago=timedelta(days=11, hours=18))
+        services.change_state(
+            ticket=ticket,
+            to_state=State.RESOLVED,
+            expected_state=State.OPEN,
+            actor=None,
+            now=timezone.now() - timedelta(days=11, hours=17),
+        )
+
+    # Ben's complaint about his tote, new, in the quality queue.
+    order = Order.objects.filter(number="DEMO-1005").first()
+    ticket, was_created = _open(
+        "ben-tote",
+        "ben@example.com",
+        "product-quality",
+        "Stitching came loose on the strap",
+        "After two weeks the stitching on one strap came loose. Photos to follow.",
+        ago=timedelta(hours=5),
+        line=order.lines.first() if order else None,
+        severity=Severity.MAJOR,
+    )
+    created += was_created
+
+    # No e-mail for made-up history.
+    TicketMessage.objects.filter(ticket__submission_key__in=[_key("ada-sofa"), _key("ada-points"), _key("ben-tote")],
+                                 emailed_at__isnull=True).update(emailed_at=timezone.now())  # fmt: skip
+    return created

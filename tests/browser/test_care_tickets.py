@@ -1,0 +1,45 @@
+"""A new shopper asks a question from the account hub and finds it in their tickets."""
+
+import re
+
+from playwright.sync_api import expect
+
+from care.models import Ticket
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_registration import register
+
+
+def test_a_new_shopper_asks_a_question_from_the_hub_and_sees_it_in_the_list(shop, page):
+    form = register(page, shop, "iris.vale@example.com")
+    form.get_by_role("button", name="Create my account").click()
+    expect(page).to_have_url(shop + "/accounts/")
+
+    page.locator(".sidebar").get_by_role("link", name="Help & tickets").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help & tickets")
+    expect(page.get_by_text("You have not asked us anything yet.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Ask a new question").click()
+
+    expect(page.get_by_role("heading", name="Tell us what you need")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What is it about?").select_option(label="Delivery")
+    page.get_by_label("Subject").fill("Do you deliver to the Isle of Skye?")
+    page.get_by_label("Your question").fill("I would like a <b>sofa</b> sent to Portree.")
+    page.get_by_role("button", name="Send my question").click()
+
+    ticket = Ticket.objects.get(user__email="iris.vale@example.com")
+    expect(page).to_have_url(f"{shop}/accounts/tickets/{ticket.reference}/")
+    expect(page.get_by_role("status").or_(page.locator(".alert-success")).first).to_contain_text(
+        f"Your ticket is {ticket.reference}"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Do you deliver to the Isle of Skye?")
+    expect(page.locator(".care-message__body")).to_have_text("I would like a <b>sofa</b> sent to Portree.")
+    expect(page.locator(".care-facts")).to_contain_text("New")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Help & tickets").last.click()
+    row = page.get_by_role("row", name=re.compile("Isle of Skye"))
+    expect(row).to_contain_text(ticket.reference)
+    expect(row).to_contain_text("Delivery")
+    expect(row.get_by_role("link", name="Do you deliver to the Isle of Skye?")).to_be_visible()
+    assert_accessible(page)
