@@ -15,12 +15,12 @@ from configurator import services
 from configurator.models import Choice, Option, ProductFamily, Rule
 from configurator.panel import configure_url
 from configurator.selectors import forget_published_family
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
-Order = get_model("order", "Order")
 TEE = "printed-tee"
 
 
@@ -88,9 +88,11 @@ def test_the_baskets_link_opens_the_design_as_it_is_in_the_basket(client):
     assert shown["colour"][0] == "sage" and shown["position"][0] == "back"
 
 
-def test_the_orders_link_opens_the_past_design_as_it_was_ordered(login):
-    client = login("ada@example.com")
-    line = next(line for line in Order.objects.get(number="DEMO-1002").lines.all() if line.configuration_summary)
+def test_the_orders_link_opens_the_past_design_as_it_was_ordered(client):
+    fridge = {"hinge": "left", "finish": "sage", "ice_maker": True, "water_kit": True}
+    order = OrderFactory(status="Delivered", configured=[("atelier-fridge", fridge, 1)])
+    client.force_login(order.user)
+    line = order.lines.get()
     attribute = line.attributes.get()
     data = json.loads(attribute.value)
     add_optional_options(data["family"])
@@ -99,7 +101,7 @@ def test_the_orders_link_opens_the_past_design_as_it_was_ordered(login):
     attribute.value = json.dumps(data)
     attribute.save()
 
-    response = client.post(f"/accounts/orders/DEMO-1002/{line.pk}/", {"action": "reorder"}, follow=True)
+    response = client.post(f"/accounts/orders/{order.number}/{line.pk}/", {"action": "reorder"}, follow=True)
     html = response.content.decode()
     link = unescape(re.search(r'<a href="([^"]+)">Adjust it in the configurator</a>', html).group(1))
     shown = opened(client, link)

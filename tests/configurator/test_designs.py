@@ -1,10 +1,10 @@
 """Saved designs: save, share read-only, claim at sign-in, re-check after a rule change."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from configurator import services
 from configurator.models import ProductFamily, Rule, SavedDesign
+from tests.factories import PASSWORD, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,35 +17,45 @@ def save(client, **values):
     return SavedDesign.objects.filter(is_preset=False).latest("pk"), response["Location"]
 
 
-def test_signed_in_shopper_saves_and_finds_the_design(login):
-    client = login("ada@example.com")
+@pytest.fixture
+def owner():
+    return CustomerFactory()
+
+
+@pytest.fixture
+def other():
+    return CustomerFactory()
+
+
+def test_signed_in_shopper_saves_and_finds_the_design(client, owner):
+    client.force_login(owner)
 
     design, location = save(client, hinge="left", finish="clay")
 
-    assert design.owner.email == "ada@example.com"
+    assert design.owner == owner
     assert location == f"/designs/{design.share_token}/"
     assert "Kitchen fridge" in client.get("/designs/").content.decode()
 
 
-def test_anonymous_design_is_claimed_at_sign_in(client):
+def test_anonymous_design_is_claimed_at_sign_in(client, owner):
     design, _ = save(client, hinge="left")
     assert design.owner is None
 
     client.post(
         "/accounts/login/",
-        {"login-username": "ben@example.com", "login-password": "atelier-shopper", "login_submit": "1"},
+        {"login-username": owner.email, "login-password": PASSWORD, "login_submit": "1"},
     )
 
     design.refresh_from_db()
-    assert design.owner.email == "ben@example.com"
+    assert design.owner == owner
 
 
-def test_share_link_is_read_only_for_others(client, login):
-    owner = login("ada@example.com")
-    _design, location = save(owner, hinge="left")
-    owner.logout()
+def test_share_link_is_read_only_for_others(client, owner, other):
+    client.force_login(owner)
+    _design, location = save(client, hinge="left")
+    client.logout()
 
-    login("ben@example.com")
+    client.force_login(other)
     html = client.get(location).content.decode()
 
     assert "Door opens on the" in html and "Left" in html
@@ -53,12 +63,12 @@ def test_share_link_is_read_only_for_others(client, login):
     assert "Start from this design" in html
 
 
-def test_another_customer_cannot_edit_a_design(client, login):
-    owner = login("ada@example.com")
-    design, _ = save(owner, hinge="left")
-    owner.logout()
+def test_another_customer_cannot_edit_a_design(client, owner, other):
+    client.force_login(owner)
+    design, _ = save(client, hinge="left")
+    client.logout()
 
-    login("ben@example.com")
+    client.force_login(other)
     response = client.post(FRIDGE, {"action": "save", "design": str(design.uuid), "hinge": "right"})
 
     assert response.status_code == 404
@@ -67,21 +77,20 @@ def test_another_customer_cannot_edit_a_design(client, login):
     assert client.get(f"{FRIDGE}?design={design.uuid}").status_code == 404
 
 
-def test_owner_edits_the_same_design(login):
-    client = login("ada@example.com")
+def test_owner_edits_the_same_design(client, owner):
+    client.force_login(owner)
     design, _ = save(client, hinge="left")
-    owned = SavedDesign.objects.filter(owner=design.owner).count()
 
     client.post(FRIDGE, {"action": "save", "design": str(design.uuid), "hinge": "right"})
 
     design.refresh_from_db()
     assert design.values["hinge"] == "right"
-    assert SavedDesign.objects.filter(owner=design.owner).count() == owned
+    assert SavedDesign.objects.filter(owner=owner).count() == 1
 
 
-def test_design_broken_by_a_rule_change_says_why_and_offers_the_nearest_valid_one(client, login):
-    owner = login("ada@example.com")
-    design, location = save(owner, hinge="left", handle="strap", finish="clay")
+def test_design_broken_by_a_rule_change_says_why_and_offers_the_nearest_valid_one(client, owner):
+    client.force_login(owner)
+    design, location = save(client, hinge="left", handle="strap", finish="clay")
     family = ProductFamily.objects.get(slug="atelier-fridge")
     Rule.objects.create(
         family=family,
@@ -94,7 +103,7 @@ def test_design_broken_by_a_rule_change_says_why_and_offers_the_nearest_valid_on
     )
     services.publish_version(family=family)
 
-    html = owner.get(location).content.decode()
+    html = client.get(location).content.decode()
 
     assert "This design no longer fits our current options." in html
     assert "Leather straps are no longer made in clay." in html
@@ -102,12 +111,12 @@ def test_design_broken_by_a_rule_change_says_why_and_offers_the_nearest_valid_on
     assert design.family.versions.count() == 2
 
 
-def test_other_users_design_list_is_their_own(login, django_user_model):
-    client = login("ada@example.com")
+def test_other_users_design_list_is_their_own(client, owner, other):
+    client.force_login(owner)
     save(client, hinge="left")
     client.logout()
 
-    login("ben@example.com")
+    client.force_login(other)
     assert "Kitchen fridge" not in client.get("/designs/").content.decode()
 
 
@@ -115,10 +124,10 @@ def test_design_list_needs_sign_in(client):
     assert client.get("/designs/").status_code == 302
 
 
-def test_other_customers_design_is_404_through_the_service():
+def test_other_customers_design_is_404_through_the_service(owner, other):
     design = SavedDesign.objects.create(
         family=ProductFamily.objects.get(slug="atelier-fridge"),
-        owner=get_user_model().objects.get(email="ada@example.com"),
+        owner=owner,
         version_number=1,
         values={},
         price=1,
@@ -128,28 +137,26 @@ def test_other_customers_design_is_404_through_the_service():
     from configurator.selectors import design_for
 
     with pytest.raises(Http404):
-        design_for(user=get_user_model().objects.get(email="ben@example.com"), uuid=design.uuid)
+        design_for(user=other, uuid=design.uuid)
 
 
-def test_a_design_deleted_in_another_window_stays_deleted_and_the_edits_are_saved_anew(login):
-    ada = get_user_model().objects.get(email="ada@example.com")
-    design, _ = services.save_design(family_slug="atelier-fridge", values={"hinge": "left"}, owner=ada)
+def test_a_design_deleted_in_another_window_stays_deleted_and_the_edits_are_saved_anew(owner):
+    design, _ = services.save_design(family_slug="atelier-fridge", values={"hinge": "left"}, owner=owner)
     stale = SavedDesign.objects.get(pk=design.pk)  # the editing window's copy
     services.delete_design(design=design)
 
-    saved, _ = services.save_design(family_slug="atelier-fridge", values={"hinge": "right"}, owner=ada, design=stale)
+    saved, _ = services.save_design(family_slug="atelier-fridge", values={"hinge": "right"}, owner=owner, design=stale)
 
     assert not SavedDesign.objects.filter(uuid=design.uuid).exists()  # the old share link stays dead
-    assert saved.uuid != design.uuid and saved.owner == ada and saved.values["hinge"] == "right"
+    assert saved.uuid != design.uuid and saved.owner == owner and saved.values["hinge"] == "right"
 
 
-def test_saving_an_older_copy_keeps_the_owner_given_meanwhile(client):
+def test_saving_an_older_copy_keeps_the_owner_given_meanwhile(owner):
     anonymous, _ = services.save_design(family_slug="atelier-fridge", values={"hinge": "left"})
     stale = SavedDesign.objects.get(pk=anonymous.pk)  # loaded before the shopper signed in
-    ben = get_user_model().objects.get(email="ben@example.com")
-    services.claim_designs(user=ben, design_uuids=[anonymous.uuid])
+    services.claim_designs(user=owner, design_uuids=[anonymous.uuid])
 
     services.save_design(family_slug="atelier-fridge", values={"hinge": "right"}, design=stale)
 
     anonymous.refresh_from_db()
-    assert anonymous.owner == ben and anonymous.values["hinge"] == "right"
+    assert anonymous.owner == owner and anonymous.values["hinge"] == "right"
