@@ -5,12 +5,16 @@ from oscar.core.loading import get_model
 
 from tests.basket.conftest import add_tee, family_withdrawn
 from tests.basket.test_bad_lines import messages_of
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
-Order = get_model("order", "Order")
+
+# A past order of a tee run and a tote run, as a customer would buy them again.
+TEE = ("printed-tee", {"colour": "sage", "print_text": "Crew", "ink": "white"}, 3)
+TOTE = ("printed-tote", {"print_text": "Allotment", "ink": "clay"}, 2)
 
 TOO_MANY = (
     "Not added to your basket: your basket already holds 300 of this design. How many: the largest is 500 shirts."
@@ -43,41 +47,49 @@ def test_a_design_above_the_limit_is_refused_by_the_configurator(client):
     assert not Line.objects.filter(product__upc="ATL-TEE", basket__status=Basket.OPEN).exists()
 
 
-def test_buying_a_big_order_again_past_the_limit_is_refused_with_the_reason(login):
-    client = login("ada@example.com")
-    line = Order.objects.get(number="DEMO-1003").lines.get(product__upc="ATL-TEE")
+@pytest.fixture
+def past_order(client):
+    """A delivered tee-and-tote order, its customer signed in on the client."""
+    order = OrderFactory(status="Delivered", configured=[TEE, TOTE])
+    client.force_login(order.user)
+    return order
+
+
+def tee_line(order):
+    return order.lines.get(product__upc="ATL-TEE")
+
+
+def test_buying_a_big_order_again_past_the_limit_is_refused_with_the_reason(client, past_order):
+    line = tee_line(past_order)
     type(line).objects.filter(pk=line.pk).update(quantity=300)
 
-    client.post(f"/accounts/orders/DEMO-1003/{line.pk}/", {"action": "reorder"})
-    response = client.post(f"/accounts/orders/DEMO-1003/{line.pk}/", {"action": "reorder"}, follow=True)
+    client.post(f"/accounts/orders/{past_order.number}/{line.pk}/", {"action": "reorder"})
+    response = client.post(f"/accounts/orders/{past_order.number}/{line.pk}/", {"action": "reorder"}, follow=True)
 
-    basket = Basket.objects.get(owner__email="ada@example.com", status=Basket.OPEN)
+    basket = Basket.objects.get(owner=past_order.user, status=Basket.OPEN)
     assert list(basket.lines.values_list("quantity", flat=True)) == [300]
     assert any("your basket already holds 300 of this design" in message for message in messages_of(response))
 
 
-def test_buying_again_a_withdrawn_design_says_it_is_no_longer_sold(login):
-    client = login("ada@example.com")
-    line = Order.objects.get(number="DEMO-1003").lines.get(product__upc="ATL-TEE")
+def test_buying_again_a_withdrawn_design_says_it_is_no_longer_sold(client, past_order):
+    line = tee_line(past_order)
     family_withdrawn(line)
 
-    response = client.post(f"/accounts/orders/DEMO-1003/{line.pk}/", {"action": "reorder"}, follow=True)
+    response = client.post(f"/accounts/orders/{past_order.number}/{line.pk}/", {"action": "reorder"}, follow=True)
 
     assert response.status_code == 200
     assert "Custom Printed T-shirt is no longer sold." in messages_of(response)
-    assert not Line.objects.filter(basket__owner__email="ada@example.com", basket__status=Basket.OPEN).exists()
+    assert not Line.objects.filter(basket__owner=past_order.user, basket__status=Basket.OPEN).exists()
 
 
-def test_buying_again_a_line_whose_design_cannot_be_read_says_so(login):
-    client = login("ada@example.com")
-    line = Order.objects.get(number="DEMO-1003").lines.get(product__upc="ATL-TEE")
-    line.attributes.update(value="{not json")
+def test_buying_again_a_line_whose_design_cannot_be_read_says_so(client, past_order):
+    tee_line(past_order).attributes.update(value="{not json")
 
-    response = client.post("/accounts/orders/DEMO-1003/buy-again/", follow=True)
+    response = client.post(f"/accounts/orders/{past_order.number}/buy-again/", follow=True)
 
     assert response.status_code == 200
     assert "Custom Printed T-shirt can no longer be ordered again." in messages_of(response)
-    basket = Basket.objects.get(owner__email="ada@example.com", status=Basket.OPEN)
+    basket = Basket.objects.get(owner=past_order.user, status=Basket.OPEN)
     assert list(basket.lines.values_list("product__upc", flat=True)) == ["ATL-TOTE"]
 
 

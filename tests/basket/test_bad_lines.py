@@ -9,6 +9,7 @@ import pytest
 from oscar.core.loading import get_model
 
 from tests.basket.conftest import PROBLEMS, add_filter, add_tee, break_line
+from tests.factories import CustomerFactory, LoyaltyAccountFactory
 from tests.payments.conftest import checkout, demo_mode  # noqa: F401 -- the payments suite's checkout driver
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,10 @@ REFUSAL = "can’t be ordered as it is in your basket"
 
 
 @pytest.fixture(params=["guest", "signed_in"])
-def shopper(request, client, login):
-    return client if request.param == "guest" else login("ada@example.com")
+def shopper(request, client):
+    if request.param == "signed_in":
+        client.force_login(CustomerFactory())
+    return client
 
 
 def basket_form_data(client, quantities=None):
@@ -92,8 +95,8 @@ def test_every_page_still_answers_with_a_bad_line_in_the_basket(shopper, bad_kin
     assert_sent_back_to_the_basket(shopper, bad_kind)
 
 
-def test_the_account_pages_still_answer_with_a_bad_line_in_the_basket(login, bad_kind, monkeypatch):
-    client = login("ada@example.com")
+def test_the_account_pages_still_answer_with_a_bad_line_in_the_basket(client, bad_kind, monkeypatch):
+    client.force_login(CustomerFactory())
     line = add_tee(client, colour="sage", position="back")
     break_line(bad_kind, line, monkeypatch)
 
@@ -143,8 +146,8 @@ def test_the_pay_page_answers_with_a_bad_line_in_the_next_basket(shopper, bad_ki
     assert b'class="basket-summary"' in response.content
 
 
-def test_points_can_be_offered_and_chosen_with_a_bad_line_in_the_basket(login, bad_kind, monkeypatch):
-    client = login("ada@example.com")
+def test_points_can_be_offered_and_chosen_with_a_bad_line_in_the_basket(client, bad_kind, monkeypatch):
+    client.force_login(LoyaltyAccountFactory(points=500).user)
     add_filter(client, quantity=4)
     line = add_tee(client, colour="sage", position="back")
     break_line(bad_kind, line, monkeypatch)

@@ -5,6 +5,7 @@ from oscar.core.loading import get_model
 
 from tests.basket.conftest import add_filter, add_tee
 from tests.basket.test_bad_lines import basket_form_data, messages_of
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +153,8 @@ def test_a_refused_update_says_the_basket_needs_attention(client):
     assert "Your basket has got some issues. Please correct any validation errors below." in messages_of(response)
 
 
-def test_a_design_saved_for_later_goes_back_into_the_basket(login):
-    client = login("chloe@example.com")
+def test_a_design_saved_for_later_goes_back_into_the_basket(client):
+    client.force_login(CustomerFactory())
     line = add_tee(client, quantity="3")
     data = basket_form_data(client)
     data["form-0-save_for_later"] = "on"
