@@ -7,9 +7,10 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from tests.factories import CustomerFactory, OrderFactory
+
 pytestmark = pytest.mark.django_db
 
-Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 ProductReview = get_model("reviews", "ProductReview")
 
@@ -32,35 +33,45 @@ def add_review_url(upc):
     )
 
 
-def test_a_customer_is_offered_a_review_of_the_stocked_product_not_the_configured_one(login):
-    response = login("ada@example.com").get("/accounts/orders/DEMO-1001/")  # a sofa as designed, a care kit
+@pytest.fixture
+def order():
+    """A care kit from the shelf and a sofa as designed, delivered."""
+    sofa = ("modular-sofa", {"modules": 3, "width": 220, "depth": 95, "fabric": "moss"}, 1)
+    kit = Product.objects.get(upc="ATL-CAREKIT")
+    return OrderFactory(status="Delivered", lines=[(kit, 1)], configured=[sofa])
+
+
+def test_a_customer_is_offered_a_review_of_the_stocked_product_not_the_configured_one(client, order):
+    client.force_login(order.user)
+
+    response = client.get(f"/accounts/orders/{order.number}/")
 
     assert review_links(response) == [add_review_url("ATL-CAREKIT")]
-    assert items(response) == ["The Modular Sofa", "Fabric Care Kit"]
+    assert items(response) == ["Fabric Care Kit", "The Modular Sofa"]
 
 
-def test_a_customer_who_reviewed_the_product_is_not_offered_another(login):
-    ada = Order.objects.get(number="DEMO-1001").user
+def test_a_customer_who_reviewed_the_product_is_not_offered_another(client, order):
     ProductReview.objects.create(
-        product=Product.objects.get(upc="ATL-CAREKIT"), user=ada, score=5, title="Works", body="Good kit."
+        product=Product.objects.get(upc="ATL-CAREKIT"), user=order.user, score=5, title="Works", body="Good kit."
     )
+    client.force_login(order.user)
 
-    assert review_links(login("ada@example.com").get("/accounts/orders/DEMO-1001/")) == []
+    assert review_links(client.get(f"/accounts/orders/{order.number}/")) == []
 
 
-def test_a_configurable_products_review_address_has_no_review_form(login):
+def test_a_configurable_products_review_address_has_no_review_form(client):
     """Why the configured line offers none: the address shows the product's configurator."""
     url = add_review_url("ATL-SOFA")
+    client.force_login(CustomerFactory())
 
-    response = login("ben@example.com").get(url)
+    response = client.get(url)
 
     assert response.status_code == 200
     assert b"configurator__header" in response.content
     assert b'id="add_review_form"' not in response.content
 
 
-def test_a_guest_following_their_order_is_offered_no_review(client):
-    order = Order.objects.get(number="DEMO-1001")
+def test_a_guest_following_their_order_is_offered_no_review(client, order):
     order.user, order.guest_email = None, "grace@example.com"
     order.save()
     session = client.session
@@ -72,7 +83,7 @@ def test_a_guest_following_their_order_is_offered_no_review(client):
     )
 
     assert review_links(response) == []
-    assert items(response) == ["The Modular Sofa", "Fabric Care Kit"]
+    assert items(response) == ["Fabric Care Kit", "The Modular Sofa"]
 
 
 def test_a_guest_cannot_post_a_review(client):

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from portal.cms.models import FooterLink, HomePage, PrivacyPage
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,9 @@ def test_both_registration_forms_link_the_notice(client, path):
     assert privacy_links(form) == ["Read how we use your details in our privacy notice."]
 
 
-def test_the_data_page_links_the_notice(login):
-    html = login("ada@example.com").get("/accounts/data/").content.decode()
+def test_the_data_page_links_the_notice(client):
+    client.force_login(CustomerFactory())
+    html = client.get("/accounts/data/").content.decode()
 
     content = html[html.index('id="data-export"') : html.index('id="data-delete"')]
     assert privacy_links(content) == ["Read how we use your data in our privacy notice"]

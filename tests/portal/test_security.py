@@ -11,6 +11,8 @@ import pytest
 from django.test import Client, override_settings
 from oscar.core.loading import get_class, get_model
 
+from tests.factories import PASSWORD, CustomerFactory
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "portal.settings.production",
@@ -157,14 +159,13 @@ def _sign_in(client, email, password, **headers):
 @pytest.mark.django_db
 def test_behind_a_proxy_a_lockout_holds_the_client_not_everyone_behind_the_proxy(settings):
     settings.TRUSTED_PROXY_COUNT = 1
+    email = CustomerFactory().email
     through_proxy = Client(REMOTE_ADDR="10.0.0.2")
     for _ in range(5):
-        _sign_in(through_proxy, "ben@example.com", "wrong-password", x_forwarded_for="198.51.100.7")
+        _sign_in(through_proxy, email, "wrong-password", x_forwarded_for="198.51.100.7")
 
-    locked = _sign_in(through_proxy, "ben@example.com", "atelier-shopper", x_forwarded_for="6.6.6.6, 198.51.100.7")
-    elsewhere = _sign_in(
-        Client(REMOTE_ADDR="10.0.0.2"), "ben@example.com", "atelier-shopper", x_forwarded_for="198.51.100.8"
-    )
+    locked = _sign_in(through_proxy, email, PASSWORD, x_forwarded_for="6.6.6.6, 198.51.100.7")
+    elsewhere = _sign_in(Client(REMOTE_ADDR="10.0.0.2"), email, PASSWORD, x_forwarded_for="198.51.100.8")
 
     assert locked.status_code == 429
     assert elsewhere.status_code == 302
@@ -173,11 +174,12 @@ def test_behind_a_proxy_a_lockout_holds_the_client_not_everyone_behind_the_proxy
 @pytest.mark.django_db
 def test_without_trusted_proxies_a_forwarded_header_does_not_escape_a_lockout(settings):
     settings.TRUSTED_PROXY_COUNT = 0
+    email = CustomerFactory().email
     client = Client(REMOTE_ADDR="198.51.100.7")
     for number in range(5):
-        _sign_in(client, "ben@example.com", "wrong-password", x_forwarded_for=f"203.0.113.{number}")
+        _sign_in(client, email, "wrong-password", x_forwarded_for=f"203.0.113.{number}")
 
-    response = _sign_in(client, "ben@example.com", "atelier-shopper", x_forwarded_for="203.0.113.99")
+    response = _sign_in(client, email, PASSWORD, x_forwarded_for="203.0.113.99")
 
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
@@ -188,6 +190,7 @@ def _a_shoppers_visit(client):
     in (which merges the anonymous basket) and signing out."""
     product = get_model("catalogue", "Product").objects
     accessory = product.get(upc="ATL-FILTER")
+    customer = CustomerFactory()
     responses = [
         client.get("/"),
         client.get(accessory.get_absolute_url()),
@@ -196,7 +199,7 @@ def _a_shoppers_visit(client):
         client.post("/configure/atelier-fridge/", {"action": "basket", "hinge": "left"}),
         client.get("/basket/"),
         client.get("/accounts/login/"),
-        _sign_in(client, "ada@example.com", "atelier-shopper"),
+        _sign_in(client, customer.email, PASSWORD),
         client.get("/accounts/"),
         client.post("/accounts/logout/"),
     ]

@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from oscar.core.loading import get_model
 
+from tests.factories import CustomerFactory
+
 pytestmark = pytest.mark.django_db
 
 StockRecord = get_model("partner", "StockRecord")
@@ -117,13 +119,13 @@ def test_product_page_stays_within_fifteen_queries(client, django_assert_max_num
         assert client.get(url).status_code == 200
 
 
-def test_header_shows_basket_summary_and_sign_in_state(client, login):
+def test_header_shows_basket_summary_and_sign_in_state(client):
     product = get_model("catalogue", "Product").objects.get(upc="ATL-FILTER")
     html = client.get("/").content.decode()
     assert "Sign in</a>" in html
     assert 'class="basket-summary__count" aria-label="items">0<' in html
 
-    login("ben@example.com")
+    client.force_login(CustomerFactory())
     client.post(f"/basket/add/{product.pk}/", {"quantity": 2})
     html = client.get("/").content.decode()
 

@@ -4,13 +4,13 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from oscar.core.loading import get_model
 
 from loyalty import selectors as loyalty_selectors
 from loyalty.models import LoyaltyAccount, Tier
 from loyalty.selectors import POINTS_OFFER_SLUG
+from tests.factories import LoyaltyAccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,12 @@ ConditionalOffer = get_model("offer", "ConditionalOffer")
 Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
 Range = get_model("offer", "Range")
-User = get_user_model()
 
 EARN = re.compile(r'<p class="quote__extra" data-quote-extra>(Earn [\d,]+ points)</p>')
 PRICE = re.compile(r'<p class="quote__price"><span class="sr-only">Your price: </span>£([\d,.]+)')
 
 
-@pytest.mark.parametrize("who", [None, "ada@example.com"])
+@pytest.mark.parametrize("tier", [None, "Gold"])  # a visitor; a customer whose tier multiplies points
 @pytest.mark.parametrize(
     ("url", "upc"),
     [
@@ -34,12 +33,15 @@ PRICE = re.compile(r'<p class="quote__price"><span class="sr-only">Your price: <
         ("/the-fridge-that-fits/", "ATL-FRIDGE"),  # a product story opening the configurator on a preset
     ],
 )
-def test_every_configurator_says_what_it_earns_on_first_render(client, login, who, url, upc):
+def test_every_configurator_says_what_it_earns_on_first_render(client, tier, url, upc):
     """As the live update does (it was there only after the first change)."""
     product = Product.objects.get(upc=upc)
-    user = User.objects.get(email=who) if who else AnonymousUser()
-    if who:
-        client = login(who)
+    user = AnonymousUser()
+    if tier:
+        account = LoyaltyAccountFactory()
+        LoyaltyAccount.objects.filter(pk=account.pk).update(tier=Tier.objects.get(name=tier))
+        user = account.user
+        client.force_login(user)
 
     html = client.get(product.get_absolute_url() if url == "product" else url).content.decode()
 
@@ -50,10 +52,10 @@ def test_every_configurator_says_what_it_earns_on_first_render(client, login, wh
 
 
 @pytest.mark.parametrize("path", ["/accounts/", "/accounts/points/"])
-def test_the_points_summary_names_each_tier_once(login, path):
+def test_the_points_summary_names_each_tier_once(client, path):
     """The first tier is called "Member": the heading read "Member member"."""
-    client = login("chloe@example.com")
-    account = LoyaltyAccount.objects.get(user__email="chloe@example.com")
+    account = LoyaltyAccountFactory()
+    client.force_login(account.user)
     tiers = list(Tier.objects.order_by("min_spend_12m"))
     assert [tier.name for tier in tiers] == ["Member", "Silver", "Gold", "Platinum"]
     for tier in tiers:

@@ -6,6 +6,8 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 from oscar.core.loading import get_model
 
+from tests.factories import CustomerFactory
+
 pytestmark = pytest.mark.django_db
 
 Category = get_model("catalogue", "Category")
@@ -17,10 +19,18 @@ def links(response, text):
     return [a["href"] for a in page.find_all("a") if a.get_text(strip=True) == text]
 
 
+CUSTOMER = "customer@factory.example"
+
+
 @pytest.fixture
-def partner_user(django_user_model):
+def customer():
+    return CustomerFactory(email=CUSTOMER)
+
+
+@pytest.fixture
+def partner_user():
     """Not staff, but Oscar lets a partner with dashboard access into the dashboard."""
-    user = django_user_model.objects.create_user(email="fulfilment@partner.example", password="not-used-here")
+    user = CustomerFactory(email="fulfilment@partner.example")
     user.user_permissions.add(Permission.objects.get(codename="dashboard_access", content_type__app_label="partner"))
     return user
 
@@ -32,10 +42,10 @@ def partner_user(django_user_model):
         ("planner@atelier.example", True),
         ("fulfilment@partner.example", True),  # was hidden: not is_staff
         ("editor@atelier.example", False),  # Wagtail's, not the dashboard's
-        ("ada@example.com", False),
+        (CUSTOMER, False),
     ],
 )
-def test_the_header_links_the_dashboard_for_whoever_may_open_it(login, partner_user, email, shown):
+def test_the_header_links_the_dashboard_for_whoever_may_open_it(login, partner_user, customer, email, shown):
     client = login(email)
 
     assert links(client.get("/about/"), "Dashboard") == (["/dashboard/"] if shown else [])
@@ -47,10 +57,10 @@ def test_the_header_links_the_dashboard_for_whoever_may_open_it(login, partner_u
     [
         ("admin@atelier.example", True),
         ("planner@atelier.example", False),  # was shown (is_staff) and answered 403
-        ("ada@example.com", False),
+        (CUSTOMER, False),
     ],
 )
-def test_edit_this_category_is_linked_for_whoever_may_edit_it(login, email, shown):
+def test_edit_this_category_is_linked_for_whoever_may_edit_it(login, customer, email, shown):
     category = Category.objects.get(name="Refrigerators")
     edit_url = f"/dashboard/catalogue/categories/{category.pk}/update/"
     client = login(email)
@@ -64,10 +74,10 @@ def test_edit_this_category_is_linked_for_whoever_may_edit_it(login, email, show
     [
         ("admin@atelier.example", True),
         ("planner@atelier.example", False),  # was shown (is_staff) and answered 403
-        ("ada@example.com", False),
+        (CUSTOMER, False),
     ],
 )
-def test_edit_this_product_is_linked_on_a_configurable_product_for_whoever_may_edit_it(login, email, shown):
+def test_edit_this_product_is_linked_on_a_configurable_product_for_whoever_may_edit_it(login, customer, email, shown):
     fridge = get_model("catalogue", "Product").objects.get(upc="ATL-FRIDGE")
     edit_url = f"/dashboard/catalogue/products/{fridge.pk}/"
     client = login(email)
