@@ -15,9 +15,20 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests.factories import PASSWORD, CustomerFactory
 from tests.portal.wagtail_account import wagtail_account_form
 
 pytestmark = pytest.mark.django_db
+
+EMAIL = "grace@factory.example"
+OTHER = "other@factory.example"
+
+
+@pytest.fixture(autouse=True)
+def customers():
+    """The customer who changes their address, and another whose address is taken."""
+    return CustomerFactory(email=EMAIL), CustomerFactory(email=OTHER)
+
 
 User = get_user_model()
 PASSWORD_NEEDED = "Enter your current password to change your email address."
@@ -54,93 +65,93 @@ def edit_profile(client, email, password=None, first_name="Ada", last_name="Love
 
 
 def test_the_profile_form_refuses_a_new_address_without_the_password(login, mailoutbox):
-    client = login("ada@example.com")
+    client = login(EMAIL)
 
     response = edit_profile(client, "mallory@example.net")
 
     assert response.status_code == 200
     assert errors_in(response) == [PASSWORD_NEEDED]
-    assert User.objects.filter(email="ada@example.com").exists()
+    assert User.objects.filter(email=EMAIL).exists()
     assert not User.objects.filter(email="mallory@example.net").exists()
-    assert User.objects.get(email="ada@example.com").last_name != "Lovelace"  # nothing of the form saved
+    assert User.objects.get(email=EMAIL).last_name != "Lovelace"  # nothing of the form saved
     assert mailoutbox == []
-    assert failures("ada@example.com") == 0  # an empty field is no guess
+    assert failures(EMAIL) == 0  # an empty field is no guess
 
 
 def test_a_wrong_password_is_counted_and_changes_nothing(login, mailoutbox):
-    client = login("ada@example.com")
+    client = login(EMAIL)
 
     response = edit_profile(client, "mallory@example.net", "guess")
 
     assert response.status_code == 200
     assert errors_in(response) == [WRONG]
-    assert failures("ada@example.com") == 1
-    assert User.objects.filter(email="ada@example.com").exists()
+    assert failures(EMAIL) == 1
+    assert User.objects.filter(email=EMAIL).exists()
     assert mailoutbox == []
 
 
 def test_five_wrong_passwords_lock_the_profile_form_and_the_right_one_is_refused(login, mailoutbox):
-    client = login("ada@example.com")
+    client = login(EMAIL)
 
     for _ in range(4):
         assert errors_in(edit_profile(client, "mallory@example.net", "guess")) == [WRONG]
     fifth = edit_profile(client, "mallory@example.net", "guess")
-    right = edit_profile(client, "mallory@example.net", "atelier-shopper")
+    right = edit_profile(client, "mallory@example.net", PASSWORD)
 
     assert (fifth.status_code, errors_in(fifth)) == (429, [LOCKED])
     assert (right.status_code, errors_in(right)) == (429, [LOCKED])
-    assert User.objects.filter(email="ada@example.com").exists()
+    assert User.objects.filter(email=EMAIL).exists()
     assert not User.objects.filter(email="mallory@example.net").exists()
     assert mailoutbox == []
     # the same counter as the sign-in page
     signing_in = Client().post(
         "/accounts/login/",
-        {"login-username": "ada@example.com", "login-password": "atelier-shopper", "login_submit": "1"},
+        {"login-username": EMAIL, "login-password": PASSWORD, "login_submit": "1"},
     )
     assert signing_in.status_code == 429
 
 
 def test_the_right_password_changes_the_address_and_tells_the_old_one(login, mailoutbox):
-    client = login("ada@example.com")
-    user = User.objects.get(email="ada@example.com")
+    client = login(EMAIL)
+    user = User.objects.get(email=EMAIL)
 
-    response = edit_profile(client, "Ada.New@Example.com", "atelier-shopper")
+    response = edit_profile(client, "Ada.New@Example.com", PASSWORD)
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/profile/"
     user.refresh_from_db()
     assert (user.email, user.last_name) == ("ada.new@example.com", "Lovelace")
     (message,) = mailoutbox
-    assert message.to == ["ada@example.com"]
+    assert message.to == [EMAIL]
     assert message.subject == SUBJECT
     assert "your email address has been changed to ada.new@example.com" in message.body
     assert re.search(r"https?://\S+/password-reset/confirm/\S+/", message.body)
-    assert failures("ada@example.com") == 0
+    assert failures(EMAIL) == 0
 
 
 def test_other_profile_fields_need_no_password(login, mailoutbox):
-    client = login("ada@example.com")
+    client = login(EMAIL)
 
-    response = edit_profile(client, "ADA@example.com ", first_name="Augusta")
+    response = edit_profile(client, "GRACE@factory.example ", first_name="Augusta")
 
     assert response.status_code == 302
-    assert User.objects.get(email="ada@example.com").first_name == "Augusta"
+    assert User.objects.get(email=EMAIL).first_name == "Augusta"
     assert mailoutbox == []  # no change of address, no warning
 
 
 def test_another_customers_address_is_refused_without_counting_the_password(login, mailoutbox):
-    client = login("ada@example.com")
+    client = login(EMAIL)
 
-    response = edit_profile(client, "ben@example.com", "guess")
+    response = edit_profile(client, OTHER, "guess")
 
     assert response.status_code == 200
     assert errors_in(response) == ["A user with this email address already exists"]
-    assert failures("ada@example.com") == 0
+    assert failures(EMAIL) == 0
     assert mailoutbox == []
 
 
 def test_the_profile_form_asks_for_the_current_password(login):
-    response = login("ada@example.com").get("/accounts/profile/edit/")
+    response = login(EMAIL).get("/accounts/profile/edit/")
 
     html = response.content.decode()
     assert re.search(r'<input type="password" name="current_password" autocomplete="current-password"', html)
@@ -213,7 +224,7 @@ def test_wagtails_account_page_changes_the_address_with_the_password_and_tells_t
 def test_wagtails_account_page_refuses_a_taken_address_without_counting_the_password(login, mailoutbox):
     client = login("editor@atelier.example")
 
-    response = edit_wagtail_account(client, "Ada@example.com", "guess")
+    response = edit_wagtail_account(client, "Grace@factory.example", "guess")
 
     assert response.status_code == 200
     assert errors_in(response) == ["A user with that email address already exists"]

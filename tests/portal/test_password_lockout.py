@@ -17,9 +17,19 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from portal.hub.models import DeletionRequest
+from tests.factories import PASSWORD, CustomerFactory
 from tests.portal.wagtail_account import wagtail_account_form
 
 pytestmark = pytest.mark.django_db
+
+EMAIL = "grace@factory.example"
+
+
+@pytest.fixture(autouse=True)
+def customer():
+    """The shopper whose forms are guessed at, signed in by address as the forms are."""
+    return CustomerFactory(email=EMAIL)
+
 
 User = get_user_model()
 LOCKED = (
@@ -57,14 +67,14 @@ def change_password(client, old, new=NEW_PASSWORD):
 
 
 def test_five_wrong_passwords_on_the_deletion_form_lock_it_and_the_right_one_is_refused(login):
-    client = login("ben@example.com")
+    client = login(EMAIL)
 
     for _ in range(4):
         response = ask_for_deletion(client, "guess")
         assert response.status_code == 422
         assert errors_in(response) == ["That is not your password."]
     fifth = ask_for_deletion(client, "guess")
-    right = ask_for_deletion(client, "atelier-shopper")
+    right = ask_for_deletion(client, PASSWORD)
 
     assert (fifth.status_code, errors_in(fifth)) == (429, [LOCKED])
     assert (right.status_code, errors_in(right)) == (429, [LOCKED])
@@ -73,93 +83,93 @@ def test_five_wrong_passwords_on_the_deletion_form_lock_it_and_the_right_one_is_
 
 
 def test_the_deletion_form_still_takes_the_right_password(login):
-    client = login("ben@example.com")
+    client = login(EMAIL)
     ask_for_deletion(client, "guess")
 
-    response = ask_for_deletion(client, "atelier-shopper")
+    response = ask_for_deletion(client, PASSWORD)
 
     assert response.status_code == 302
-    assert DeletionRequest.objects.filter(user__email="ben@example.com").count() == 1
+    assert DeletionRequest.objects.filter(user__email=EMAIL).count() == 1
 
 
 # --- Oscar's change-password form ----------------------------------------------------------
 
 
 def test_five_wrong_passwords_on_change_password_lock_it_and_the_password_stays(login, mailoutbox):
-    client = login("ben@example.com")
+    client = login(EMAIL)
 
     for _ in range(4):
         response = change_password(client, "guess")
         assert response.status_code == 200
         assert errors_in(response) == ["Your old password was entered incorrectly. Please enter it again."]
     fifth = change_password(client, "guess")
-    right = change_password(client, "atelier-shopper")
+    right = change_password(client, PASSWORD)
 
     assert (fifth.status_code, errors_in(fifth)) == (429, [LOCKED])
     assert (right.status_code, errors_in(right)) == (429, [LOCKED])
-    ben = User.objects.get(email="ben@example.com")
-    assert ben.check_password("atelier-shopper") and not ben.check_password(NEW_PASSWORD)
+    customer = User.objects.get(email=EMAIL)
+    assert customer.check_password(PASSWORD) and not customer.check_password(NEW_PASSWORD)
     assert mailoutbox == []  # no "your password was changed" either
 
 
 def test_change_password_still_takes_the_right_password(login):
-    client = login("ben@example.com")
+    client = login(EMAIL)
     change_password(client, "guess")
 
-    response = change_password(client, "atelier-shopper")
+    response = change_password(client, PASSWORD)
 
     assert response.status_code == 302
-    assert User.objects.get(email="ben@example.com").check_password(NEW_PASSWORD)
+    assert User.objects.get(email=EMAIL).check_password(NEW_PASSWORD)
 
 
 # --- one counter with the sign-in page -----------------------------------------------------
 
 
 def test_wrong_passwords_on_the_account_forms_lock_the_sign_in_page(login):
-    signed_in = login("ben@example.com")
+    signed_in = login(EMAIL)
     for _ in range(3):
         ask_for_deletion(signed_in, "guess")
     for _ in range(2):
         change_password(signed_in, "guess")
 
-    response = sign_in(Client(), "Ben@Example.com", "atelier-shopper")
+    response = sign_in(Client(), "Grace@Factory.example", PASSWORD)
 
     assert response.status_code == 429
     assert "Too many sign-in attempts" in response.content.decode()
 
 
 def test_wrong_passwords_on_the_sign_in_page_lock_the_account_forms(login):
-    for typed in ["ben@example.com", "BEN@example.com", "ben@example.com", " Ben@Example.com", "ben@example.com"]:
+    for typed in [EMAIL, "GRACE@factory.example", EMAIL, " Grace@Factory.example", EMAIL]:
         sign_in(Client(), typed, "guess")
-    signed_in = login("ben@example.com")
+    signed_in = login(EMAIL)
 
-    deletion = ask_for_deletion(signed_in, "atelier-shopper")
-    change = change_password(signed_in, "atelier-shopper")
+    deletion = ask_for_deletion(signed_in, PASSWORD)
+    change = change_password(signed_in, PASSWORD)
 
     assert (deletion.status_code, errors_in(deletion)) == (429, [LOCKED])
     assert (change.status_code, errors_in(change)) == (429, [LOCKED])
     assert not DeletionRequest.objects.exists()
-    assert User.objects.get(email="ben@example.com").check_password("atelier-shopper")
+    assert User.objects.get(email=EMAIL).check_password(PASSWORD)
 
 
 def test_every_wrong_password_counts_once_on_one_counter(login):
-    client = login("ben@example.com")
+    client = login(EMAIL)
     ask_for_deletion(client, "guess")
     change_password(client, "guess")
-    sign_in(Client(), "BEN@example.com", "guess")
+    sign_in(Client(), "GRACE@factory.example", "guess")
 
-    assert failures("ben@example.com") == 3
+    assert failures(EMAIL) == 3
 
 
 def test_the_lock_is_for_that_client_only_so_the_owner_elsewhere_goes_on(login):
-    client = login("ben@example.com")
+    client = login(EMAIL)
     for _ in range(5):
         ask_for_deletion(client, "guess")
 
     elsewhere = Client(REMOTE_ADDR="203.0.113.9")
-    elsewhere.force_login(User.objects.get(email="ben@example.com"))
+    elsewhere.force_login(User.objects.get(email=EMAIL))
 
-    assert ask_for_deletion(elsewhere, "atelier-shopper").status_code == 302
+    assert ask_for_deletion(elsewhere, PASSWORD).status_code == 302
 
 
 # --- Wagtail's and Django admin's own password change --------------------------------------
@@ -235,31 +245,31 @@ def reset_link(mailoutbox, prefix):
 
 
 def test_a_password_reset_lifts_the_lockout_so_the_new_password_signs_in_at_once(client, mailoutbox):
-    for typed in ["ben@example.com", "BEN@EXAMPLE.COM", "ben@example.com", "Ben@example.com", "ben@example.com"]:
+    for typed in [EMAIL, "GRACE@FACTORY.EXAMPLE", EMAIL, "Grace@factory.example", EMAIL]:
         sign_in(client, typed, "guess")
-    assert sign_in(client, "ben@example.com", "atelier-shopper").status_code == 429
+    assert sign_in(client, EMAIL, PASSWORD).status_code == 429
 
-    client.post("/password-reset/", {"email": "Ben@Example.com"})
+    client.post("/password-reset/", {"email": "Grace@Factory.example"})
     form = client.get(reset_link(mailoutbox, "/password-reset/confirm/"), follow=True)
     done = client.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
     assert done.status_code == 302 and done["Location"] == "/password-reset/complete/"
-    assert failures("ben@example.com") == 0
-    response = sign_in(client, "ben@example.com", NEW_PASSWORD)
+    assert failures(EMAIL) == 0
+    response = sign_in(client, EMAIL, NEW_PASSWORD)
     assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(User.objects.get(email="ben@example.com").pk)
+    assert client.session["_auth_user_id"] == str(User.objects.get(email=EMAIL).pk)
 
 
 def test_a_reset_link_that_fails_lifts_nothing(client, mailoutbox):
     for _ in range(5):
-        sign_in(client, "ben@example.com", "guess")
-    client.post("/password-reset/", {"email": "ben@example.com"})
+        sign_in(client, EMAIL, "guess")
+    client.post("/password-reset/", {"email": EMAIL})
     form = client.get(reset_link(mailoutbox, "/password-reset/confirm/"), follow=True)
 
     mismatch = client.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": "other"})
 
     assert mismatch.status_code == 200
-    assert failures("ben@example.com") == 5
+    assert failures(EMAIL) == 5
 
 
 def test_wagtails_password_reset_lifts_the_lockout_too(client, mailoutbox):
