@@ -94,13 +94,12 @@ def test_a_stocked_order_has_no_production_steps():
 
 
 @pytest.mark.django_db
-def test_the_demo_orders_show_production_only_when_something_is_built():
-    from oscar.core.loading import get_model
-
+def test_an_order_shows_production_only_when_something_is_built():
     from portal.hub.selectors import timeline_for
+    from tests.factories import OrderFactory
 
-    Order = get_model("order", "Order")
-    filters = timeline_for(Order.objects.get(number="DEMO-1004"))  # replacement filters from the shelf
-    tees = timeline_for(Order.objects.get(number="DEMO-1003"))  # printed to order
+    filters = timeline_for(OrderFactory())  # parts from the shelf, paid
+    tee = ("printed-tee", {"colour": "sage", "print_text": "Crew", "ink": "white"}, 3)
+    tees = timeline_for(OrderFactory(configured=[tee]))  # printed to order, paid
     assert [step.key for step in filters.steps] == ["placed", "paid", "shipped", "delivered"]
     assert "in_production" in [step.key for step in tees.steps]
