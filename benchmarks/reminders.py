@@ -64,8 +64,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from loyalty.reminders import services, tasks  # noqa: E402
+from loyalty.reminders import tasks  # noqa: E402
 from loyalty.reminders.models import ReminderRule, ReminderSend, Trigger  # noqa: E402
+from loyalty.reminders.services import selection  # noqa: E402
 from portal.celery import app as celery_app  # noqa: E402
 
 
@@ -229,7 +230,7 @@ def main():
         rss_before = rss_peak_mb()
         log("run 1: selecting, inserting, enqueueing…")
         started = time.perf_counter()
-        summary = services.run_reminders()
+        summary = selection.run_reminders()
         for ids in summary.chunks:
             tasks.deliver_reminders.delay(ids)
         enqueued_s = time.perf_counter() - started
@@ -244,7 +245,7 @@ def main():
         log(f"  delivered {sent:,} in {total_s:.1f} s")
 
         log("run 2: the same day again…")
-        second = services.run_reminders()
+        second = selection.run_reminders()
         for ids in second.chunks:
             tasks.deliver_reminders.delay(ids)
         second_sent = ReminderSend.objects.filter(status=ReminderSend.Status.SENT).count() - sent
@@ -255,7 +256,7 @@ def main():
         sample_users = list(
             ReminderSend.objects.values_list("user_id", flat=True).distinct().order_by("user_id")[:SAMPLE]
         )
-        window = {"created_at": now, "window_start": now, "window_end": now + services.CONVERSION_WINDOW}
+        window = {"created_at": now, "window_start": now, "window_end": now + selection.CONVERSION_WINDOW}
         ReminderSend.objects.bulk_create(
             [
                 ReminderSend(rule=rule, user_id=u, dedupe_key=f"birthday:{u}:baseline", enqueued_at=now, **window)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Channel, Trigger
 
 # What the preferences page and the unsubscribe link show, word for word as the consent record
-# keeps it (services.record_consent): the templates print these, not words of their own.
+# keeps it (services.consent.record_consent): the templates print these, not words of their own.
 PREFERENCES_HEADING = _("Reminders")
 PREFERENCES_INTRO = _(
     "Choose which reminders you receive, and where. Order updates you asked for by buying stay in "

@@ -1,4 +1,4 @@
-"""Reads: a customer's reminder preferences, and how each reminder type performs."""
+"""Reads: a customer's reminder preferences and the channels stopped, and how each reminder type performs."""
 
 from dataclasses import dataclass
 
@@ -40,6 +40,12 @@ def consent_questions():
         }
         for value, label in Trigger.choices
     ]
+
+
+def withdrawn_channels(user_ids):
+    """(customer, reminder type, channel) for every channel these customers have stopped."""
+    rows = ReminderConsent.objects.filter(user_id__in=user_ids, allowed=False)
+    return set(rows.values_list("user_id", "trigger", "channel"))
 
 
 def consent_records_for(*, user):

@@ -3,13 +3,13 @@
 from celery import shared_task
 from django.db import transaction
 
-from . import services
+from .services import delivery, outbox, selection
 
 
 @shared_task(name="loyalty.reminders.tasks.run_reminders")
 def run_reminders():
     """Beat, hourly: select every rule's candidates, then hand pending sends to workers in chunks."""
-    summary = services.run_reminders()
+    summary = selection.run_reminders()
     for ids in summary.chunks:
         transaction.on_commit(lambda ids=ids: deliver_reminders.delay(ids))
     return {"selected": summary.selected, "created": summary.created, "chunks": len(summary.chunks)}
@@ -26,7 +26,7 @@ def run_reminders():
 def deliver_reminders(send_ids):
     """One chunk (about a thousand customers); all or nothing, so a retry never duplicates."""
     # Emails go out from the outbox (beat, every minute): SMTP never holds a chunk's transaction.
-    return services.deliver_sends(send_ids=send_ids)
+    return delivery.deliver_sends(send_ids=send_ids)
 
 
 @shared_task(
@@ -37,4 +37,4 @@ def deliver_reminders(send_ids):
 )
 def deliver_outbox_emails():
     """Beat, every minute: send queued reminder emails in batches."""
-    return services.deliver_outbox()
+    return outbox.deliver_outbox()

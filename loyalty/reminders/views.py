@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from oscar.views.decorators import permissions_required
 
 from ..access import REMINDER_ANALYSTS
-from . import charts, links, selectors, services
+from . import charts, links, selectors
 from .forms import (
     ONE_CLICK_BODY,
     PREFERENCES_HEADING,
@@ -22,6 +22,7 @@ from .forms import (
     unsubscribe_wording,
 )
 from .models import Trigger
+from .services import clicks, consent
 
 
 @login_required
@@ -30,7 +31,7 @@ def preferences(request):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            services.save_preferences(user=request.user, allowed=form.allowed(), wording=form.wording())
+            consent.save_preferences(user=request.user, allowed=form.allowed(), wording=form.wording())
             messages.success(request, _("Your reminder preferences are saved."))
             return redirect("reminders:preferences")
     return render(
@@ -63,7 +64,7 @@ def unsubscribe(request, token):
     label = Trigger(trigger).label
     if request.method == "POST":
         one_click = request.POST.get(ONE_CLICK_BODY[0]) == ONE_CLICK_BODY[1]
-        services.unsubscribe(user_id=user_id, trigger=trigger, wording=unsubscribe_wording(label, one_click=one_click))
+        consent.unsubscribe(user_id=user_id, trigger=trigger, wording=unsubscribe_wording(label, one_click=one_click))
         return render(request, "reminders/unsubscribed.html", {"label": label})
     # A GET only asks: link scanners in mail systems open links, and must not unsubscribe anyone.
     context = {
@@ -83,7 +84,7 @@ def go(request, token):
     if not url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}):
         return _link_error(request, "invalid")
     if send_id:
-        services.record_click(send_id=send_id)
+        clicks.record_click(send_id=send_id)
     return HttpResponseRedirect(path)
 
 

@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from oscar.apps.customer import mixins as oscar_mixins
 from oscar.apps.customer.signals import user_registered
 
-from loyalty.reminders import services as reminder_services
 from loyalty.reminders.models import ConsentRecord
+from loyalty.reminders.services.consent import record_consent
 
 from .forms import ADDRESS_TAKEN
 
@@ -35,7 +35,7 @@ class RegisterUserMixin(oscar_mixins.RegisterUserMixin):
         try:
             with transaction.atomic():
                 user = form.save()
-                reminder_services.record_consent(
+                record_consent(
                     user=user,
                     allowed=form.consent_allowed(),
                     wording=form.consent_wording(),

@@ -11,7 +11,6 @@ from django.utils import timezone
 from configurator.models import ProductFamily
 from loyalty import notices
 from loyalty.models import TierNotice
-from loyalty.reminders import services
 from loyalty.reminders.models import (
     ReminderMessage,
     ReminderRule,
@@ -19,6 +18,7 @@ from loyalty.reminders.models import (
     ReplenishmentInterval,
     Trigger,
 )
+from loyalty.reminders.services import delivery, selection
 
 from .catalogue import product
 from .people import EDITORS
@@ -189,11 +189,11 @@ def load_sent_reminders():
                 "context": context,
                 "created_at": noon - timedelta(minutes=5),
                 "window_start": noon,
-                "window_end": noon + services.CONVERSION_WINDOW,
+                "window_end": noon + selection.CONVERSION_WINDOW,
             },
         )
         if was_created:
             ids.append(send.pk)
     if ids:
-        services.deliver_sends(send_ids=ids, now=noon)
+        delivery.deliver_sends(send_ids=ids, now=noon)
     return len(ids)

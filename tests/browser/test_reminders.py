@@ -10,8 +10,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from loyalty.reminders import services
 from loyalty.reminders.models import ReminderRule, ReminderSend, Trigger
+from loyalty.reminders.services import delivery, outbox, selection
 from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 
@@ -19,9 +19,9 @@ Notification = get_model("communication", "Notification")
 
 
 def run_and_deliver(now):
-    for ids in services.run_reminders(now=now).chunks:
-        services.deliver_sends(send_ids=ids, now=now)
-    services.deliver_outbox()
+    for ids in selection.run_reminders(now=now).chunks:
+        delivery.deliver_sends(send_ids=ids, now=now)
+    outbox.deliver_outbox()
 
 
 def test_reminder_in_inbox_and_outbox_and_unsubscribe_stops_the_next(shop, page):

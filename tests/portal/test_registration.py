@@ -12,8 +12,9 @@ from django.utils.html import escape
 from oscar.core.loading import get_model
 
 from configurator.models import SavedDesign
-from loyalty.reminders import services as reminder_services
 from loyalty.reminders.models import ConsentRecord, ReminderConsent
+from loyalty.reminders.selectors import withdrawn_channels
+from loyalty.reminders.services.consent import record_consent
 from portal.customer.mixins import RegisterUserMixin
 
 pytestmark = pytest.mark.django_db
@@ -287,7 +288,7 @@ def test_marketing_left_unticked_at_registration_is_never_sent(client):
     register_on_login_page(client, "olu@example.com")
     user = User.objects.get(email="olu@example.com")
 
-    withdrawn = {(trigger, channel) for _, trigger, channel in reminder_services.withdrawn_channels([user.pk])}
+    withdrawn = {(trigger, channel) for _, trigger, channel in withdrawn_channels([user.pk])}
 
     assert {trigger for trigger, _ in withdrawn} == MARKETING | {"order_shipped", "order_delivered"}
     assert len(withdrawn) == 22
@@ -312,7 +313,7 @@ def test_the_consent_service_refuses_an_unknown_reminder_type_and_writes_nothing
     user = User.objects.get(email="chloe@example.com")
 
     with pytest.raises(ValueError, match="Unknown reminder type or channel"):
-        reminder_services.record_consent(
+        record_consent(
             user=user, allowed={("birthday", "email"), ("newsletter", "email")}, wording="?", source="registration"
         )
 

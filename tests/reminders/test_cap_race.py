@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from loyalty.reminders import services
 from loyalty.reminders.models import ReminderSend
+from loyalty.reminders.services import delivery, selection
 from tests.helpers import at_once
 
 pytestmark = [
@@ -15,11 +15,11 @@ pytestmark = [
 
 def test_two_chunks_for_one_customer_delivered_at_once_respect_the_weekly_cap(due_twice_capped_once, now):
     ada = due_twice_capped_once
-    services.run_reminders(now=now)
+    selection.run_reminders(now=now)
     ids = list(ReminderSend.objects.filter(user=ada).values_list("pk", flat=True))
     assert len(ids) == 2
 
-    outcomes = at_once(lambda send_id: services.deliver_sends(send_ids=[send_id], now=now), ids)
+    outcomes = at_once(lambda send_id: delivery.deliver_sends(send_ids=[send_id], now=now), ids)
 
     assert not [o for o in outcomes if isinstance(o, Exception)]
     assert sorted(ReminderSend.objects.filter(user=ada).values_list("status", flat=True)) == ["capped", "sent"]

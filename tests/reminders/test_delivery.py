@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from loyalty.reminders import messages, services, tasks
+from loyalty.reminders import messages, tasks
 from loyalty.reminders.models import OutboxEmail, ReminderSend, Trigger
+from loyalty.reminders.services import consent, delivery, outbox, selection
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,10 @@ def birthday_today(rule, customer, now):
 
 def run(now):
     """One beat run at `now`, with its chunks delivered in this process."""
-    summary = services.run_reminders(now=now)
+    summary = selection.run_reminders(now=now)
     outcome = {"sent": 0, "deferred": 0, "suppressed": 0, "capped": 0, "failed": 0}
     for ids in summary.chunks:
-        for key, value in services.deliver_sends(send_ids=ids, now=now).items():
+        for key, value in delivery.deliver_sends(send_ids=ids, now=now).items():
             outcome[key] += value
     return summary, outcome
 
@@ -71,17 +72,17 @@ def test_a_second_run_sends_nothing(birthday_today, now):
 def test_delivering_the_same_chunk_twice_sends_once(birthday_today, now):
     _, make = birthday_today
     ada = make()
-    summary = services.run_reminders(now=now)
+    summary = selection.run_reminders(now=now)
     [ids] = summary.chunks
-    assert services.deliver_sends(send_ids=ids, now=now)["sent"] >= 1
-    assert services.deliver_sends(send_ids=ids, now=now)["sent"] == 0
+    assert delivery.deliver_sends(send_ids=ids, now=now)["sent"] >= 1
+    assert delivery.deliver_sends(send_ids=ids, now=now)["sent"] == 0
     assert Notification.objects.filter(recipient=ada).count() == 1
 
 
 def test_a_chunk_that_fails_half_way_is_retried_without_duplicates(birthday_today, now, monkeypatch):
     _, make = birthday_today
     people = [make() for _ in range(5)]
-    summary = services.run_reminders(now=now)
+    summary = selection.run_reminders(now=now)
     ids = [i for chunk in summary.chunks for i in chunk]
     real_render, calls = messages.render, []
 
@@ -93,7 +94,7 @@ def test_a_chunk_that_fails_half_way_is_retried_without_duplicates(birthday_toda
 
     monkeypatch.setattr(messages, "render", render_then_fail)
     with pytest.raises(ConnectionError):
-        services.deliver_sends(send_ids=ids, now=now)
+        delivery.deliver_sends(send_ids=ids, now=now)
     # Nothing of the failed attempt remains: not the two rendered before the failure either.
     assert Notification.objects.filter(recipient__in=people).count() == 0
     assert OutboxEmail.objects.filter(send__user__in=people).count() == 0
@@ -111,7 +112,7 @@ def test_a_chunk_that_fails_half_way_is_retried_without_duplicates(birthday_toda
 def test_withdrawn_email_consent_means_inbox_only(birthday_today, now):
     _, make = birthday_today
     ada = make()
-    services.set_consent(user=ada, trigger=Trigger.BIRTHDAY, channel="email", allowed=False)
+    consent.set_consent(user=ada, trigger=Trigger.BIRTHDAY, channel="email", allowed=False)
     run(now)
     send = ReminderSend.objects.get(user=ada)
     assert send.channels == "inbox"
@@ -122,7 +123,7 @@ def test_withdrawn_email_consent_means_inbox_only(birthday_today, now):
 def test_consent_withdrawn_on_every_channel_sends_nothing(birthday_today, now):
     _, make = birthday_today
     ada = make()
-    services.unsubscribe(user_id=ada.pk, trigger=Trigger.BIRTHDAY, wording="Stop these reminders?")
+    consent.unsubscribe(user_id=ada.pk, trigger=Trigger.BIRTHDAY, wording="Stop these reminders?")
     run(now)
     assert ReminderSend.objects.get(user=ada).status == ReminderSend.Status.SUPPRESSED
     assert not Notification.objects.filter(recipient=ada).exists()
@@ -182,13 +183,13 @@ def test_outbox_is_drained_into_mail_and_the_customers_email_history(birthday_to
     ada = make()
     run(now)
     mail.outbox.clear()
-    assert services.deliver_outbox() >= 1
+    assert outbox.deliver_outbox() >= 1
     [message] = [m for m in mail.outbox if m.to == [ada.email]]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.alternatives[0].mimetype == "text/html"
     assert OutboxEmail.objects.get(send__user=ada).status == OutboxEmail.Status.SENT
     assert Email.objects.filter(user=ada, subject__startswith="Happy birthday").count() == 1
-    assert services.deliver_outbox() == 0  # drained: nothing sent twice
+    assert outbox.deliver_outbox() == 0  # drained: nothing sent twice
 
 
 def test_html_values_are_escaped_in_email_and_inbox(birthday_today, now):

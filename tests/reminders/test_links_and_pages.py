@@ -10,8 +10,9 @@ from django.core import signing
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from loyalty.reminders import links, services
+from loyalty.reminders import links
 from loyalty.reminders.models import ReminderConsent, ReminderSend, Trigger
+from loyalty.reminders.services import clicks, delivery, selection
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,8 @@ def sent_birthday(rule, customer, now):
     rule(Trigger.BIRTHDAY)
     today = timezone.localdate(now)
     ada = customer(birth_date=date(1990, today.month, today.day), first_name="Ada")
-    for ids in services.run_reminders(now=now).chunks:
-        services.deliver_sends(send_ids=ids, now=now)
+    for ids in selection.run_reminders(now=now).chunks:
+        delivery.deliver_sends(send_ids=ids, now=now)
     return ReminderSend.objects.get(user=ada)
 
 
@@ -84,8 +85,8 @@ def test_unsubscribing_from_a_type_stops_the_next_one(sent_birthday, client, now
     ada = sent_birthday.user
     client.post(links.unsubscribe_path(ada.pk, Trigger.BIRTHDAY))
     next_year = now.replace(year=2027)
-    for ids in services.run_reminders(now=next_year).chunks:
-        services.deliver_sends(send_ids=ids, now=next_year)
+    for ids in selection.run_reminders(now=next_year).chunks:
+        delivery.deliver_sends(send_ids=ids, now=next_year)
     assert ReminderSend.objects.get(dedupe_key=f"birthday:{ada.pk}:2027").status == ReminderSend.Status.SUPPRESSED
     assert Notification.objects.filter(recipient=ada).count() == 1
 
@@ -170,7 +171,7 @@ def test_another_customers_notification_is_404(sent_birthday, client, customer):
 
 def test_dashboard_shows_sent_opened_clicked_converted_against_control(sent_birthday, client, now):
     Notification.objects.filter(pk=sent_birthday.notification_id).update(date_read=now)
-    services.record_click(send_id=sent_birthday.pk)
+    clicks.record_click(send_id=sent_birthday.pk)
     OrderFactory(user=sent_birthday.user, status="Delivered", placed=now + timezone.timedelta(days=2))
     admin = get_user_model().objects.get(email="admin@atelier.example")
     client.force_login(admin)

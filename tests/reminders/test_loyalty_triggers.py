@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from loyalty.models import LoyaltyAccount, PointsLot, Segment
-from loyalty.reminders import services
 from loyalty.reminders.models import ReminderSend, Trigger
+from loyalty.reminders.services import selection
 from loyalty.services.earning import award_bonus
 
 from .conftest import keys_for
@@ -28,14 +28,14 @@ def test_points_expiring_within_n_days_once_per_expiry_date(rule, customer, now)
     soon, later = customer(), customer()
     points_expiring_on(soon, 1200, today + timedelta(days=20))
     points_expiring_on(later, 300, today + timedelta(days=60))
-    services.select_candidates(rule=r, now=now)
+    selection.select_candidates(rule=r, now=now)
     expires = today + timedelta(days=20)
     assert keys_for(soon) == [f"points_expiring:{soon.pk}:{expires:%Y%m%d}"]
     send = ReminderSend.objects.get(user=soon)
     assert send.context["points"] == "1,200"
     assert send.context["expires_on"] == f"{expires.day} {expires:%B %Y}"
     assert keys_for(later) == []
-    assert services.select_candidates(rule=r, now=now) == 0
+    assert selection.select_candidates(rule=r, now=now) == 0
 
 
 def test_short_of_the_next_tier_within_n(rule, customer, now):
@@ -43,7 +43,7 @@ def test_short_of_the_next_tier_within_n(rule, customer, now):
     close, far = customer(), customer()
     LoyaltyAccount.objects.create(user=close, spend_12m=Decimal("420.00"))
     LoyaltyAccount.objects.create(user=far, spend_12m=Decimal("100.00"))
-    services.select_candidates(rule=r, now=now)
+    selection.select_candidates(rule=r, now=now)
     assert keys_for(close) == [f"tier_gap:{close.pk}:Silver:2026"]
     send = ReminderSend.objects.get(user=close)
     assert send.context["tier"] == "Silver"
@@ -57,6 +57,6 @@ def test_a_rule_for_some_segments_selects_only_their_customers(rule, customer, n
     at_risk, champion, no_account = (customer(birth_date=date(1980, today.month, today.day)) for _ in range(3))
     LoyaltyAccount.objects.create(user=at_risk, segment=Segment.AT_RISK)
     LoyaltyAccount.objects.create(user=champion, segment=Segment.CHAMPIONS)
-    services.select_candidates(rule=r, now=now)
+    selection.select_candidates(rule=r, now=now)
     assert keys_for(at_risk) == [f"birthday:{at_risk.pk}:2026"]
     assert keys_for(champion) == keys_for(no_account) == []

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from loyalty.reminders import messages, services
+from loyalty.reminders import messages
 from loyalty.reminders.models import OutboxEmail, ReminderMessage, Trigger
+from loyalty.reminders.services import delivery, selection
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +61,8 @@ def test_a_published_message_is_what_customers_receive(rule, customer, now):
     )  # fmt: skip
     today = timezone.localdate(now)
     ada = customer(first_name="Ada", birth_date=date(1990, today.month, today.day))
-    for ids in services.run_reminders(now=now).chunks:
-        services.deliver_sends(send_ids=ids, now=now)
+    for ids in selection.run_reminders(now=now).chunks:
+        delivery.deliver_sends(send_ids=ids, now=now)
     email = OutboxEmail.objects.get(send__user=ada)
     assert email.subject == "Many happy returns, Ada"
     assert "A present from Atelier." in email.body_text

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from oscar.core.loading import get_model
 
-from loyalty.reminders import services
 from loyalty.reminders.models import OutboxEmail, ReminderSend, Trigger
+from loyalty.reminders.services import delivery, selection
 from tests.factories import OrderFactory
 
 from .conftest import days, keys_for, status_change
@@ -19,8 +19,8 @@ Notification = get_model("communication", "Notification")
 
 def run(now):
     """One hourly run at `now`, its chunks delivered here."""
-    for ids in services.run_reminders(now=now).chunks:
-        services.deliver_sends(send_ids=ids, now=now)
+    for ids in selection.run_reminders(now=now).chunks:
+        delivery.deliver_sends(send_ids=ids, now=now)
 
 
 def test_an_order_shipped_and_delivered_between_two_runs_gets_both_notices_once(rule, customer, now):

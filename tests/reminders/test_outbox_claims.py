@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from loyalty.reminders import services
 from loyalty.reminders.models import OutboxEmail, Trigger
+from loyalty.reminders.services import delivery, outbox, selection
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +49,8 @@ def queued(rule, customer, now):
         rule(Trigger.BIRTHDAY, send_inbox=False)
         today = timezone.localdate(now)
         people = [customer(birth_date=date(1990, today.month, today.day)) for _ in range(n)]
-        for ids in services.run_reminders(now=now).chunks:
-            services.deliver_sends(send_ids=ids, now=now)
+        for ids in selection.run_reminders(now=now).chunks:
+            delivery.deliver_sends(send_ids=ids, now=now)
         assert OutboxEmail.objects.filter(send__user__in=people, status="queued").count() == n
         mail.outbox.clear()
         return people
@@ -65,23 +65,23 @@ def _age_claims(by):
 def test_an_email_whose_worker_died_mid_send_is_sent_once_the_claim_is_stale(queued):
     [ada] = queued(1)
     with pytest.raises(WorkerKilled):
-        services.deliver_outbox(connection=DiesMidSend())
+        outbox.deliver_outbox(connection=DiesMidSend())
     email = OutboxEmail.objects.get(send__user=ada)
     assert (email.status, email.attempts) == ("queued", 1)
     assert email.claimed_at is not None  # committed before the mail server was called
 
     # The first worker may still be sending it: nobody else does while the claim is fresh.
-    _age_claims(services.OUTBOX_CLAIM_TIMEOUT - timedelta(minutes=1))
-    assert services.deliver_outbox() == 0
+    _age_claims(outbox.OUTBOX_CLAIM_TIMEOUT - timedelta(minutes=1))
+    assert outbox.deliver_outbox() == 0
     assert mail.outbox == []
 
-    _age_claims(services.OUTBOX_CLAIM_TIMEOUT + timedelta(seconds=1))
-    assert services.deliver_outbox() == 1
+    _age_claims(outbox.OUTBOX_CLAIM_TIMEOUT + timedelta(seconds=1))
+    assert outbox.deliver_outbox() == 1
     assert [message.to for message in mail.outbox] == [[ada.email]]
     email.refresh_from_db()
     assert (email.status, email.attempts, email.claimed_at, email.last_error) == ("sent", 2, None, "")
     assert Email.objects.filter(user=ada).count() == 1
-    assert services.deliver_outbox() == 0
+    assert outbox.deliver_outbox() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,7 +94,7 @@ def test_the_mail_server_is_called_with_no_transaction_open(queued):
             in_transaction.append(transaction.get_connection().in_atomic_block)
             return super().send_messages(messages)
 
-    assert services.deliver_outbox(connection=Recording()) == 2
+    assert outbox.deliver_outbox(connection=Recording()) == 2
 
     assert in_transaction == [False, False]
     assert sorted(message.to[0] for message in mail.outbox) == sorted(person.email for person in people)
@@ -105,14 +105,14 @@ def test_a_refused_email_is_handed_back_then_failed_after_five_attempts_and_logg
     [ada] = queued(1)
     email = OutboxEmail.objects.get(send__user=ada)
 
-    with caplog.at_level(logging.WARNING, logger="loyalty.reminders.services"):
-        assert services.deliver_outbox(connection=Refuses()) == 0
+    with caplog.at_level(logging.WARNING, logger="loyalty.reminders.services.outbox"):
+        assert outbox.deliver_outbox(connection=Refuses()) == 0
         email.refresh_from_db()
         assert (email.status, email.attempts, email.claimed_at) == ("queued", 1, None)  # handed back at once
         assert "No such user" in email.last_error
         for _ in range(4):
-            assert services.deliver_outbox(connection=Refuses()) == 0
-        assert services.deliver_outbox(connection=Refuses()) == 0  # nothing left to try
+            assert outbox.deliver_outbox(connection=Refuses()) == 0
+        assert outbox.deliver_outbox(connection=Refuses()) == 0  # nothing left to try
 
     email.refresh_from_db()
     assert (email.status, email.attempts, email.claimed_at) == ("failed", 5, None)
@@ -129,11 +129,11 @@ def test_an_email_whose_worker_dies_every_time_is_failed_after_five_claims(queue
     [ada] = queued(1)
     for _ in range(5):
         with pytest.raises(WorkerKilled):
-            services.deliver_outbox(connection=DiesMidSend())
-        _age_claims(services.OUTBOX_CLAIM_TIMEOUT + timedelta(seconds=1))
+            outbox.deliver_outbox(connection=DiesMidSend())
+        _age_claims(outbox.OUTBOX_CLAIM_TIMEOUT + timedelta(seconds=1))
 
-    with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services"):
-        assert services.deliver_outbox() == 0
+    with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services.outbox"):
+        assert outbox.deliver_outbox() == 0
 
     email = OutboxEmail.objects.get(send__user=ada)
     assert (email.status, email.attempts, email.claimed_at) == ("failed", 5, None)
@@ -147,9 +147,9 @@ def test_an_email_whose_worker_dies_every_time_is_failed_after_five_claims(queue
 def test_an_unreachable_mail_server_hands_every_claim_back_uncounted(queued):
     queued(3)
     with pytest.raises(ConnectionRefusedError):
-        services.deliver_outbox(connection=Unreachable())
+        outbox.deliver_outbox(connection=Unreachable())
 
     # The server's outage is no email's fault: each is tried again as if never claimed.
     assert list(OutboxEmail.objects.values_list("status", "attempts", "claimed_at")) == [("queued", 0, None)] * 3
-    assert services.deliver_outbox() == 3
+    assert outbox.deliver_outbox() == 3
     assert len(mail.outbox) == 3

@@ -10,8 +10,8 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections, transaction
 from oscar.core.loading import get_model
 
-from loyalty.reminders import services
 from loyalty.reminders.models import OutboxEmail
+from loyalty.reminders.services import outbox
 from tests.helpers import at_once
 
 from .test_outbox_claims import queued  # noqa: F401 -- the fixture
@@ -36,7 +36,7 @@ def test_a_customer_can_be_erased_while_their_reminder_email_is_being_sent(queue
 
     def worker():
         try:
-            result.append(services.deliver_outbox(connection=Slow()))
+            result.append(outbox.deliver_outbox(connection=Slow()))
         except Exception as error:  # noqa: BLE001 -- asserted below
             result.append(error)
         finally:
@@ -65,7 +65,7 @@ def test_a_customer_can_be_erased_while_their_reminder_email_is_being_sent(queue
 def test_two_workers_at_once_send_each_email_once(queued):  # noqa: F811
     people = queued(6)
 
-    outcomes = at_once(lambda _: services.deliver_outbox(limit=4), [1, 2])
+    outcomes = at_once(lambda _: outbox.deliver_outbox(limit=4), [1, 2])
 
     assert sorted(outcomes) == [2, 4]
     assert sorted(message.to[0] for message in mail.outbox) == sorted(person.email for person in people)

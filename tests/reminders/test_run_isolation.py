@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from loyalty.reminders import services
 from loyalty.reminders.models import ReminderSend, Trigger
+from loyalty.reminders.services import delivery, selection
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ def test_a_rule_that_fails_does_not_stop_the_others(rule, customer, now, caplog)
     today = timezone.localdate(now)
     person = customer(birth_date=date(1990, today.month, today.day))
 
-    with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services"):
-        summary = services.run_reminders(now=now)
+    with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services.selection"):
+        summary = selection.run_reminders(now=now)
 
     assert list(ReminderSend.objects.filter(rule=birthday).values_list("user_id", flat=True)) == [person.pk]
     assert summary.chunks and person.pk in ReminderSend.objects.filter(id__in=summary.chunks[0]).values_list(
@@ -36,11 +36,11 @@ def test_a_send_whose_message_cannot_be_rendered_fails_once_and_does_not_hold_ba
     rule(Trigger.BIRTHDAY)
     today = timezone.localdate(now)
     broken, fine = (customer(birth_date=date(1990, today.month, today.day)) for _ in range(2))
-    [chunk] = services.run_reminders(now=now).chunks
+    [chunk] = selection.run_reminders(now=now).chunks
     ReminderSend.objects.filter(user=broken).update(context=["not", "a", "mapping"])  # a damaged row
 
-    with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services"):
-        outcome = services.deliver_sends(send_ids=chunk, now=now)
+    with caplog.at_level(logging.ERROR, logger="loyalty.reminders.services.delivery"):
+        outcome = delivery.deliver_sends(send_ids=chunk, now=now)
 
         assert (outcome["sent"], outcome["failed"]) == (1, 1)
         assert ReminderSend.objects.get(user=fine).status == "sent"
@@ -54,10 +54,10 @@ def test_a_send_whose_message_cannot_be_rendered_fails_once_and_does_not_hold_ba
 
         # Rendering it again would fail again: later runs neither hand it out nor log it again.
         later = now + timedelta(hours=2)
-        assert services.dispatch_pending(now=later) == []
+        assert selection.dispatch_pending(now=later) == []
         for hours in (2, 3):
-            for ids in services.run_reminders(now=now + timedelta(hours=hours)).chunks:
-                services.deliver_sends(send_ids=ids, now=now + timedelta(hours=hours))
+            for ids in selection.run_reminders(now=now + timedelta(hours=hours)).chunks:
+                delivery.deliver_sends(send_ids=ids, now=now + timedelta(hours=hours))
 
     assert caplog.text.count("could not be rendered") == 1
     assert ReminderSend.objects.get(user=broken).status == "failed"

@@ -7,8 +7,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from configurator.models import ProductFamily, SavedDesign
-from loyalty.reminders import services
 from loyalty.reminders.models import ReminderSend, ReplenishmentInterval, Trigger
+from loyalty.reminders.services import selection
 from tests.factories import OrderFactory
 
 from .conftest import days, keys_for, status_change
@@ -21,7 +21,7 @@ Product = get_model("catalogue", "Product")
 
 
 def select(rule, now):
-    return services.select_candidates(rule=rule, now=now)
+    return selection.select_candidates(rule=rule, now=now)
 
 
 def test_birthday_selects_customers_born_today_once_a_year(rule, customer, now):
@@ -181,8 +181,8 @@ def test_hold_out_group_is_recorded_but_not_pending(rule, customer, now):
     held = sends.filter(status=ReminderSend.Status.HELD_OUT)
     assert sends.count() == 40
     assert 8 <= held.count() <= 32  # about half, by a stable hash
-    assert all(services.is_held_out(r, s.user_id) for s in held)
-    chunks = services.dispatch_pending(now=now)
+    assert all(selection.is_held_out(r, s.user_id) for s in held)
+    chunks = selection.dispatch_pending(now=now)
     dispatched = {i for chunk in chunks for i in chunk}
     assert not dispatched & set(held.values_list("id", flat=True))
 

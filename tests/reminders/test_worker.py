@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from loyalty.reminders import services, tasks
+from loyalty.reminders import tasks
 from loyalty.reminders.models import OutboxEmail, ReminderSend, Trigger
+from loyalty.reminders.services import selection
 from tests.helpers import wait_for
 from tests.integration.conftest import celery_worker_process  # noqa: F401 -- the fixture
 
@@ -47,7 +48,7 @@ def test_a_chunk_enqueued_twice_is_delivered_once(committed_demo_shop, celery_wo
     rule(Trigger.BIRTHDAY)
     today = timezone.localdate()
     people = [customer(birth_date=date(1992, today.month, today.day)) for _ in range(4)]
-    [ids] = services.run_reminders().chunks
+    [ids] = selection.run_reminders().chunks
     # As when a worker died after writing but before acknowledging: the broker hands it out again.
     tasks.deliver_reminders.delay(ids)
     tasks.deliver_reminders.delay(ids)
