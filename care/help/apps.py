@@ -6,3 +6,8 @@ class HelpConfig(AppConfig):
     name = "care.help"
     label = "help"
     verbose_name = _("Help centre")
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()
