@@ -11,7 +11,7 @@ from . import priority
 class State(models.TextChoices):
     NEW = "new", _("New")
     OPEN = "open", _("Open")
-    WAITING = "waiting", _("Waiting for you")
+    WAITING = "waiting", _("Waiting for customer")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
 
@@ -122,6 +122,11 @@ class Ticket(models.Model):
     @property
     def is_closed(self):
         return self.state == State.CLOSED
+
+    @property
+    def state_for_customer(self):
+        """The state in the customer's words: we wait for *them*."""
+        return _("Waiting for you") if self.state == State.WAITING else self.get_state_display()
 
     @property
     def priority_label(self):

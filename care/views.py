@@ -205,7 +205,7 @@ def guest_ticket_page(request, token):
     return _thread_page(request, ticket, form=form, status=status, guest=True)
 
 
-def _file_response(attachment):
+def attachment_response(attachment):
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name)
     # Shown in the browser, never run: no script or plugin from a customer's file.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -216,10 +216,10 @@ def _file_response(attachment):
 @never_cache
 def attachment(request, reference, attachment_id):
     ticket = selectors.ticket_for(user=request.user, reference=reference)
-    return _file_response(selectors.attachment_for(ticket=ticket, attachment_id=attachment_id))
+    return attachment_response(selectors.attachment_for(ticket=ticket, attachment_id=attachment_id))
 
 
 @never_cache
 def guest_attachment(request, token, attachment_id):
     ticket = selectors.guest_ticket_for(token=token)
-    return _file_response(selectors.attachment_for(ticket=ticket, attachment_id=attachment_id))
+    return attachment_response(selectors.attachment_for(ticket=ticket, attachment_id=attachment_id))

@@ -16,6 +16,7 @@ from django.urls import resolve
 from oscar.core.loading import get_class
 from oscar.views.decorators import check_permissions
 
+from care.access import CARE_AGENTS
 from loyalty.access import LOYALTY_STAFF, REMINDER_ANALYSTS
 from production.access import PLANNERS
 
@@ -40,6 +41,7 @@ def snippet_editors(app_label, model_name):
 # menu or a link names must be one of Oscar's dashboard pages.
 ROLES = {
     "production": PLANNERS,
+    "care-dashboard": CARE_AGENTS,
     "loyalty-dashboard": LOYALTY_STAFF,
     "reminders:dashboard": REMINDER_ANALYSTS,
     "portal:health": STAFF,

@@ -53,6 +53,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),
     path("dashboard/production/", include("production.urls")),
+    path("dashboard/care/", include("care.dashboard.urls")),
     path("api/", api.urls),
     path("", include("configurator.urls")),
     path("", include("portal.payments.urls")),

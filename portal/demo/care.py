@@ -54,6 +54,22 @@ def load_topics():
     return created
 
 
+AGENT = ("care@atelier.example", "atelier-care", "Mina", "Haddad")
+
+
+def load_agent():
+    """A service agent in the Customer service queue: the care console, nothing else of the dashboard."""
+    email, password, first_name, last_name = AGENT
+    user_model = get_user_model()
+    if user_model.objects.filter(email=email).exists():
+        return 0
+    agent = user_model.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+    agent.is_staff = True
+    agent.save(update_fields=["is_staff"])
+    agent.groups.add(Group.objects.get(name=CUSTOMER_SERVICE))
+    return 1
+
+
 def _key(*parts):
     return uuid.uuid5(NAMESPACE, ":".join(parts))
 

@@ -272,6 +272,13 @@ OSCAR_DASHBOARD_NAVIGATION = [
         ],
     },
     {
+        "label": _("Customer care"),
+        "icon": "fas fa-life-ring",
+        "children": [
+            {"label": _("Ticket queue"), "url_name": "care-dashboard:queue"},
+        ],
+    },
+    {
         "label": _("Planning"),
         "icon": "fas fa-industry",
         "children": [

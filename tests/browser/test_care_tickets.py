@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from care.models import Ticket
 from tests.browser.accessibility import assert_accessible
+from tests.browser.signing_in import sign_in
 from tests.browser.test_registration import register
 
 
@@ -42,4 +43,37 @@ def test_a_new_shopper_asks_a_question_from_the_hub_and_sees_it_in_the_list(shop
     expect(row).to_contain_text(ticket.reference)
     expect(row).to_contain_text("Delivery")
     expect(row.get_by_role("link", name="Do you deliver to the Isle of Skye?")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_shopper_asks_about_an_order_staff_answer_in_the_console_and_the_reply_shows_in_the_hub(shop, page, browser):
+    sign_in(page, shop, "ada@example.com")
+    page.goto(shop + "/accounts/orders/DEMO-1002/")
+    page.get_by_role("link", name="Ask about this order").click()
+    expect(page.get_by_text("About order DEMO-1002.")).to_be_visible()
+    page.get_by_label("What is it about?").select_option(label="Delivery")
+    page.get_by_label("Your question").fill("Can you take the old fridge away?")
+    page.get_by_role("button", name="Send my question").click()
+    ticket = Ticket.objects.get(order__number="DEMO-1002")
+    expect(page).to_have_url(f"{shop}/accounts/tickets/{ticket.reference}/")
+
+    staff = browser.new_context()
+    console = staff.new_page()
+    sign_in(console, shop, "care@atelier.example", "atelier-care")
+    console.goto(shop + "/dashboard/care/")
+    console.get_by_role("link", name=ticket.reference).click()
+    expect(console.get_by_role("heading", level=1)).to_contain_text("About order DEMO-1002")
+    console.get_by_label("Reply").fill("Yes: our two-person crew takes it away for free.")
+    console.get_by_role("button", name="Send").click()
+    expect(console.get_by_text("Reply sent.")).to_be_visible()
+    staff.close()
+
+    page.goto(shop + "/accounts/")
+    tab = page.locator(".sidebar").get_by_role("link", name=re.compile("Help & tickets"))
+    expect(tab).to_contain_text("2 unread")  # this answer and the demo's answer about her sofa
+    tab.click()
+    expect(page.get_by_role("row", name=re.compile("DEMO-1002"))).to_contain_text("1 new reply")
+    page.get_by_role("link", name="About order DEMO-1002").click()
+    expect(page.locator(".care-message--staff")).to_contain_text("our two-person crew takes it away for free")
+    expect(page.locator(".care-facts")).to_contain_text("Waiting for you")
     assert_accessible(page)

@@ -340,3 +340,13 @@ def test_the_guest_form_hides_its_trap_once(client):
 
     assert html.count('name="website"') == 1
     assert '<div class="care-trap" hidden>' in html
+
+
+def test_the_customer_reads_waiting_as_waiting_for_them(client, question_topic):
+    customer = CustomerFactory()
+    ticket = ticket_of(customer, question_topic)
+    services.reply(ticket=ticket, body="Which colour?", author_kind=Author.STAFF, author=StaffFactory())
+    client.force_login(customer)
+
+    assert "Waiting for you" in client.get("/accounts/tickets/").content.decode()
+    assert "Waiting for you" in client.get(f"/accounts/tickets/{ticket.reference}/").content.decode()

@@ -1,0 +1,7 @@
+"""Who may work the care console, as an Oscar permission list (see oscar.views.decorators).
+
+Plain data that imports nothing: the console's views require it, and the dashboard menu and
+links (portal/dashboard_access.py) read the same list.
+"""
+
+CARE_AGENTS = ["is_staff", "care.answer_ticket"]

@@ -1,0 +1,145 @@
+"""The care console in Oscar's dashboard: the queue and a ticket's page, for staff with care.answer_ticket."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from oscar.views.decorators import permissions_required
+
+from .. import console, services
+from ..access import CARE_AGENTS
+from ..hours import working_hours_left
+from ..thread import Author
+from ..ticket import TRANSITIONS, State
+from ..views import attachment_response
+from .forms import AssignForm, QueueFilterForm, StaffReplyForm, StateForm
+
+# Signed out: the sign-in page; signed in without the role: 403 (Oscar's, as on every staff page).
+care_agents = permissions_required(CARE_AGENTS)
+PAGE_SIZE = 50
+
+
+@care_agents
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else console.QueueFilters()
+    page = Paginator(console.queue(filters=filters, user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(ticket, working_hours_left(ticket.next_due, now), ticket.next_due < now) for ticket in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render(request, "care/dashboard/queue.html", context)
+
+
+def _ticket_page(request, ticket, *, reply_form=None, status=200):
+    context = {
+        "ticket": ticket,
+        "thread": console.staff_thread(ticket),
+        "events": ticket.events.select_related("actor"),
+        "picture": console.customer_picture(ticket),
+        "reply_form": reply_form or StaffReplyForm(),
+        "assign_form": AssignForm(initial={"assignee": ticket.assignee_id, "expected_assignee": ticket.assignee_id}),
+        "next_states": [State(state) for state in State.values if state in TRANSITIONS[State(ticket.state)]],
+        "hours_left": working_hours_left(
+            ticket.first_response_due if ticket.first_responded_at is None else ticket.resolution_due
+        ),
+    }
+    return render(request, "care/dashboard/ticket.html", context, status=status)
+
+
+@care_agents
+@never_cache
+def ticket_page(request, reference):
+    ticket = console.ticket(reference=reference)
+    if request.method != "POST":
+        return _ticket_page(request, ticket)
+    form = StaffReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _ticket_page(request, ticket, reply_form=form, status=422)
+    try:
+        services.reply(
+            ticket=ticket,
+            body=form.cleaned_data["body"],
+            author_kind=Author.STAFF,
+            author=request.user,
+            internal=form.cleaned_data["internal"],
+            attachments=form.cleaned_data["attachments"],
+            submission_key=form.cleaned_data.get("submission"),
+        )
+    except services.TicketRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _ticket_page(request, ticket, reply_form=form, status=409)
+    messages.success(request, _("Note added.") if form.cleaned_data["internal"] else _("Reply sent."))
+    return redirect("care-dashboard:ticket", reference=ticket.reference)
+
+
+@care_agents
+@require_POST
+def change_state(request, reference):
+    ticket = console.ticket(reference=reference)
+    form = StateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the state to move the ticket to."))
+    else:
+        try:
+            services.change_state(
+                ticket=ticket,
+                to_state=form.cleaned_data["to_state"],
+                expected_state=form.cleaned_data["expected_state"],
+                actor=request.user,
+            )
+        except services.TicketRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Ticket %(reference)s is now %(state)s.") % {
+                "reference": ticket.reference, "state": ticket.get_state_display().lower(),
+            })  # fmt: skip
+    return redirect("care-dashboard:ticket", reference=ticket.reference)
+
+
+@care_agents
+@require_POST
+def assign(request, reference):
+    ticket = console.ticket(reference=reference)
+    data = request.POST.copy()
+    if "assign_me" in data:
+        data["assignee"] = str(request.user.pk)
+    form = AssignForm(data)
+    if not form.is_valid():
+        messages.error(request, _("That person cannot take tickets."))
+    else:
+        try:
+            services.assign(
+                ticket=ticket,
+                assignee=form.cleaned_data["assignee"],
+                expected_assignee_id=form.cleaned_data["expected_assignee"],
+                actor=request.user,
+            )
+        except services.TicketRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Assignment saved."))
+    return redirect("care-dashboard:ticket", reference=ticket.reference)
+
+
+@care_agents
+@require_POST
+def escalate(request, reference):
+    ticket = console.ticket(reference=reference)
+    reason = request.POST.get("reason", "").strip()[:255]
+    if services.escalate(ticket=ticket, actor=request.user, reason=reason):
+        messages.success(request, _("Sent to the experts' queue."))
+    else:
+        messages.info(request, _("This ticket was escalated already, or is no longer active."))
+    return redirect("care-dashboard:ticket", reference=ticket.reference)
+
+
+@care_agents
+@never_cache
+def attachment(request, reference, attachment_id):
+    ticket = console.ticket(reference=reference)
+    return attachment_response(console.staff_attachment(ticket=ticket, attachment_id=attachment_id))

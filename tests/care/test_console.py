@@ -1,0 +1,154 @@
+"""The care console in Oscar's dashboard: the queue by time to breach, and a ticket's page, for agents only."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from care import services
+from care.models import Author, State, Ticket, Topic
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+AGENT, ADMIN, PLANNER, SHOPPER = (
+    "care@atelier.example",
+    "admin@atelier.example",
+    "planner@atelier.example",
+    "ada@example.com",
+)
+
+
+def _answer(response):
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code == 302 and "login" in response["Location"]:
+        return "login"
+    return f"unexpected {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [(AGENT, "ok"), (ADMIN, "ok"), (PLANNER, "forbidden"), (SHOPPER, "forbidden"), (None, "login")],
+)
+def test_only_agents_open_the_console(client, login, who, expected):
+    browser = login(who) if who else client
+    reference = Ticket.objects.first().reference
+    for url in ("/dashboard/care/", f"/dashboard/care/{reference}/"):
+        assert _answer(browser.get(url)) == expected
+    if expected != "ok":
+        response = browser.post(f"/dashboard/care/{reference}/state/", {"to_state": "closed", "expected_state": "new"})
+        assert _answer(response) == expected
+
+
+def test_the_menu_shows_the_queue_to_agents_only(login):
+    assert "/dashboard/care/" in login(AGENT).get("/dashboard/").content.decode()
+    assert "/dashboard/care/" not in login(PLANNER).get("/dashboard/").content.decode()
+
+
+def test_the_queue_lists_the_next_breach_first_in_few_queries(login):
+    topic = Topic.objects.get(slug="order-question")
+    now = timezone.now()
+    late = services.open_ticket(topic=topic, user=CustomerFactory(), subject="Late one", body="b",
+                                now=now - timedelta(days=10))[0]  # fmt: skip
+    client = login(AGENT)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/dashboard/care/").content.decode()
+
+    assert html.index(late.reference) < html.index("Stitching came loose")
+    assert "overdue by" in html
+    assert "Points from my fridge order" not in html  # resolved: not in the active queue
+    assert len(queries) <= 12
+
+
+def test_filters_narrow_the_queue(login):
+    client = login(AGENT)
+    quality = Topic.objects.get(slug="product-quality").queue
+
+    html = client.get(f"/dashboard/care/?queue={quality.pk}&state=active").content.decode()
+    assert "Stitching came loose" in html and "Can the sofa arrive" not in html
+    html = client.get("/dashboard/care/?state=resolved").content.decode()
+    assert "Points from my fridge order" in html and "Stitching" not in html
+    html = client.get("/dashboard/care/?text=ben@example.com").content.decode()
+    assert "Stitching came loose" in html and "Can the sofa" not in html
+
+
+def test_an_agent_answers_and_the_customer_sees_an_unread_reply(login, client, django_capture_on_commit_callbacks):
+    ticket = Ticket.objects.get(subject__startswith="Stitching")
+    agent = login(AGENT)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = agent.post(f"/dashboard/care/{ticket.reference}/", {"body": "We will remake the strap.",
+                                                                       "submission": uuid.uuid4()})  # fmt: skip
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.state == State.WAITING and ticket.first_responded_at is not None
+    assert mail.outbox[-1].to == ["ben@example.com"]
+    customer = login("ben@example.com")
+    assert "1 new reply" in customer.get("/accounts/tickets/").content.decode()
+
+
+def test_an_internal_note_stays_with_staff(login):
+    ticket = Ticket.objects.get(subject__startswith="Stitching")
+    login(AGENT).post(f"/dashboard/care/{ticket.reference}/", {"body": "Check batch 12", "internal": "on"})
+
+    assert "Check batch 12" in login(AGENT).get(f"/dashboard/care/{ticket.reference}/").content.decode()
+    assert (
+        "Check batch 12" not in login("ben@example.com").get(f"/accounts/tickets/{ticket.reference}/").content.decode()
+    )
+    ticket.refresh_from_db()
+    assert ticket.state == State.NEW
+
+
+def test_a_second_state_change_from_the_same_page_is_refused(login):
+    ticket = Ticket.objects.get(subject__startswith="Stitching")
+    agent = login(AGENT)
+    data = {"to_state": "open", "expected_state": "new"}
+
+    agent.post(f"/dashboard/care/{ticket.reference}/state/", data)
+    page = agent.post(f"/dashboard/care/{ticket.reference}/state/", data, follow=True).content.decode()
+
+    assert f"Ticket {ticket.reference} is now open; nothing was changed." in page
+    assert ticket.events.filter(kind="state").count() == 1
+
+
+def test_assign_to_me_and_escalate(login):
+    ticket = Ticket.objects.get(subject__startswith="Stitching")
+    agent = login(AGENT)
+
+    agent.post(f"/dashboard/care/{ticket.reference}/assign/", {"assign_me": "1", "expected_assignee": ""})
+    agent.post(f"/dashboard/care/{ticket.reference}/escalate/", {"reason": "Needs the workshop"})
+
+    ticket.refresh_from_db()
+    assert ticket.assignee.email == AGENT
+    assert ticket.queue.name == "Experts" and ticket.escalated_at is not None
+    page = agent.get(f"/dashboard/care/{ticket.reference}/").content.decode()
+    assert "Needs the workshop" in page and "Escalate to the experts" not in page
+
+
+def test_html_is_escaped_in_the_console(login):
+    ticket = services.open_ticket(topic=Topic.objects.get(slug="delivery"), user=CustomerFactory(),
+                                  subject="<img src=x onerror=alert(1)>", body="<script>x()</script>")[0]  # fmt: skip
+    html = login(AGENT).get(f"/dashboard/care/{ticket.reference}/").content.decode()
+    assert "<img src=x" not in html and "<script>x()" not in html
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert "<img src=x" not in login(AGENT).get("/dashboard/care/").content.decode()
+
+
+def test_a_closed_ticket_takes_no_staff_reply(login):
+    ticket = Ticket.objects.get(subject__startswith="Stitching")
+    services.change_state(ticket=ticket, to_state=State.CLOSED, expected_state=State.NEW, actor=None,
+                          actor_kind=Author.SYSTEM)  # fmt: skip
+    response = login(AGENT).post(f"/dashboard/care/{ticket.reference}/", {"body": "Hello"})
+
+    assert response.status_code == 409
+    assert "is closed and takes no more replies" in response.content.decode()
