@@ -5,7 +5,7 @@ from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
 from portal.demo import care as customer_care
-from portal.demo import catalogue, content, designs, families, loyalty, orders, people, reminders
+from portal.demo import catalogue, content, designs, families, help_centre, loyalty, orders, people, reminders
 from portal.demo import production as factory
 
 STEPS = [
@@ -20,7 +20,10 @@ STEPS = [
     ("story pages", content.load_story_pages),
     ("navigation", content.load_navigation),
     ("footer", content.load_footer),
+    ("help centre", help_centre.load_help_centre),
+    ("help links", help_centre.load_help_links),
     ("groups", people.load_groups),
+    ("help workflow", help_centre.load_help_workflow),
     ("users", people.load_users),
     ("orders", orders.load_orders),
     ("saved designs", designs.load_designs),
