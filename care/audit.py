@@ -16,6 +16,7 @@ class EventKind(models.TextChoices):
     QUEUE = "queue", _("Queue changed")
     ESCALATED = "escalated", _("Escalated")
     FIRST_RESPONSE = "first_response", _("First response")
+    WARNED = "warned", _("Promise near")
 
 
 class TicketEvent(models.Model):

@@ -1,8 +1,15 @@
 from celery import shared_task
 
-from .services import mail
+from .services import mail, sweep
 
 
 @shared_task(name="care.tasks.send_message_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_message_mail(message_id):
     mail.send_message_mail(message_id=message_id)
+
+
+@shared_task(name="care.tasks.sweep_promises")
+def sweep_promises():
+    """Every 5 minutes (CELERY_BEAT_SCHEDULE): warn before a promise breaks, escalate after."""
+    report = sweep.sweep_promises()
+    return {"warned": report.warned, "escalated": report.escalated}

@@ -82,6 +82,8 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep warned the queue that the next promise is near (once per ticket).
+    warned_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
     # When the customer last read the thread: staff replies after it are unread.
     customer_seen_at = models.DateTimeField(null=True, blank=True)

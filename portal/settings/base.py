@@ -430,6 +430,9 @@ CARE_TICKET_RATE = env("CARE_TICKET_RATE", default="10/h")
 CARE_REPLY_RATE = env("CARE_REPLY_RATE", default="30/h")
 # The queue an escalated ticket goes to.
 CARE_ESCALATION_GROUP = env("CARE_ESCALATION_GROUP", default="Experts")
+# The sweep warns the queue this many minutes before a promise breaks, and escalates once it has.
+CARE_WARN_BEFORE_MINUTES = env.int("CARE_WARN_BEFORE_MINUTES", default=120)
+CELERY_BEAT_SCHEDULE["care-sweep-promises"] = {"task": "care.tasks.sweep_promises", "schedule": 300.0}
 
 # --- Configurator ---------------------------------------------------------------------
 

@@ -1,0 +1,87 @@
+"""The beat sweep: the queue is warned before a promise breaks, the ticket escalated once after; never twice."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from care import services, tasks
+from care.models import Author, EventKind, State, Ticket
+from care.services.sweep import sweep_promises
+from tests.factories import CustomerFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+Notification = get_model("communication", "Notification")
+
+
+@pytest.fixture(autouse=True)
+def _demo_tickets_settled():
+    """The demo's tickets are due relative to when the demo was built: out of the way, so counts are this test's."""
+    Ticket.objects.update(state=State.CLOSED)
+
+
+@pytest.fixture
+def agent(question_topic):
+    member = StaffFactory()
+    member.groups.add(question_topic.queue)
+    return member
+
+
+def opened(topic, *, due_in):
+    ticket = services.open_ticket(topic=topic, user=CustomerFactory(), subject="Help", body="b")[0]
+    Ticket.objects.filter(pk=ticket.pk).update(first_response_due=timezone.now() + due_in)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def test_a_promise_near_breach_is_warned_once_to_the_queue(question_topic, agent):
+    near = opened(question_topic, due_in=timedelta(minutes=30))
+    later = opened(question_topic, due_in=timedelta(hours=5))
+
+    first, second = sweep_promises(), sweep_promises()
+
+    assert (first.warned, second.warned) == (1, 0)
+    assert list(near.events.filter(kind=EventKind.WARNED).values_list("actor_kind", flat=True)) == ["system"]
+    assert not later.events.filter(kind=EventKind.WARNED).exists()
+    assert Notification.objects.filter(recipient=agent, subject__startswith=near.reference).count() == 1
+
+
+def test_an_overdue_ticket_is_escalated_once_and_nothing_is_forgotten(question_topic):
+    overdue = opened(question_topic, due_in=-timedelta(minutes=1))
+
+    first, second = sweep_promises(), sweep_promises()
+
+    assert (first.escalated, second.escalated) == (1, 0)
+    overdue.refresh_from_db()
+    assert overdue.queue == Group.objects.get(name="Experts")
+    escalation = overdue.events.get(kind=EventKind.ESCALATED)
+    assert escalation.actor_kind == Author.SYSTEM and escalation.note.startswith("first response overdue since")
+
+
+def test_answered_resolved_and_closed_tickets_are_left_alone(question_topic):
+    answered = opened(question_topic, due_in=-timedelta(hours=1))
+    services.reply(ticket=answered, body="Here", author_kind=Author.STAFF, author=StaffFactory())
+    resolved = opened(question_topic, due_in=-timedelta(hours=1))
+    services.change_state(ticket=resolved, to_state=State.RESOLVED, expected_state=State.NEW, actor=None)
+
+    report = sweep_promises()
+
+    assert report.escalated == 0
+    assert not Ticket.objects.filter(pk__in=[answered.pk, resolved.pk], escalated_at__isnull=False).exists()
+
+
+def test_an_overdue_resolution_is_escalated_too(question_topic):
+    ticket = opened(question_topic, due_in=timedelta(days=3))
+    services.reply(ticket=ticket, body="Looking", author_kind=Author.STAFF, author=StaffFactory())
+    Ticket.objects.filter(pk=ticket.pk).update(resolution_due=timezone.now() - timedelta(minutes=5))
+
+    assert sweep_promises().escalated == 1
+    assert ticket.events.get(kind=EventKind.ESCALATED).note.startswith("resolution overdue since")
+
+
+def test_the_beat_task_reports_what_it_did(question_topic):
+    opened(question_topic, due_in=-timedelta(minutes=1))
+    assert tasks.sweep_promises.delay().get() == {"warned": 0, "escalated": 1}
