@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 
 from . import guest_links, selectors, services, throttling
 from .forms import GuestTicketForm, ReplyForm, TicketForm
+from .help import services as help_services
+from .help import visitors as help_visitors
 from .thread import Author
 from .ticket import Channel
 
@@ -96,6 +98,8 @@ def open_ticket(request):
             form.add_error(None, str(refusal))
         else:
             if created:
+                # The help centre's searches by this visitor ended in a ticket (its report counts them).
+                help_services.record_ticket_opened(visitor=help_visitors.visitor_hash(request, create=False))
                 messages.success(
                     request,
                     _("Thank you. Your ticket is %(reference)s; we will answer by %(due)s.")

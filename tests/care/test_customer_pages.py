@@ -11,6 +11,8 @@ from django.test import Client
 from PIL import Image
 
 from care import guest_links, services
+from care.help.models import SearchRecord
+from care.help.visitors import SESSION_KEY, visitor_hash
 from care.models import Author, State, Ticket
 from tests.factories import CustomerFactory, OrderFactory, StaffFactory
 
@@ -350,3 +352,20 @@ def test_the_customer_reads_waiting_as_waiting_for_them(client, question_topic):
 
     assert "Waiting for you" in client.get("/accounts/tickets/").content.decode()
     assert "Waiting for you" in client.get(f"/accounts/tickets/{ticket.reference}/").content.decode()
+
+
+def test_a_ticket_marks_the_visitors_help_searches_as_ended_in_a_ticket(client, question_topic):
+    client.force_login(CustomerFactory())
+    session = client.session
+    session[SESSION_KEY] = "visitor-token"
+    session.save()
+    request = type("Request", (), {"session": {SESSION_KEY: "visitor-token"}})()
+    searched = SearchRecord.objects.create(query="sofa legs", results_count=0, visitor=visitor_hash(request))
+    someone_else = SearchRecord.objects.create(query="sofa legs", results_count=0, visitor="another")
+
+    client.post("/tickets/new/", form_data(question_topic))
+
+    searched.refresh_from_db()
+    someone_else.refresh_from_db()
+    assert searched.ended_in_ticket_at is not None
+    assert someone_else.ended_in_ticket_at is None
