@@ -77,3 +77,35 @@ def test_a_shopper_asks_about_an_order_staff_answer_in_the_console_and_the_reply
     expect(page.locator(".care-message--staff")).to_contain_text("our two-person crew takes it away for free")
     expect(page.locator(".care-facts")).to_contain_text("Waiting for you")
     assert_accessible(page)
+
+
+def test_a_guest_still_stuck_on_a_help_page_asks_and_follows_the_emailed_link(shop, page):
+    from django.core import mail
+
+    page.goto(shop + "/help/ordering/")
+    page.get_by_role("link", name="Ask a question").click()
+
+    expect(page.get_by_text("You were reading")).to_contain_text("Ordering")
+    assert_accessible(page)
+    page.get_by_label("Your name").fill("Gil Guest")
+    page.get_by_label("Your e-mail address").fill("gil@example.com")
+    # The help page's own topic ("ordering") names no ticket topic, so the guest chooses one.
+    page.get_by_label("What is it about?").select_option(label="Order question")
+    page.get_by_label("Subject").fill("Change the colour after paying")
+    page.get_by_label("Your question").fill("Can I still change the colour of my order?")
+    page.get_by_role("button", name="Send my question").click()
+    expect(page).to_have_url(re.compile(r"/tickets/follow/[^/]+/$"))
+
+    ticket = Ticket.objects.get(guest_email="gil@example.com")
+    assert ticket.help_page_id is not None
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change the colour after paying")
+    expect(page.get_by_text("Keep the link to this page")).to_be_visible()
+    assert_accessible(page)
+
+    link = re.search(r"https?://\S+/tickets/follow/\S+/", mail.outbox[-1].body).group(0)
+    path = link[link.index("/tickets/follow/") :]
+    guest = page.context.browser.new_context()
+    later = guest.new_page()
+    later.goto(shop + path)
+    expect(later.locator(".care-message__body")).to_have_text("Can I still change the colour of my order?")
+    guest.close()
