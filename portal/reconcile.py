@@ -30,7 +30,7 @@ from .documents.selectors import orders_missing_confirmation
 from .payments import stripe_events
 from .payments.gateways import GatewayUnavailable
 from .payments.selectors import orders_awaiting_payment
-from .payments.services import check_pending_payment
+from .payments.services.unpaid import check_pending_payment
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from loyalty.services import holds as loyalty_holds
 from portal.order.ownership import allow_paying
 from portal.payments import gateways
 from portal.payments.money import to_minor
-from portal.payments.services import source_type
+from portal.payments.services.payment_state import source_type
 
 logger = logging.getLogger(__name__)
 Source = get_model("payment", "Source")

@@ -14,7 +14,8 @@ from oscar.views.decorators import permissions_required
 
 from portal import dashboard_access
 
-from . import selectors, services
+from . import selectors
+from .services import refunds
 
 Order = get_model("order", "Order")
 
@@ -36,14 +37,14 @@ def refund(request, number):
             messages.error(request, f"{field}: {' '.join(errors)}")
         return redirect("dashboard:order-detail", number=number)
     try:
-        services.refund_order(
+        refunds.refund_order(
             order=order,
             amount=form.cleaned_data["amount"],
             request_token=form.cleaned_data["token"],
             user=request.user,
             reason=form.cleaned_data["reason"],
         )
-    except services.RefundRefused as refused:
+    except refunds.RefundRefused as refused:
         messages.error(request, f"Not refunded: {refused}")
     else:
         messages.success(request, f"Refunded {form.cleaned_data['amount']} {order.currency}.")

@@ -1,6 +1,8 @@
-"""Reads about payments: for staff pages, and the orders whose payment the reconciler checks."""
+"""Reads about payments: an order's card payment and what is left to refund, for staff pages, and
+the orders whose payment the reconciler checks."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import F
 from django.utils import timezone
@@ -8,10 +10,15 @@ from oscar.core.loading import get_model
 
 from atelier.orders import UNPAID, OrderStatus
 
-from .services import CARD_SOURCES
+from .models import RefundRequest
 
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
+
+CARD_SOURCES = ("Stripe", "Demo gateway")
+# A refund asked for in the dashboard whose gateway call never came back (its worker killed):
+# after this long it no longer holds back what is left to refund.
+REFUND_IN_FLIGHT = timedelta(minutes=10)
 
 
 def orders_awaiting_payment(*, older_than=timedelta(minutes=5), limit=200):
@@ -47,3 +54,42 @@ def money_to_refund():
 def orders_with_money_to_refund():
     """How many cancelled orders hold money not yet refunded."""
     return money_to_refund().values("order_id").distinct().count()
+
+
+def card_source(order):
+    """The order's card payment (Stripe or the demo gateway), or None."""
+    return order.sources.filter(source_type__name__in=CARD_SOURCES).order_by("pk").first()
+
+
+def order_number_of_payment(reference):
+    """The number of the order a card payment belongs to, or None."""
+    return (
+        Source.objects.filter(reference=reference, source_type__name__in=CARD_SOURCES)
+        .values_list("order__number", flat=True)
+        .first()
+    )
+
+
+def refundable(order):
+    """What is left to refund of the order's card payment (debited less refunded)."""
+    source = card_source(order)
+    if source is None:
+        return Decimal("0.00")
+    return source.amount_debited - source.amount_refunded
+
+
+def refunds_in_flight(order):
+    """What refunds asked for in the dashboard and still at the gateway will take."""
+    recent = timezone.now() - REFUND_IN_FLIGHT
+    pending = RefundRequest.objects.filter(order=order, gateway_reference="", created_at__gte=recent)
+    return sum(pending.values_list("amount", flat=True), Decimal("0.00"))
+
+
+def payment_recorded(payment_reference):
+    """Whether the payment a refund belongs to is recorded here (its debit), so the refund can be."""
+    return Source.objects.filter(reference=payment_reference, amount_debited__gt=0).exists()
+
+
+def order_of_payment(payment_reference):
+    """The order a payment belongs to, or None."""
+    return Order.objects.filter(sources__reference=payment_reference).first()

@@ -28,10 +28,11 @@ from django.utils import timezone
 
 from atelier.orders import UNPAID
 
-from . import services
+from . import selectors
 from .gateways import GatewayUnavailable, PaymentState, PaymentUnknown
 from .models import StripeEvent
 from .money import from_minor
+from .services import payment_state, reported_refunds
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ def _reported_refund(obj):
         return None
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     token = metadata.get("refund_request")
-    return services.ReportedRefund(
+    return reported_refunds.ReportedRefund(
         reference=obj["id"],
         payment_reference=payment,
         amount=amount,
@@ -182,7 +183,7 @@ def _prepare(event_type, payload):
         if refund is None:
             refund, fetched = _fetch_refund(obj["id"]), True
         if refund.status in ("succeeded", "pending"):
-            if not services.payment_recorded(refund.payment_reference):
+            if not selectors.payment_recorded(refund.payment_reference):
                 _record_payment_first(refund.payment_reference)
             if not fetched and _beyond_what_is_left(refund):
                 refund = _fetch_refund(refund.reference)  # a figure larger than we expect: Stripe's word on it
@@ -193,31 +194,31 @@ def _prepare(event_type, payload):
 def _record_payment_first(payment_reference):
     """A refund reported before the payment it belongs to (events arrive in any order): ask Stripe
     how the payment stands and apply that first, or keep the refund until it is recorded."""
-    order = services.order_of_payment(payment_reference)
+    order = selectors.order_of_payment(payment_reference)
     if order is None:
         return  # not ours: applying says so
     if order.status in UNPAID:
-        services.apply_payment_state(_fetch_payment(payment_reference), via="refund webhook")
-    if not services.payment_recorded(payment_reference):
+        payment_state.apply_payment_state(_fetch_payment(payment_reference), via="refund webhook")
+    if not selectors.payment_recorded(payment_reference):
         raise Kept(f"waiting for the payment of order {order.number} to be recorded")
 
 
 def _beyond_what_is_left(refund):
-    order = services.order_of_payment(refund.payment_reference)
-    return order is not None and services.refundable(order) < from_minor(refund.amount, order.currency)
+    order = selectors.order_of_payment(refund.payment_reference)
+    return order is not None and selectors.refundable(order) < from_minor(refund.amount, order.currency)
 
 
 def _apply(event_type, facts):
     if event_type in PAYMENT_EVENTS:
-        return services.apply_payment_state(facts, via=f"webhook {event_type}").result
+        return payment_state.apply_payment_state(facts, via=f"webhook {event_type}").result
     if event_type in REFUND_EVENTS:
         if facts.status in ("succeeded", "pending"):
-            result = services.record_external_refund(refund=facts)
+            result = reported_refunds.record_external_refund(refund=facts)
             if result == "payment not recorded yet":
                 raise Kept(result)
             return f"refund {result}"
         if facts.status in ("failed", "canceled"):
-            return services.note_failed_refund(refund=facts)
+            return reported_refunds.note_failed_refund(refund=facts)
         return f"ignored: refund {facts.status}"
     return "ignored: not an event this shop handles"
 

@@ -3,10 +3,10 @@ portal/reconcile.py."""
 
 from celery import shared_task
 
-from . import services
+from .services import unpaid
 
 
 @shared_task(name="portal.payments.tasks.cancel_unpaid_orders")
 def cancel_unpaid_orders():
     """Orders never paid after a day are cancelled, with their payment; each order on its own."""
-    return services.cancel_unpaid_orders()
+    return unpaid.cancel_unpaid_orders()

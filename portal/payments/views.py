@@ -10,18 +10,20 @@ from django.views.decorators.http import require_http_methods
 from atelier.orders import UNPAID
 from loyalty.ledger import PointsRefused
 from loyalty.services import holds as loyalty_holds
+from portal.order.notes import warn_once
 from portal.order.ownership import order_for
 
-from . import services
+from . import selectors
 from .gateways import GatewayUnavailable, PaymentDeclined, PaymentUnknown, gateway
 from .models import DemoPayment
+from .services import order_history, payment_state
 
 
 def _payment_unknown(request, order):
     """The gateway does not know the order's payment (an order of the demo data, another Stripe
     account): say so, and note it for staff once."""
-    source = services.card_source(order)
-    services.warn_once(order, services.unknown_payment_message(source.reference if source else "(none)"))
+    source = selectors.card_source(order)
+    warn_once(order, order_history.unknown_payment_message(source.reference if source else "(none)"))
     messages.error(
         request,
         _(
@@ -38,7 +40,7 @@ def pay(request, number):
     if order.status not in UNPAID:
         return redirect("checkout:thank-you")
     active = gateway()
-    source = services.card_source(order)
+    source = selectors.card_source(order)
     try:
         if source is None:
             raise PaymentUnknown(f"Order {order.number} has no card payment.")
@@ -65,12 +67,12 @@ def pay(request, number):
         try:
             state = active.confirm(source.reference, request.POST.get("card_number", ""))
         except PaymentDeclined as declined:
-            services.apply_payment_state(active.retrieve(source.reference), via="demo gateway")
+            payment_state.apply_payment_state(active.retrieve(source.reference), via="demo gateway")
             messages.error(request, str(declined))
             return redirect("checkout:pay", number=number)
         if state.status == "requires_action":
             return redirect(state.action_url)
-        services.apply_payment_state(state, via="demo gateway")
+        payment_state.apply_payment_state(state, via="demo gateway")
         return redirect("checkout:thank-you")
     context = {
         "order": order,
@@ -87,7 +89,7 @@ def payment_return(request, number):
     """Where Stripe sends the shopper back: ask Stripe, apply the state, show the outcome."""
     order = order_for(request, number)
     try:
-        outcome = services.refresh_payment(order)
+        outcome = payment_state.refresh_payment(order)
     except GatewayUnavailable:
         messages.warning(request, _("We are confirming your payment; this page will show it once it is through."))
         return redirect("checkout:thank-you")
@@ -120,7 +122,7 @@ def demo_authenticate(request, reference):
     order = order_for(request, payment.order_number)
     if request.method == "POST":
         state = gateway().authenticate(reference, success=request.POST.get("outcome") == "complete")
-        services.apply_payment_state(state, via="demo gateway")
+        payment_state.apply_payment_state(state, via="demo gateway")
         if state.succeeded:
             return redirect("checkout:thank-you")
         messages.error(request, state.failure_message)

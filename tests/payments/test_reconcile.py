@@ -12,8 +12,8 @@ from oscar.core.loading import get_model
 
 from loyalty.models import PendingEarn, RefundApplied
 from portal import reconcile
-from portal.payments import services
 from portal.payments.gateways import GatewayUnavailable
+from portal.payments.services import refunds
 from production.models import WorkOrder
 from tests.factories import CustomerFactory
 from tests.payments.test_beat_jobs import paid_ago
@@ -130,7 +130,7 @@ def test_a_refund_whose_points_reversal_was_lost_is_reversed_once(checkout, demo
     order = checkout.place_order()
     checkout.pay_demo(order)  # paid, points earned
     earned = PendingEarn.objects.get(order_number=order.number)
-    services.refund_order(order=order, amount=order.total_incl_tax, request_token=uuid.uuid4())  # no on-commit
+    refunds.refund_order(order=order, amount=order.total_incl_tax, request_token=uuid.uuid4())  # no on-commit
     assert not RefundApplied.objects.filter(order_number=order.number).exists()
 
     assert reconcile.run_one(reconcile.by_name("points-reversals")) == 1

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 
-from portal.payments import services
 from portal.payments.models import RefundRequest
+from portal.payments.services import refunds
 from tests.helpers import lockable_elsewhere
 from tests.payments.test_stripe_checkout import _no_capture, _signed, confirm_in_browser
 
@@ -29,7 +29,7 @@ def _paid_order(shopper, stripe_mode, stripe_client):
 
 def _gateway_that(monkeypatch, then):
     """The real gateway, with `then(refund)` run after Stripe answers and before refund_order goes on."""
-    real_gateway = services.gateway()
+    real_gateway = refunds.gateway()
 
     class Gateway:
         def refund(self, **kwargs):
@@ -37,7 +37,7 @@ def _gateway_that(monkeypatch, then):
             then(refund)
             return refund
 
-    monkeypatch.setattr(services, "gateway", Gateway)
+    monkeypatch.setattr(refunds, "gateway", Gateway)
 
 
 @pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_a_refund_whose_webhook_comes_before_stripes_answer_is_recorded_once_wit
     _gateway_that(monkeypatch, webhook_arrives)
     staff = get_user_model().objects.get(email="admin@atelier.example")
 
-    request = services.refund_order(
+    request = refunds.refund_order(
         order=order, amount=Decimal("5.00"), request_token=uuid.uuid4(), user=staff, reason="Scratched door"
     )
 
@@ -76,13 +76,13 @@ def test_a_second_refund_while_the_first_is_at_stripe_counts_the_first(
 
     def second_click_meanwhile(refund):
         try:
-            services.refund_order(order=order, amount=Decimal("80.00"), request_token=uuid.uuid4())
-        except services.RefundRefused as error:
+            refunds.refund_order(order=order, amount=Decimal("80.00"), request_token=uuid.uuid4())
+        except refunds.RefundRefused as error:
             refused.append(str(error))
 
     _gateway_that(monkeypatch, second_click_meanwhile)
 
-    services.refund_order(order=order, amount=Decimal("80.00"), request_token=uuid.uuid4())
+    refunds.refund_order(order=order, amount=Decimal("80.00"), request_token=uuid.uuid4())
 
     assert refused == ["Only 7.00 GBP is left to refund."]
     assert len(stripe_mode.refunds) == 1
@@ -95,12 +95,12 @@ def test_a_refund_stripe_refuses_leaves_no_request_and_can_be_tried_again(checko
     token = uuid.uuid4()
     stripe_mode.go_down()
 
-    with pytest.raises(services.RefundRefused):
-        services.refund_order(order=order, amount=Decimal("5.00"), request_token=token)
+    with pytest.raises(refunds.RefundRefused):
+        refunds.refund_order(order=order, amount=Decimal("5.00"), request_token=token)
     assert not RefundRequest.objects.exists()
 
     stripe_mode.come_back()
-    services.refund_order(order=order, amount=Decimal("5.00"), request_token=token)
+    refunds.refund_order(order=order, amount=Decimal("5.00"), request_token=token)
     assert order.sources.get().amount_refunded == Decimal("5.00")
 
 
@@ -119,7 +119,7 @@ def test_the_order_is_not_locked_while_stripe_is_asked_for_a_refund(
 
     _gateway_that(monkeypatch, another_request_takes_the_order)
 
-    services.refund_order(order=order, amount=Decimal("5.00"), request_token=uuid.uuid4())
+    refunds.refund_order(order=order, amount=Decimal("5.00"), request_token=uuid.uuid4())
 
     assert seen == ["free"]
     assert order.sources.get().amount_refunded == Decimal("5.00")

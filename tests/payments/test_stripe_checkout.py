@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 
-from portal.payments import services
 from portal.payments.models import StripeEvent
+from portal.payments.services import payment_state
 from tests.payments.conftest import WEBHOOK_SECRET
 
 Order = get_model("order", "Order")
@@ -244,7 +244,7 @@ def test_webhook_and_returning_browser_racing_send_order_paid_once(
 
     def browser():
         barrier.wait()
-        answers.append(services.refresh_payment(Order.objects.get(pk=order.pk)).result)
+        answers.append(payment_state.refresh_payment(Order.objects.get(pk=order.pk)).result)
         connection.close()
 
     threads = [threading.Thread(target=webhook), threading.Thread(target=browser)]

@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 
 from atelier.orders import OrderStatus
 from portal.payments.models import DemoPayment
-from portal.payments.services import source_type
+from portal.payments.services.payment_state import source_type
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django import template
 
-from portal.payments import services
+from portal.payments import selectors
 from portal.payments.dashboard import RefundForm
 
 register = template.Library()
@@ -20,7 +20,7 @@ class PaymentPanel:
 
 @register.simple_tag
 def order_payment_panel(order):
-    source = services.card_source(order)
+    source = selectors.card_source(order)
     paid = source.amount_debited if source else Decimal("0.00")
     refunded = source.amount_refunded if source else Decimal("0.00")
     return PaymentPanel(source, paid, refunded, paid - refunded, RefundForm())
