@@ -89,8 +89,9 @@ def search_help(query, *, limit=SEARCH_LIMIT):
         return HelpSearch(query)
     pages = Page.objects.live().public().type(HelpTopicPage, CaseArticlePage)
     results = pages.search(query, operator="or")
-    count = results.count()
     ids = [page.pk for page in results[:limit]]
+    # Counting runs the match again; a page of results that is not full is the count already.
+    count = len(ids) if len(ids) < limit else results.count()
     by_id = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
     words = highlight.terms(query)
     return HelpSearch(query, count, [_hit(by_id[pk], words) for pk in ids if pk in by_id])

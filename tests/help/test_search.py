@@ -130,3 +130,14 @@ def test_a_ticket_marks_the_visitor_s_searches_of_the_last_day():
     marked = set(SearchRecord.objects.filter(ended_in_ticket_at__isnull=False).values_list("pk", flat=True))
     assert marked == {recent.pk}
     assert someone_else.pk not in marked and old.pk not in marked
+
+
+def test_a_long_list_of_results_shows_twenty_and_counts_them_all(client):
+    for n in range(22):
+        new_topic(f"armchair-{n}", [question(f"Armchair {n}?", "<p>An armadillo-proof armchair.</p>")])
+
+    html = results(client, "armadillo")
+
+    assert "22 results for “armadillo”" in html
+    assert html.count('class="help-result"') == 20
+    assert SearchRecord.objects.get(query="armadillo").results_count == 22
