@@ -5,3 +5,5 @@ links (portal/dashboard_access.py) read the same list.
 """
 
 CARE_AGENTS = ["is_staff", "care.answer_ticket"]
+# Sending a complaint's line back to the workshop at no charge asks for more than answering.
+CARE_REMAKERS = [*CARE_AGENTS, "care.start_remake"]

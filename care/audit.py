@@ -17,6 +17,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     FIRST_RESPONSE = "first_response", _("First response")
     WARNED = "warned", _("Promise near")
+    REMAKE = "remake", _("Remake or repair started")
 
 
 class TicketEvent(models.Model):

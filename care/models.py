@@ -1,6 +1,7 @@
 """Customer care's data. Each idea has its own module; Django finds the models here."""
 
 from .audit import EventKind, TicketEvent
+from .remake import Remake, RemakeKind
 from .thread import Author, TicketAttachment, TicketMessage
 from .ticket import ACTIVE_STATES, TRANSITIONS, Channel, Severity, State, Ticket
 from .topic import Topic
@@ -11,6 +12,8 @@ __all__ = [
     "Author",
     "Channel",
     "EventKind",
+    "Remake",
+    "RemakeKind",
     "Severity",
     "State",
     "Ticket",

@@ -16,7 +16,7 @@ from django.urls import resolve
 from oscar.core.loading import get_class
 from oscar.views.decorators import check_permissions
 
-from care.access import CARE_AGENTS
+from care.access import CARE_AGENTS, CARE_REMAKERS
 from loyalty.access import LOYALTY_STAFF, REMINDER_ANALYSTS
 from production.access import PLANNERS
 
@@ -42,6 +42,8 @@ def snippet_editors(app_label, model_name):
 ROLES = {
     "production": PLANNERS,
     "care-dashboard": CARE_AGENTS,
+    "surveys-dashboard": CARE_AGENTS,
+    "care-dashboard:remake": CARE_REMAKERS,
     "loyalty-dashboard": LOYALTY_STAFF,
     "reminders:dashboard": REMINDER_ANALYSTS,
     "portal:health": STAFF,

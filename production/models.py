@@ -156,10 +156,20 @@ class RoutingStep(models.Model):
 
 
 class WorkOrder(models.Model):
-    """The work for one order line. At most one per line, so a replayed `order_paid` adds nothing."""
+    """The work for one order line. At most one per line from the order itself (`kind` "order"),
+    so a replayed `order_paid` adds nothing; remakes and repairs of the line come later, each
+    once per `remake_key` (the caller's: customer care's ticket, line and kind)."""
+
+    ORDER, REMAKE, REPAIR = "order", "remake", "repair"
+    KINDS = [(ORDER, "Order"), (REMAKE, "Remake"), (REPAIR, "Repair")]
 
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="work_orders")
-    line = models.OneToOneField("order.Line", on_delete=models.PROTECT, related_name="work_order")
+    line = models.ForeignKey("order.Line", on_delete=models.PROTECT, related_name="work_orders")
+    kind = models.CharField(max_length=8, choices=KINDS, default=ORDER)
+    # Why a remake or repair exists, in the words of whoever asked for it ("Remake for T-7K3P9Q"),
+    # shown on the planner's board; production does not know tickets.
+    origin = models.CharField(max_length=120, blank=True)
+    remake_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
     plant = models.ForeignKey(Plant, on_delete=models.PROTECT, related_name="work_orders")
     family_slug = models.SlugField()
     title = models.CharField(max_length=200)
@@ -175,6 +185,14 @@ class WorkOrder(models.Model):
     class Meta:
         ordering = ["due_at", "pk"]
         permissions = [("plan_production", "Can plan production (planner board)")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line"], condition=models.Q(kind="order"), name="production_one_release_per_line"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="order") | models.Q(remake_key__isnull=False), name="production_remake_has_key"
+            ),
+        ]
 
     def __str__(self):
         return self.number
@@ -182,6 +200,19 @@ class WorkOrder(models.Model):
     @property
     def number(self):
         return f"WO-{self.pk:05d}"
+
+    @property
+    def is_remake(self):
+        return self.kind != self.ORDER
+
+    @property
+    def customer_title(self):
+        """The title the shopper's timeline uses: a remake or repair says so."""
+        if self.kind == self.REMAKE:
+            return f"Remake of {self.title}"
+        if self.kind == self.REPAIR:
+            return f"Repair of {self.title}"
+        return self.title
 
 
 class Operation(models.Model):

@@ -81,3 +81,10 @@ def is_rush(values: dict, rush_option: str) -> bool:
         return False
     value = values.get(rush_option)
     return value not in (None, False, "", "false", "False", "no", "standard", 0)
+
+
+def finishing_steps(steps: list[StepSpec]) -> list[StepSpec]:
+    """The steps nothing comes after (inspect and pack): what a repair runs, the piece being
+    mended where it is checked, without the steps before (which would make it again)."""
+    followed = {code for step in steps for code in step.after}
+    return [StepSpec(**{**step.__dict__, "after": ()}) for step in steps if step.code not in followed]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import console
 from ..forms import AttachmentsField, SubmissionKey
+from ..remake import RemakeKind
 from ..ticket import State
 
 STATE_FILTERS = [("active", _("Active (new, open, waiting)")), ("all", _("All")), *State.choices]
@@ -49,3 +50,22 @@ class AssignForm(forms.Form):
         label=_("Assign to"), queryset=console.agents(), required=False, empty_label=_("Nobody")
     )
     expected_assignee = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RemakeForm(forms.Form):
+    """Send one line of a complaint's order back to the workshop. The lines offered are the order's."""
+
+    line = forms.ModelChoiceField(label=_("Item"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("Remake or repair"), choices=RemakeKind.choices, widget=forms.RadioSelect)
+    quantity = forms.IntegerField(
+        label=_("Pieces"), min_value=1, required=False, help_text=_("Empty: every piece of the item.")
+    )
+    reason = forms.CharField(
+        label=_("What is wrong (the planner and the customer read it)"), max_length=255, strip=True
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = order.lines.order_by("pk")
+        self.fields["line"].label_from_instance = lambda line: f"{line.title} × {line.quantity}"
+        self.fields["kind"].initial = RemakeKind.REMAKE

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<str:reference>/state/", views.change_state, name="state"),
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/escalate/", views.escalate, name="escalate"),
+    path("<str:reference>/remake/", views.remake, name="remake"),
     path("<str:reference>/files/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

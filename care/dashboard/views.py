@@ -4,21 +4,23 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from oscar.views.decorators import permissions_required
+from oscar.views.decorators import check_permissions, permissions_required
 
 from .. import console, services
-from ..access import CARE_AGENTS
+from ..access import CARE_AGENTS, CARE_REMAKERS
 from ..hours import working_hours_left
 from ..thread import Author
 from ..ticket import TRANSITIONS, State
 from ..views import attachment_response
-from .forms import AssignForm, QueueFilterForm, StaffReplyForm, StateForm
+from .forms import AssignForm, QueueFilterForm, RemakeForm, StaffReplyForm, StateForm
 
 # Signed out: the sign-in page; signed in without the role: 403 (Oscar's, as on every staff page).
 care_agents = permissions_required(CARE_AGENTS)
+care_remakers = permissions_required(CARE_REMAKERS)
 PAGE_SIZE = 50
 
 
@@ -35,8 +37,10 @@ def queue(request):
     return render(request, "care/dashboard/queue.html", context)
 
 
-def _ticket_page(request, ticket, *, reply_form=None, status=200):
+def _ticket_page(request, ticket, *, reply_form=None, remake_form=None, status=200):
     context = {
+        "remakes": ticket.remakes.select_related("work_order", "line", "created_by"),
+        "remake_form": remake_form or _remake_form(request.user, ticket),
         "ticket": ticket,
         "thread": console.staff_thread(ticket),
         "events": ticket.events.select_related("actor"),
@@ -49,6 +53,13 @@ def _ticket_page(request, ticket, *, reply_form=None, status=200):
         ),
     }
     return render(request, "care/dashboard/ticket.html", context, status=status)
+
+
+def _remake_form(user, ticket):
+    """The form to start a remake, where one may be started and by someone who may start it."""
+    if ticket.order is None or not ticket.topic.is_complaint or ticket.is_closed:
+        return None
+    return RemakeForm(order=ticket.order) if check_permissions(user, CARE_REMAKERS) else None
 
 
 @care_agents
@@ -135,6 +146,39 @@ def escalate(request, reference):
         messages.success(request, _("Sent to the experts' queue."))
     else:
         messages.info(request, _("This ticket was escalated already, or is no longer active."))
+    return redirect("care-dashboard:ticket", reference=ticket.reference)
+
+
+@care_remakers
+@require_POST
+def remake(request, reference):
+    ticket = console.ticket(reference=reference)
+    if ticket.order is None:
+        messages.error(request, _("Ticket %(reference)s is not about an order: there is no item to remake.") % {
+            "reference": ticket.reference})  # fmt: skip
+        return redirect("care-dashboard:ticket", reference=ticket.reference)
+    form = RemakeForm(request.POST, order=ticket.order)
+    if not form.is_valid():
+        return _ticket_page(request, ticket, remake_form=form, status=422)
+    try:
+        started, created = services.start_remake(
+            ticket=ticket,
+            line=form.cleaned_data["line"],
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            quantity=form.cleaned_data["quantity"],
+            actor=request.user,
+        )
+    except services.TicketRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _ticket_page(request, ticket, remake_form=form, status=409)
+    words = {"kind": started.get_kind_display(), "number": started.work_order.number,
+             "date": date_format(started.promised_ship_date, "l j F")}  # fmt: skip
+    if created:
+        messages.success(request, _("%(kind)s started: %(number)s, promised for %(date)s.") % words)
+    else:
+        messages.info(request, _("This %(kind)s was started already: %(number)s, promised for %(date)s.") % {
+            **words, "kind": started.get_kind_display().lower()})  # fmt: skip
     return redirect("care-dashboard:ticket", reference=ticket.reference)
 
 

@@ -5,6 +5,7 @@ Views, tasks, the demo and the console call these; nothing else writes tickets.
 
 from .errors import StaleTicket, TicketRefused
 from .opening import open_ticket
+from .remakes import start_remake
 from .replies import mark_seen, reply
 from .workflow import assign, change_state, escalate
 
@@ -17,4 +18,5 @@ __all__ = [
     "mark_seen",
     "open_ticket",
     "reply",
+    "start_remake",
 ]

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty import selectors as loyalty_selectors
+from loyalty.selectors.accounts import production_weight
 
 from .. import priority as priorities
 from ..audit import EventKind
@@ -32,7 +32,8 @@ def _check_links(*, user, order, line, work_order):
         # The same words whether the order exists or not: nothing is learnt by trying numbers.
         raise TicketRefused(_("We could not find that order in your account."))
     if line is not None and work_order is None:
-        work_order = getattr(line, "work_order", None)
+        # The line's own work order, not a remake of it started from an earlier complaint.
+        work_order = line.work_orders.filter(kind="order").first()
     return order, line, work_order
 
 
@@ -88,7 +89,7 @@ def open_ticket(
             return earlier, False
     order, line, work_order = _check_links(user=user, order=order, line=line, work_order=work_order)
     now = now or timezone.now()
-    tier_weight = loyalty_selectors.production_weight(user_id=user.pk) if user is not None else 1
+    tier_weight = production_weight(user_id=user.pk) if user is not None else 1
     if not topic.is_complaint:
         severity = Severity.NONE
     ticket = Ticket(

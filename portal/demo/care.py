@@ -29,14 +29,21 @@ TOPICS = [
 NAMESPACE = uuid.UUID("1b7c6a52-6e0f-4f53-9a57-2f1c0d5e7a10")
 
 
+# Who may send a complaint's item back to the workshop at no charge: the quality staff and the experts.
+REMAKERS = (QUALITY, EXPERTS)
+
+
 def load_topics():
     created = 0
     answer = Permission.objects.get(content_type__app_label="care", codename="answer_ticket")
+    remake = Permission.objects.get(content_type__app_label="care", codename="start_remake")
     for name in QUEUES:
         group, was_created = Group.objects.get_or_create(name=name)
         created += was_created
         if not group.permissions.filter(pk=answer.pk).exists():
             group.permissions.add(answer)
+        if name in REMAKERS and not group.permissions.filter(pk=remake.pk).exists():
+            group.permissions.add(remake)
     for position, (name, slug, queue, first, resolution, level, complaint) in enumerate(TOPICS):
         _, was_created = Topic.objects.get_or_create(
             slug=slug,
@@ -58,7 +65,8 @@ AGENT = ("care@atelier.example", "atelier-care", "Mina", "Haddad")
 
 
 def load_agent():
-    """A service agent in the Customer service queue: the care console, nothing else of the dashboard."""
+    """A service agent in the Customer service and Quality queues (who may so start remakes): the care
+    console, nothing else of the dashboard."""
     email, password, first_name, last_name = AGENT
     user_model = get_user_model()
     if user_model.objects.filter(email=email).exists():
@@ -66,7 +74,7 @@ def load_agent():
     agent = user_model.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
     agent.is_staff = True
     agent.save(update_fields=["is_staff"])
-    agent.groups.add(Group.objects.get(name=CUSTOMER_SERVICE))
+    agent.groups.add(Group.objects.get(name=CUSTOMER_SERVICE), Group.objects.get(name=QUALITY))
     return 1
 
 

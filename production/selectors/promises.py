@@ -47,20 +47,37 @@ def ship_date_for_lines(lines):
         if parsed is None:
             continue
         family_slug, _version, values = parsed
-        try:
-            configuration = configure(family_slug=family_slug, values=values, quantity=line.quantity)
-        except Exception:  # noqa: BLE001 -- an unpublished family still gets a promise
-            configuration = None
-        if configuration is not None and configuration.ship_date:
-            dates.append(configuration.ship_date)
-        else:
-            dates.append(add_working_days(timezone.localdate(), DEFAULT_LEAD_DAYS))
+        dates.append(_configured_ship_date(family_slug, values, line.quantity))
     return max(dates) if dates else None
+
+
+def _configured_ship_date(family_slug, values, quantity):
+    try:
+        configuration = configure(family_slug=family_slug, values=values, quantity=quantity)
+    except Exception:  # noqa: BLE001 -- an unpublished family still gets a promise
+        configuration = None
+    if configuration is not None and configuration.ship_date:
+        return configuration.ship_date
+    return add_working_days(timezone.localdate(), DEFAULT_LEAD_DAYS)
 
 
 def promise_for_order(order):
     """The ship date to promise for an order: the latest of its configured lines' estimates."""
     return ship_date_for_lines(order.lines.all())
+
+
+REPAIR_LEAD_DAYS = 2  # a returned piece is mended and inspected, not made again
+
+
+def promise_for_remake(*, family_slug, values, quantity, steps=None):
+    """The ship date to promise for a remake (the whole routing, as a new order of the same
+    configuration would be promised) or a repair (`steps`: only the routing steps it runs,
+    REPAIR_LEAD_DAYS plus the queue at their work centers). From today, on the plan as it stands."""
+    if steps is None:
+        return _configured_ship_date(family_slug, values, quantity)
+    route = _route(family_slug)
+    centers = route[1] if route else {}
+    return add_working_days(timezone.localdate(), REPAIR_LEAD_DAYS + _waiting_days(steps, centers, values, quantity))
 
 
 def _route(family_slug):

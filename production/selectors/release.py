@@ -49,12 +49,15 @@ def orders_missing_work_orders(*, days=30):
     email, which is due whatever happened next)."""
     Line = get_model("order", "Line")
     families = set(RoutingTemplate.objects.values_list("family_slug", flat=True))
-    lines = Line.objects.filter(
-        order__status__in=[OrderStatus.PAID, OrderStatus.IN_PRODUCTION],
-        order__date_placed__gte=timezone.now() - timedelta(days=days),
-        attributes__option__code=CONFIGURATION_OPTION,
-        work_order__isnull=True,
-    ).prefetch_related("attributes__option")
+    lines = (
+        Line.objects.filter(
+            order__status__in=[OrderStatus.PAID, OrderStatus.IN_PRODUCTION],
+            order__date_placed__gte=timezone.now() - timedelta(days=days),
+            attributes__option__code=CONFIGURATION_OPTION,
+        )
+        .exclude(work_orders__kind="order")
+        .prefetch_related("attributes__option")
+    )
     missing = set()
     for line in lines:
         parsed = configuration_of(line)

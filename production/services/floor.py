@@ -112,9 +112,13 @@ def start_operation(*, operation, user, now=None):
     if waiting.exists():
         names = ", ".join(op.name for op in waiting)
         raise ProductionActionError(f"{operation} cannot start before {names} is finished.")
-    order_id, title = operation.work_order.order_id, operation.work_order.title
+    work_order = operation.work_order
+    order_id, title = work_order.order_id, work_order.customer_title
+    # A remake's start is news of its own; the order's status stays where delivery left it.
+    started = ProductionEvent.objects.filter(kind="started")
+    started = started.filter(work_order=work_order) if work_order.is_remake else started.filter(order_id=order_id)
     with transaction.atomic():
-        first = not ProductionEvent.objects.filter(order_id=order_id, kind="started").exists()
+        first = not started.exists()
         _act_on(
             operation,
             Operation.PLANNED,
@@ -125,7 +129,8 @@ def start_operation(*, operation, user, now=None):
             status=Operation.STARTED,
             actual_start=now,
         )
-        _set_order_status(order_id, OrderStatus.IN_PRODUCTION)
+        if not work_order.is_remake:
+            _set_order_status(order_id, OrderStatus.IN_PRODUCTION)
 
 
 def finish_operation(*, operation, user, now=None):
@@ -141,7 +146,7 @@ def finish_operation(*, operation, user, now=None):
             user=user,
             kind="finished",
             description=f"{operation} finished by {_who(user)}",
-            customer_label=f"{operation.work_order.title}: made, ready to ship" if done else "",
+            customer_label=f"{operation.work_order.customer_title}: made, ready to ship" if done else "",
             status=Operation.FINISHED,
             actual_end=now,
         )

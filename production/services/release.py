@@ -57,7 +57,7 @@ def release_order_to_production(*, order_id, customer_weight=1):
     created = []
     templates = {t.family_slug: t for t in RoutingTemplate.objects.select_related("plant")}
     for line in order.lines.all():
-        if WorkOrder.objects.filter(line=line).exists():
+        if WorkOrder.objects.filter(line=line, kind=WorkOrder.ORDER).exists():
             continue
         parsed = configuration_of(line)
         if parsed is None:
@@ -98,20 +98,41 @@ def _note_release_failure(order, line, error):
 def _create_work_order(*, order, line, template, values, promised, weight):
     rush = routing.is_rush(values, template.rush_option)
     ship_date = promised.ship_date if promised else add_working_days(timezone.localdate(), DEFAULT_LEAD_DAYS)
+    work_order = create_work_order(
+        line=line,
+        template=template,
+        values=values,
+        quantity=line.quantity,
+        weight=customer_weight_or_one(weight) * (template.rush_weight if rush else 1),
+        ship_date=ship_date,
+    )
+    record_event(
+        kind="released",
+        description=f"{work_order.number} released for order {order.number}, line {line.pk} ({line.title})",
+        work_order=work_order,
+        customer_label=f"{line.title}: queued for production",
+    )
+    return work_order
+
+
+def create_work_order(*, line, template, values, quantity, weight, ship_date, steps=None, **fields):
+    """A work order for `line` with its operations derived from the routing (`steps`: a subset
+    of the template's, for a repair), due on `ship_date`. The caller holds the transaction."""
     work_order = WorkOrder.objects.create(
-        order=order,
+        order_id=line.order_id,
         line=line,
         plant=template.plant,
         family_slug=template.family_slug,
         title=line.title,
-        quantity=line.quantity,
+        quantity=quantity,
         configuration=values,
         specification=[[key, str(value)] for key, value in sorted(values.items())],
-        weight=customer_weight_or_one(weight) * (template.rush_weight if rush else 1),
+        weight=weight,
         released_at=timezone.now(),
         due_at=due_moment(ship_date),
+        **fields,
     )
-    specs = routing.derive_operations(routing_steps(template), values, line.quantity)
+    specs = routing.derive_operations(steps if steps is not None else routing_steps(template), values, quantity)
     by_code = {}
     for spec in specs:
         operation = Operation.objects.create(
@@ -126,12 +147,6 @@ def _create_work_order(*, order, line, template, values, promised, weight):
         before = [by_code[code] for code in spec.after if code in by_code]
         if before:
             by_code[spec.code].after.add(*before)
-    record_event(
-        kind="released",
-        description=f"{work_order.number} released for order {order.number}, line {line.pk} ({line.title})",
-        work_order=work_order,
-        customer_label=f"{line.title}: queued for production",
-    )
     return work_order
 
 

@@ -93,7 +93,7 @@ def _write_plan(plant, snap, schedule, *, trigger, user, moved, began):
             kind="scheduled",
             description=f"{work_order.number} scheduled",
             work_order=work_order,
-            customer_label=f"{work_order.title}: scheduled in the workshop",
+            customer_label=f"{work_order.customer_title}: scheduled in the workshop",
         )
     run = PlanRun.objects.create(
         plant=plant,

@@ -40,3 +40,12 @@ def test_loading_the_demo_again_changes_nothing():
     assert demo_care.load_tickets() == 0
     after = (Ticket.objects.count(), sum(t.messages.count() + t.events.count() for t in Ticket.objects.all()))
     assert after == before
+
+
+def test_the_quality_and_expert_queues_may_start_remakes_and_customer_service_may_not():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    may = {g.name: g.permissions.filter(codename="start_remake").exists() for g in Group.objects.all()}
+    assert (may["Quality"], may["Experts"], may["Customer service"]) == (True, True, False)
+    assert get_user_model().objects.get(email="care@atelier.example").has_perm("care.start_remake")
