@@ -7,7 +7,10 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from care.surveys.links import reminder_link
         from configurator import promise
+        from loyalty.reminders.links import register_link
+        from loyalty.reminders.models import Trigger
         from production.selectors.promises import capable_to_promise
 
         from . import receivers
@@ -15,3 +18,5 @@ class PortalConfig(AppConfig):
         receivers.connect()
         # Capable-to-promise: the configurator and checkout ask production's plan for ship dates.
         promise.register_provider(capable_to_promise)
+        # The survey reminder opens care's survey (a signed link), which loyalty cannot import.
+        register_link(Trigger.SURVEY, reminder_link)

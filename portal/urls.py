@@ -53,6 +53,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),
     path("dashboard/production/", include("production.urls")),
+    # Before the console's tickets, whose references would take "surveys".
+    path("dashboard/care/surveys/", include("care.surveys.dashboard.urls")),
     path("dashboard/care/", include("care.dashboard.urls")),
     path("api/", api.urls),
     path("", include("configurator.urls")),
@@ -61,6 +63,7 @@ urlpatterns = [
     path("", include("loyalty.reminders.urls")),
     path("", include("portal.hub.urls")),
     path("", include("care.urls")),
+    path("", include("care.surveys.urls")),
     path("", include("loyalty.urls")),
     path("dashboard/loyalty/", include("loyalty.dashboard.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.

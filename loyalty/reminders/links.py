@@ -42,6 +42,23 @@ def path_with_arg(url_name, token):
 _prefixes = {}
 
 
+# Where a trigger's button goes when another app owns the page: the survey reminder's link is the
+# care survey, which loyalty may not import (care sits above it). The composition root registers
+# a maker per trigger (portal/apps.py); without one the link chosen at selection stands.
+_link_makers = {}
+
+
+def register_link(trigger, make_path):
+    """`make_path(values=..., user_id=...)` returns the trigger's link path at render time, or None."""
+    _link_makers[trigger] = make_path
+
+
+def link_for(trigger, *, values, user_id):
+    make_path = _link_makers.get(trigger)
+    path = make_path(values=values, user_id=user_id) if make_path else None
+    return path or values.get("link") or "/accounts/"
+
+
 def tracked_path(send_id, path):
     if not is_local_path(path):
         raise ValueError(f"only paths on this site can be tracked: {path!r}")

@@ -151,7 +151,7 @@ def render(*, send, message):
 def render_copy(message, *, values, send_id, user_id, trigger):
     site = links.site_url()
     values = {**values, "shop_name": settings.OSCAR_SHOP_NAME}
-    link_path = links.tracked_path(send_id, values.get("link") or "/accounts/")
+    link_path = links.tracked_path(send_id, links.link_for(trigger, values=values, user_id=user_id))
     values["link"] = site + link_path
     if values.get("design_link"):
         values["design_link"] = site + links.tracked_path(send_id, values["design_link"])

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "loyalty.reminders.apps.RemindersConfig",
     "care.apps.CareConfig",
     "care.help.apps.HelpConfig",
+    "care.surveys.apps.SurveysConfig",
     *_oscar_apps,
     "sorl.thumbnail",
     # Wagtail
@@ -433,6 +434,10 @@ CARE_ESCALATION_GROUP = env("CARE_ESCALATION_GROUP", default="Experts")
 # The sweep warns the queue this many minutes before a promise breaks, and escalates once it has.
 CARE_WARN_BEFORE_MINUTES = env.int("CARE_WARN_BEFORE_MINUTES", default=120)
 CELERY_BEAT_SCHEDULE["care-sweep-promises"] = {"task": "care.tasks.sweep_promises", "schedule": 300.0}
+# Surveys (care/surveys/): the topic a score of 3 or below opens its ticket under (else the first
+# complaint topic), and how long the reminder's signed link stays good.
+SURVEY_TICKET_TOPIC = env("SURVEY_TICKET_TOPIC", default="product-quality")
+SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=60)
 
 # --- Configurator ---------------------------------------------------------------------
 
