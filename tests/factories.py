@@ -26,6 +26,7 @@ from oscar.core.loading import get_class, get_model
 
 from atelier.orders import OrderStatus
 from configurator.services import add_configuration_to_basket
+from portal.demo.orders import record_payment
 
 PASSWORD = "x-long-password-1"
 PARTNER = "Atelier Workshop"  # the demo's partner: one partner, as in the shop
@@ -35,8 +36,6 @@ Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 OrderLine = get_model("order", "Line")
 OrderStatusChange = get_model("order", "OrderStatusChange")
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
 Partner = get_model("partner", "Partner")
 ProductClass = get_model("catalogue", "ProductClass")
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -181,7 +180,7 @@ class OrderFactory(DjangoModelFactory):
         Order.objects.filter(pk=order.pk).update(date_placed=placed, status=status)
         order.lines.update(status=status)
         if PAID in path if paid is None else paid:
-            _record_payment(order)
+            record_payment(order, prefix="test")
         order.refresh_from_db()
         return order
 
@@ -197,18 +196,6 @@ def _set_total(order, amount):
             line_price_before_discounts_excl_tax=price,
         )
     Order.objects.filter(pk=order.pk).update(total_incl_tax=amount, total_excl_tax=amount)
-
-
-def _record_payment(order):
-    source_type, _ = SourceType.objects.get_or_create(name="Demo gateway")
-    source = Source.objects.create(
-        order=order,
-        source_type=source_type,
-        currency=order.currency,
-        amount_allocated=order.total_incl_tax,
-        reference=f"test_pi_{order.number.lower()}",
-    )
-    source.debit(order.total_incl_tax, reference=source.reference, status="succeeded")
 
 
 class LoyaltyAccountFactory(DjangoModelFactory):

@@ -109,15 +109,16 @@ def _place(spec, user):
     return order
 
 
-def _record_payment(order):
-    """Demo orders were paid through the demo gateway, like any order in the embedded shop."""
+def record_payment(order, *, prefix="demo"):
+    """The order paid in full through the demo gateway, like any order in the embedded shop
+    (its reference `<prefix>_pi_<number>`)."""
     source_type, _ = SourceType.objects.get_or_create(name="Demo gateway")
     source = Source.objects.create(
         order=order,
         source_type=source_type,
         currency=order.currency,
         amount_allocated=order.total_incl_tax,
-        reference=f"demo_pi_{order.number.lower()}",
+        reference=f"{prefix}_pi_{order.number.lower()}",
     )
     source.debit(order.total_incl_tax, reference=source.reference, status="succeeded")
 
@@ -150,7 +151,7 @@ def load_orders():
         with transaction.atomic():
             user = user_model.objects.get(email=spec.email)
             order = _place(spec, user)
-            _record_payment(order)
+            record_payment(order)
             _record_confirmation(order)
             _date_back(order, spec)
         created += 1

@@ -9,12 +9,12 @@ from django.db import transaction
 from oscar.core.loading import get_model
 
 from atelier.orders import OrderStatus
-from loyalty import selectors as loyalty_selectors
+from loyalty.selectors.accounts import production_weight
 from production.models import Break, Calendar, Holiday, Plant, RoutingStep, RoutingTemplate, Shift, WorkCenter
 from production.services.release import release_order_to_production
 from production.services.replanning import replan
 
-from .orders import DemoOrder, _date_back, _place, _record_confirmation, _record_payment
+from .orders import DemoOrder, _date_back, _place, _record_confirmation, record_payment
 from .people import PLANNERS
 
 Order = get_model("order", "Order")
@@ -142,11 +142,11 @@ def load_work_orders():
             continue
         with transaction.atomic():
             order = _place(spec, get_user_model().objects.get(email=spec.email))
-            _record_payment(order)
+            record_payment(order)
             _record_confirmation(order)
             _date_back(order, spec)
         # As portal/receivers.py does for a live order: the customer's tier weighs on the plan.
-        weight = loyalty_selectors.production_weight(user_id=order.user_id)
+        weight = production_weight(user_id=order.user_id)
         created += len(release_order_to_production(order_id=order.pk, customer_weight=weight))
     if created:
         replan(trigger="demo orders paid")
