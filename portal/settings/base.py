@@ -277,6 +277,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-life-ring",
         "children": [
             {"label": _("Ticket queue"), "url_name": "care-dashboard:queue"},
+            {"label": _("Surveys"), "url_name": "surveys-dashboard:list"},
         ],
     },
     {

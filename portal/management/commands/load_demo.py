@@ -7,6 +7,7 @@ from portal.cli import add_progress_argument, progress
 from portal.demo import care as customer_care
 from portal.demo import catalogue, content, designs, families, help_centre, loyalty, orders, people, reminders
 from portal.demo import production as factory
+from portal.demo import surveys as customer_surveys
 
 STEPS = [
     ("wagtail roots", content.load_wagtail_roots),
@@ -41,6 +42,7 @@ STEPS = [
     ("ticket topics", customer_care.load_topics),
     ("service agent", customer_care.load_agent),
     ("tickets", customer_care.load_tickets),
+    ("surveys", customer_surveys.load_surveys),
 ]
 
 
