@@ -40,7 +40,7 @@ def start_remake(*, ticket, line, kind, reason, actor, quantity=None, now=None):
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            locked = Ticket.objects.select_for_update().select_related("topic", "order").get(pk=ticket.pk)
+            locked = Ticket.objects.select_for_update(of=("self",)).select_related("topic", "order").get(pk=ticket.pk)
             earlier = Remake.objects.filter(ticket=locked, line=line, kind=kind).select_related("work_order").first()
             if earlier is not None:
                 return earlier, False

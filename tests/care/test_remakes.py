@@ -3,6 +3,7 @@ charge; production plans it with its own promise; the customer follows it on the
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
 from django.utils import formats, timezone
 from oscar.core.loading import get_model
@@ -14,6 +15,7 @@ from loyalty.models import LedgerEntry, PendingEarn
 from production.models import Operation, WorkOrder
 from production.selectors.promises import promise_for_remake
 from tests.factories import CustomerFactory, OrderFactory, StaffFactory
+from tests.helpers import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +89,21 @@ def test_a_double_submit_starts_one_remake(complaint, tote, agent):
     assert WorkOrder.objects.filter(line=tote).count() == 1
     assert complaint.events.filter(kind=EventKind.REMAKE).count() == 1
     assert complaint.messages.filter(author_kind=Author.SYSTEM).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
+def test_two_agents_starting_one_remake_at_once_start_one_work_order(committed_demo_shop, agent):
+    from care.models import Ticket
+
+    ticket = Ticket.objects.get(subject__startswith="Stitching")  # Ben's tote, DEMO-1005, delivered
+
+    outcomes = at_once(lambda _: _start(Ticket.objects.get(pk=ticket.pk), ticket.line, agent), range(4))
+
+    assert [type(o) for o in outcomes] == [tuple] * 4, outcomes
+    assert sorted(created for _remake, created in outcomes) == [False, False, False, True]
+    assert WorkOrder.objects.filter(line=ticket.line, kind="remake").count() == 1
+    assert ticket.events.filter(kind=EventKind.REMAKE).count() == 1
 
 
 def test_the_workshop_keeps_one_work_order_per_key_even_when_care_asks_twice(complaint, tote, agent):
