@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from loyalty import selectors as loyalty_selectors
+from loyalty.selectors.accounts import account_summary
 
 from .access import CARE_AGENTS
 from .references import normalised
@@ -122,7 +122,7 @@ def customer_picture(ticket):
         return CustomerPicture(earlier_tickets=list(earlier.exclude(pk=ticket.pk).order_by("-opened_at")[:10]))
     return CustomerPicture(
         orders=list(Order.objects.filter(user_id=ticket.user_id).order_by("-date_placed")[:5]),
-        points=loyalty_selectors.account_summary(user=ticket.user),
+        points=account_summary(user=ticket.user),
         earlier_tickets=list(
             Ticket.objects.filter(user_id=ticket.user_id).exclude(pk=ticket.pk).select_related("topic")[:10]
         ),

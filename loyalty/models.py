@@ -36,7 +36,7 @@ class Tier(models.Model):
     min_spend_12m = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     earn_multiplier = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.00"))
     free_shipping = models.BooleanField(default=False)
-    # Read by production's scheduler through loyalty.selectors.production_weight: higher goes first.
+    # Read by production's scheduler through loyalty.selectors.accounts.production_weight: higher goes first.
     production_weight = models.PositiveSmallIntegerField(default=1)
     early_access_days = models.PositiveSmallIntegerField(
         default=0, help_text=_("Days before a campaign starts that members of this tier may already use it.")

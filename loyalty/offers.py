@@ -12,7 +12,7 @@ from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
 from .models import PointsHold
-from .selectors import POINTS_OFFER_SLUG
+from .selectors.redemption import POINTS_OFFER_SLUG
 
 Condition = get_model("offer", "Condition")
 ConditionalOffer = get_model("offer", "ConditionalOffer")

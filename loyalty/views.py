@@ -10,18 +10,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from oscar.templatetags.currency_filters import currency
 
-from . import selectors
 from .forms import RedeemPointsForm
 from .ledger import PointsRefused
+from .selectors.accounts import account_summary, ledger_for
 from .services import holds
 
 
 @login_required
 def points_page(request):
     """Balance, tier, progress and history of the signed-in customer only."""
-    page = Paginator(selectors.ledger_for(user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(ledger_for(user=request.user), 25).get_page(request.GET.get("page"))
     context = {
-        "summary": selectors.account_summary(user=request.user),
+        "summary": account_summary(user=request.user),
         "entries": page,
         "page_obj": page,
         "active_tab": "points",

@@ -18,8 +18,8 @@ import logging
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from loyalty import selectors as loyalty_selectors
 from loyalty import tasks as loyalty_tasks
+from loyalty.selectors.accounts import production_weight
 from production import tasks as production_tasks
 
 from .documents import tasks as document_tasks
@@ -65,7 +65,7 @@ def release_to_production(order_id):
     """production: work orders for the configured lines (one per line), then a re-plan. The
     customer's tier weighs on the plan; it is read here because production never reads loyalty."""
     user_id = Order.objects.filter(pk=order_id).values_list("user_id", flat=True).first()
-    weight = loyalty_selectors.production_weight(user_id=user_id) if user_id else 1
+    weight = production_weight(user_id=user_id) if user_id else 1
     production_tasks.release_paid_order.delay(order_id, customer_weight=weight)
 
 

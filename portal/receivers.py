@@ -14,8 +14,8 @@ from atelier.orders import OrderStatus
 from configurator import services as configurator_services
 from configurator.ownership import session_designs
 from configurator.quote_extras import register_provider as register_quote_extra
-from loyalty import selectors as loyalty_selectors
 from loyalty import tasks as loyalty_tasks
+from loyalty.selectors.previews import points_for_product
 
 
 def claim_anonymous_designs(sender, request, user, **kwargs):
@@ -48,7 +48,7 @@ def earn_points_line(*, request, product_id, total):
     product = get_model("catalogue", "Product").objects.filter(pk=product_id).first()
     if product is None:
         return None
-    points = loyalty_selectors.points_for_product(user=request.user, product=product, amount=total)
+    points = points_for_product(user=request.user, product=product, amount=total)
     return ngettext("Earn %(n)s point", "Earn %(n)s points", points) % {"n": points} if points else None
 
 

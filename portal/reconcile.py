@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from loyalty.selectors import paid_orders_without_points, refunds_without_reversal
+from loyalty.selectors.missing import paid_orders_without_points, refunds_without_reversal
 from production.selectors.release import orders_missing_work_orders
 
 from . import events

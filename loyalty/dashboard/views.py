@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from oscar.views.decorators import permissions_required
 
-from .. import charts, selectors
+from .. import charts
 from ..access import LOYALTY_STAFF
 from ..ledger import PointsRefused
 from ..models import Campaign, EarnMultiplier, LoyaltyAccount, ProgrammeRules, SegmentHistory, Tier
+from ..selectors.accounts import account_summary, ledger_for, segment_distribution, tier_distribution
 from ..services.staff import adjust_points, save_campaign
 from .forms import AdjustmentForm, CampaignForm, MultiplierForm, RulesForm, TierForm
 
@@ -25,7 +26,7 @@ loyalty_staff = permissions_required(LOYALTY_STAFF)
 
 @loyalty_staff
 def overview(request):
-    tiers, segments = selectors.tier_distribution(), selectors.segment_distribution()
+    tiers, segments = tier_distribution(), segment_distribution()
     since = timezone.localdate() - timedelta(days=30)
     movement = (
         SegmentHistory.objects.filter(computed_on__gte=since)
@@ -135,8 +136,8 @@ def customer(request, user_id):
                 return redirect("loyalty-dashboard:customer", user_id=user.pk)
     context = {
         "customer": user,
-        "summary": selectors.account_summary(user=user),
-        "entries": selectors.ledger_for(user=user).select_related("created_by", "adjustment")[:200],
+        "summary": account_summary(user=user),
+        "entries": ledger_for(user=user).select_related("created_by", "adjustment")[:200],
         "form": form,
         "history": SegmentHistory.objects.filter(user_id=user.pk).order_by("-computed_on")[:12],
     }

@@ -24,7 +24,7 @@ from oscar.templatetags.currency_filters import currency
 
 from atelier.orders import CLOSED, PURCHASED, OrderStatus
 from configurator.models import SavedDesign
-from loyalty import selectors as loyalty_selectors
+from loyalty.selectors.audiences import expiring_points, tier_gaps
 
 from .links import path_with_arg
 from .models import ReminderRule, ReplenishmentInterval, Trigger
@@ -219,7 +219,7 @@ def survey(rule, now):
 def points_expiring(rule, now):
     """Loyalty's expiring lots, summed per customer and expiry date: one reminder per date."""
     today = timezone.localdate(now)
-    rows = loyalty_selectors.expiring_points(within_days=rule.threshold, today=today)
+    rows = expiring_points(within_days=rule.threshold, today=today)
     points_link = reverse("loyalty:points")
 
     def read(r):
@@ -236,7 +236,7 @@ def points_expiring(rule, now):
 def tier_gap(rule, now):
     """Customers within N (spend, in the shop's currency) of their next tier; once a year per tier."""
     year = timezone.localdate(now).year
-    rows = loyalty_selectors.tier_gaps(within_amount=rule.threshold)
+    rows = tier_gaps(within_amount=rule.threshold)
 
     def read(r):
         amount = currency(r["amount_short"], settings.OSCAR_DEFAULT_CURRENCY)

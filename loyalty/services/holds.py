@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from ..ledger import PointsRefused, debit_available, locked_account, post, return_to_lots, whole_points
 from ..models import LedgerEntry, PointsHold, ProgrammeRules
-from ..selectors import basket_total_before_points, redeemable
+from ..selectors.redemption import basket_total_before_points, redeemable
 from .order_notes import warn_on_order
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import selectors
+from ..selectors import previews
 
 register = template.Library()
 
@@ -12,7 +12,7 @@ def points_for_product(context, product, amount):
     request = context.get("request")
     if product is None or amount is None:
         return 0
-    return selectors.points_for_product(user=getattr(request, "user", None), product=product, amount=amount)
+    return previews.points_for_product(user=getattr(request, "user", None), product=product, amount=amount)
 
 
 @register.simple_tag(takes_context=True)
@@ -20,4 +20,4 @@ def points_for_basket(context, basket):
     request = context.get("request")
     if basket is None or basket.is_empty:
         return 0
-    return selectors.points_for_basket(user=getattr(request, "user", None), basket=basket)
+    return previews.points_for_basket(user=getattr(request, "user", None), basket=basket)

@@ -12,8 +12,8 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.payment.exceptions import PaymentError, UnableToTakePayment
 from oscar.core.loading import get_model
 
-from loyalty import selectors as loyalty_selectors
 from loyalty.ledger import PointsRefused
+from loyalty.selectors.redemption import points_discount, redemption_options
 from loyalty.services import holds as loyalty_holds
 from portal.order.ownership import allow_paying
 from portal.payments import gateways
@@ -92,9 +92,7 @@ class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
         context = super().get_context_data(**kwargs)
         context["basket_fingerprint"] = basket_fingerprint(self.request.basket)
         context["gateway_test_mode"] = gateways.gateway().test_mode
-        context["points_options"] = loyalty_selectors.redemption_options(
-            user=self.request.user, basket=self.request.basket
-        )
+        context["points_options"] = redemption_options(user=self.request.user, basket=self.request.basket)
         return context
 
     def handle_place_order_submission(self, request):
@@ -114,7 +112,7 @@ class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
             loyalty_holds.attach_hold_to_order(
                 basket=self.request.basket,
                 order_number=order_number,
-                discount=loyalty_selectors.points_discount(self.request.basket),
+                discount=points_discount(self.request.basket),
             )
         except PointsRefused as refused:
             # Oscar shows this one's message (a PaymentError would show a generic "problem").

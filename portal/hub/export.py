@@ -11,8 +11,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from configurator import selectors as configurator_selectors
-from loyalty import selectors as loyalty_selectors
 from loyalty.reminders import selectors as reminder_selectors
+from loyalty.selectors.accounts import account_summary, ledger_for
 
 from .selectors import orders_for
 
@@ -104,7 +104,7 @@ def emails(user):
 
 
 def points(user):
-    summary = loyalty_selectors.account_summary(user=user)
+    summary = account_summary(user=user)
     return {
         "available": summary.available,
         "pending": summary.pending,
@@ -120,7 +120,7 @@ def points(user):
                 "points": entry.points,
                 "reason": entry.reason,
             }
-            for entry in loyalty_selectors.ledger_for(user=user)
+            for entry in ledger_for(user=user)
         ],
     }
 

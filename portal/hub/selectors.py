@@ -7,7 +7,7 @@ from oscar.core.loading import get_model
 
 from atelier.orders import UNPAID, OrderStatus
 from configurator import selectors as configurator_selectors
-from loyalty import selectors as loyalty_selectors
+from loyalty.selectors.accounts import account_summary
 
 from .timeline import build_timeline
 
@@ -71,5 +71,5 @@ def overview(user, *, progress_for=lambda order: None):
         unread_count=unread.count(),
         latest_notifications=list(unread.order_by("-date_sent")[:3]),
         deletion=pending_deletion(user),
-        points=loyalty_selectors.account_summary(user=user),
+        points=account_summary(user=user),
     )

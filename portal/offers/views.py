@@ -1,7 +1,7 @@
 from django.http import Http404
 from oscar.apps.offer import views
 
-from loyalty.selectors import POINTS_OFFER_SLUG
+from loyalty.selectors.redemption import POINTS_OFFER_SLUG
 
 # Offers that are how the shop prices something, not promotions a shopper can go and get.
 INTERNAL_OFFER_SLUGS = frozenset({POINTS_OFFER_SLUG})

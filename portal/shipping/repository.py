@@ -11,7 +11,7 @@ from oscar.apps.shipping import repository
 from oscar.core import prices
 from oscar.core.loading import get_model
 
-from loyalty import selectors as loyalty_selectors
+from loyalty.selectors.accounts import has_free_shipping
 
 OrderAndItemCharges = get_model("shipping", "OrderAndItemCharges")
 WeightBased = get_model("shipping", "WeightBased")
@@ -64,6 +64,6 @@ class Repository(repository.Repository):
         methods = sorted(
             (VatInclusiveCharge(method) for method in methods), key=lambda method: method.calculate(basket).incl_tax
         )
-        if loyalty_selectors.has_free_shipping(user=basket.owner):
+        if has_free_shipping(user=basket.owner):
             methods[0] = TierFreeShipping(methods[0].method)
         return methods

@@ -26,9 +26,9 @@ from atelier.orders import (
     read_line_configuration,
 )
 from loyalty import recompute
-from loyalty import selectors as loyalty_selectors
 from loyalty.models import SegmentHistory
 from loyalty.reminders import triggers
+from loyalty.selectors.missing import paid_orders_without_points
 from tests.factories import CustomerFactory, OrderFactory, StockedProductFactory
 
 Order = get_model("order", "Order")
@@ -122,7 +122,7 @@ def test_every_place_that_asks_what_counts_as_a_purchase_gets_the_same_answer():
     assert (history.frequency, history.monetary) == (4, Decimal("40.00"))
 
     theirs = set(Order.objects.filter(user=customer).values_list("pk", flat=True))
-    assert set(loyalty_selectors.paid_orders_without_points()) & theirs == purchased
+    assert set(paid_orders_without_points()) & theirs == purchased
 
     rule = SimpleNamespace(threshold=1)
     [selection] = triggers.win_back(rule, timezone.now())

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from loyalty import selectors
 from loyalty.ledger import PointsRefused
-from loyalty.models import Adjustment, Campaign, LedgerEntry, PendingEarn
+from loyalty.models import Adjustment, Campaign, LedgerEntry, PendingEarn, PointsLot
+from loyalty.selectors.audiences import expiring_points
 from loyalty.services import earning, refunds, staff, vesting
 from tests.factories import CustomerFactory, OrderFactory
 from tests.loyalty.conftest import balances, ledger_rows
@@ -77,8 +77,8 @@ def test_points_become_available_on_delivery_then_expire_oldest_first(shopper, p
     assert balances(shopper) == (300, 0)
 
     far = date.today() + timedelta(days=400)
-    expires_on = selectors.PointsLot.objects.get(account__user=shopper, points=200).expires_on
-    assert [row for row in selectors.expiring_points(within_days=400) if row["user_id"] == shopper.pk] == [
+    expires_on = PointsLot.objects.get(account__user=shopper, points=200).expires_on
+    assert [row for row in expiring_points(within_days=400) if row["user_id"] == shopper.pk] == [
         {"user_id": shopper.pk, "expires_on": expires_on, "points": 300}
     ]
     vesting.expire_due(today=far)

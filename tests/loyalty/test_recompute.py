@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from loyalty import recompute, rfm, selectors
+from loyalty import recompute, rfm
 from loyalty.models import LoyaltyAccount, SegmentHistory, Tier, TierChange
+from loyalty.selectors.accounts import account_summary, ledger_for, production_weight
+from loyalty.selectors.audiences import tier_gaps
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,22 +99,22 @@ def test_rfm_rules():
 def test_selectors_for_the_hub_and_reminders(shopper):
     OrderFactory(user=shopper, total="450.00")
     recompute.recompute_all()
-    summary = selectors.account_summary(user=shopper)
+    summary = account_summary(user=shopper)
     assert (summary.tier, summary.next_tier, summary.spend_to_next) == ("Member", "Silver", Decimal("50.00"))
     assert summary.progress == pytest.approx(0.9)
-    gaps = [row for row in selectors.tier_gaps(within_amount=100) if row["user_id"] == shopper.pk]
+    gaps = [row for row in tier_gaps(within_amount=100) if row["user_id"] == shopper.pk]
     assert gaps == [{"user_id": shopper.pk, "next_tier": "Silver", "amount_short": Decimal("50.00")}]
-    assert selectors.production_weight(user_id=shopper.pk) == 1
+    assert production_weight(user_id=shopper.pk) == 1
     LoyaltyAccount.objects.filter(user=shopper).update(tier=Tier.objects.get(code="platinum"))
-    assert selectors.production_weight(user_id=shopper.pk) == 5
-    assert selectors.production_weight(user_id=999_999) == 1
+    assert production_weight(user_id=shopper.pk) == 5
+    assert production_weight(user_id=999_999) == 1
 
 
 def test_summary_for_someone_without_an_account_writes_nothing(shopper):
-    summary = selectors.account_summary(user=shopper)
+    summary = account_summary(user=shopper)
     assert (summary.available, summary.tier, summary.next_tier) == (0, "Member", "Silver")
     assert not LoyaltyAccount.objects.filter(user=shopper).exists()
-    assert list(selectors.ledger_for(user=shopper)) == []
+    assert list(ledger_for(user=shopper)) == []
 
 
 def test_both_paths_tell_a_coming_downgrade_in_the_same_words(shopper, rules):

@@ -62,7 +62,7 @@ def test_shipping_methods_and_countries():
 
 
 def test_the_weeks_work_orders_weigh_by_the_customers_tier():
-    from loyalty.selectors import production_weight
+    from loyalty.selectors.accounts import production_weight
     from production.models import WorkOrder
 
     ada = WorkOrder.objects.select_related("order").get(order__number="DEMO-2001")  # Ada is a Gold member

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from oscar.core.loading import get_model
 
-from loyalty import selectors as loyalty_selectors
 from loyalty.models import LoyaltyAccount, Tier
-from loyalty.selectors import POINTS_OFFER_SLUG
+from loyalty.selectors.previews import points_for_product
+from loyalty.selectors.redemption import POINTS_OFFER_SLUG
 from tests.factories import LoyaltyAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_every_configurator_says_what_it_earns_on_first_render(client, tier, url
     html = client.get(product.get_absolute_url() if url == "product" else url).content.decode()
 
     [price] = PRICE.findall(html)
-    points = loyalty_selectors.points_for_product(user=user, product=product, amount=Decimal(price.replace(",", "")))
+    points = points_for_product(user=user, product=product, amount=Decimal(price.replace(",", "")))
     assert points > 0
     assert EARN.findall(html) == [f"Earn {points} points"]
 
