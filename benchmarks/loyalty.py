@@ -39,25 +39,8 @@ os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
 os.environ["LOG_LEVEL"] = "WARNING"
 
 import django  # noqa: E402
-import psycopg  # noqa: E402
 
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def ensure_database(url):
-    """Create the benchmark database if it does not exist (PostgreSQL only)."""
-    from urllib.parse import urlparse
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            log(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
-
+from benchmarks.support import ensure_database, log  # noqa: E402
 
 ensure_database(os.environ["DATABASE_URL"])
 django.setup()
