@@ -54,7 +54,8 @@ def _survey_page(request, *, order, customer, source, thanks_url):
         context["not_yet"] = _("Order %(number)s has not arrived yet: tell us once it has.") % {"number": order.number}
         return render(request, "surveys/answer.html", context)
     lines = selectors.lines_of(order)
-    form = SurveyForm(request.POST or None, lines=lines)
+    # Bound on every POST, an empty one too: nothing chosen is refused with words, not shown anew.
+    form = SurveyForm(request.POST if request.method == "POST" else None, lines=lines)
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_survey(

@@ -143,6 +143,7 @@ def test_an_expired_link_says_so(client, delivered):
         ({"score": "6", "buy_again": "yes"}, "Please choose a score from 1 to 5."),
         ({"score": "five", "buy_again": "yes"}, "Please choose a score from 1 to 5."),
         ({"buy_again": "yes"}, "Please choose a score from 1 to 5."),
+        ({}, "Please choose a score from 1 to 5."),
         ({"score": "4"}, "Please tell us whether you would buy from us again."),
         ({"score": "4", "buy_again": "perhaps"}, "Please tell us whether you would buy from us again."),
         ({"score": "4", "buy_again": "yes", "comment": "x" * 4001}, "at most 4000 characters"),
