@@ -36,7 +36,10 @@ def test_a_shopper_answers_a_two_and_the_quality_queue_has_the_ticket(shop, page
     console.goto(shop + "/dashboard/care/")
     console.get_by_role("link", name=ticket.reference).click()
     expect(console.get_by_role("heading", level=1)).to_contain_text("Survey: 2/5 for order DEMO-1001")
-    expect(console.get_by_text("The seams split after a week. <b>Really</b>.")).to_be_visible()
+    expect(console.get_by_text("The seams split after a week. <b>Really</b>.", exact=True)).to_be_visible()
+    expect(console.locator("[data-ticket-surveys]")).to_contain_text("Opened this ticket:")
+    expect(console.locator("[data-ticket-surveys]")).to_contain_text("DEMO-1001 · 2/5 · buy again: No")
+    assert_accessible(console)
     staff.close()
 
     page.goto(shop + "/accounts/orders/DEMO-1001/")
