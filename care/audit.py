@@ -20,6 +20,12 @@ class EventKind(models.TextChoices):
     REMAKE = "remake", _("Remake or repair started")
 
 
+# Recorded before it is a choice: a new choice needs a care migration, which the next one should
+# carry (then `kind_label` is get_kind_display again). A help article drafted from the ticket, or published.
+ARTICLE = "article"
+LATER_KINDS = {ARTICLE: _("Help article")}
+
+
 class TicketEvent(models.Model):
     """One change, never edited: `before` and `after` as the words staff read in the console."""
 
@@ -39,3 +45,7 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind}: {self.before} → {self.after}"
+
+    @property
+    def kind_label(self):
+        return LATER_KINDS.get(self.kind) or self.get_kind_display()

@@ -13,3 +13,11 @@ def sweep_promises():
     """Every 5 minutes (CELERY_BEAT_SCHEDULE): warn before a promise breaks, escalate after."""
     report = sweep.sweep_promises()
     return {"warned": report.warned, "escalated": report.escalated}
+
+
+@shared_task(name="care.tasks.thank_case_customer")
+def thank_case_customer(page_id):
+    """After a case article is published: the customer whose question it was is thanked, once."""
+    from .services.articles import thank_case_customer
+
+    thank_case_customer(page_id=page_id)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/escalate/", views.escalate, name="escalate"),
     path("<str:reference>/remake/", views.remake, name="remake"),
+    path("<str:reference>/article/", views.article, name="article"),
     path("<str:reference>/files/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

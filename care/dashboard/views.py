@@ -12,6 +12,7 @@ from oscar.views.decorators import check_permissions, permissions_required
 
 from .. import console, services
 from ..access import CARE_AGENTS, CARE_REMAKERS
+from ..help import selectors as help_selectors
 from ..hours import working_hours_left
 from ..thread import Author
 from ..ticket import TRANSITIONS, State
@@ -39,6 +40,7 @@ def queue(request):
 
 def _ticket_page(request, ticket, *, reply_form=None, remake_form=None, status=200):
     context = {
+        "case_article": help_selectors.case_article_for(ticket),
         "remakes": ticket.remakes.select_related("work_order", "line", "created_by"),
         "remake_form": remake_form or _remake_form(request.user, ticket),
         "ticket": ticket,
@@ -179,6 +181,24 @@ def remake(request, reference):
     else:
         messages.info(request, _("This %(kind)s was started already: %(number)s, promised for %(date)s.") % {
             **words, "kind": started.get_kind_display().lower()})  # fmt: skip
+    return redirect("care-dashboard:ticket", reference=ticket.reference)
+
+
+@care_agents
+@require_POST
+def article(request, reference):
+    ticket = console.ticket(reference=reference)
+    try:
+        source, created = services.draft_case_article(ticket=ticket, actor=request.user)
+    except services.TicketRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        words = {"reference": ticket.reference, "title": source.page.title}
+        if created:
+            messages.success(request, _("A draft help article was made from %(reference)s: “%(title)s”. "
+                                        "Editors review and publish it.") % words)  # fmt: skip
+        else:
+            messages.info(request, _("%(reference)s was turned into a help article already: “%(title)s”.") % words)
     return redirect("care-dashboard:ticket", reference=ticket.reference)
 
 

@@ -4,6 +4,7 @@ hash of a random token kept in their session, never a user, an address or a sess
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -198,3 +199,27 @@ class SearchRecord(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class CaseSource(models.Model):
+    """The ticket a case article was drafted from: one article per ticket, and the customer thanked once.
+
+    Kept beside the page, not on it: a page's fields travel into its revisions and copies, and the
+    article itself must not name the ticket it came from.
+    """
+
+    page = models.OneToOneField(CaseArticlePage, on_delete=models.CASCADE, related_name="source")
+    # An erased account takes its tickets with it, and this link; the anonymised article stays.
+    ticket = models.OneToOneField("care.Ticket", on_delete=models.CASCADE, related_name="case_article")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the customer was thanked for the published article (points and a message), once.
+    thanked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case article source")
+
+    def __str__(self):
+        return f"page {self.page_id} from ticket {self.ticket_id}"

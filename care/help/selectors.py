@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from wagtail.models import Page
 
 from . import highlight, links
-from .models import AnswerVote, CaseArticlePage, HelpTopicPage
+from .models import AnswerVote, CaseArticlePage, CaseSource, HelpTopicPage
 
 SEARCH_LIMIT = 20
 QUERY_MAX_LENGTH = 200
@@ -22,6 +22,11 @@ def topics(index):
 
 def recent_cases(index, *, limit=4):
     return list(_published(CaseArticlePage).child_of(index).order_by("-first_published_at")[:limit])
+
+
+def case_article_for(ticket):
+    """The case article drafted from `ticket` (for staff: drafts too), with its page, or None."""
+    return CaseSource.objects.filter(ticket=ticket).select_related("page", "created_by").first()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 Views, tasks, the demo and the console call these; nothing else writes tickets.
 """
 
+from .articles import draft_case_article, thank_case_customer
 from .errors import StaleTicket, TicketRefused
 from .opening import open_ticket
 from .remakes import start_remake
@@ -14,9 +15,11 @@ __all__ = [
     "TicketRefused",
     "assign",
     "change_state",
+    "draft_case_article",
     "escalate",
     "mark_seen",
     "open_ticket",
     "reply",
     "start_remake",
+    "thank_case_customer",
 ]
