@@ -43,6 +43,7 @@ ROLES = {
     "production": PLANNERS,
     "care-dashboard": CARE_AGENTS,
     "surveys-dashboard": CARE_AGENTS,
+    "care-reports": CARE_AGENTS,
     "care-dashboard:remake": CARE_REMAKERS,
     "loyalty-dashboard": LOYALTY_STAFF,
     "reminders:dashboard": REMINDER_ANALYSTS,

@@ -53,8 +53,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),
     path("dashboard/production/", include("production.urls")),
-    # Before the console's tickets, whose references would take "surveys".
+    # Before the console's tickets, whose references would take "surveys" and "reports".
     path("dashboard/care/surveys/", include("care.surveys.dashboard.urls")),
+    path("dashboard/care/reports/", include("care.dashboard.report_urls")),
     path("dashboard/care/", include("care.dashboard.urls")),
     path("api/", api.urls),
     path("", include("configurator.urls")),

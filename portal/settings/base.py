@@ -278,6 +278,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "children": [
             {"label": _("Ticket queue"), "url_name": "care-dashboard:queue"},
             {"label": _("Surveys"), "url_name": "surveys-dashboard:list"},
+            {"label": _("Reports"), "url_name": "care-reports:reports"},
         ],
     },
     {
