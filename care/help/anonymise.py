@@ -10,7 +10,7 @@ a tag must still be found.
 import html
 import re
 
-TAG = re.compile(r"<[^>]*>")
+TAG = re.compile(r"</?[A-Za-z!][^<>]*>")  # a tag, not a bare "<" in "90 < 100"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 TICKET = re.compile(r"\bT-[0-9A-Z]{6}\b", re.IGNORECASE)
 # An order number as we print them ("DEMO-1002", "100023"): letters and a dash before four or

@@ -2,6 +2,7 @@
 in Wagtail's workflow; publishing it thanks the customer once, with points through the ledger."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 from wagtail.models import WorkflowState
@@ -12,6 +13,7 @@ from care.models import Author, State, Ticket, TicketEvent
 from configurator.models import ProductFamily
 from loyalty.models import LedgerEntry
 from tests.factories import CustomerFactory, OrderFactory
+from tests.helpers import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +227,30 @@ def test_the_demo_ticket_event_shows_in_the_history(resolved, agent, login):
 
     assert "Help article: — → draft: Print fading on order [order]" in body
     assert TicketEvent.objects.filter(ticket=resolved, kind="article").count() == 1
+
+
+def test_markup_in_the_replies_ends_as_escaped_text_in_the_answer(question_topic, agent, customer):
+    ticket, _ = services.open_ticket(
+        topic=question_topic, user=customer, subject="<b>Sizes</b>", body="Is 90 < 100 & <script>x()</script>?"
+    )
+    services.reply(ticket=ticket, body="Yes: 90 < 100 & <i>more</i>", author_kind=Author.STAFF, author=agent)
+    services.change_state(ticket=ticket, to_state=State.CLOSED, expected_state=State.WAITING, actor=agent)
+
+    source, _ = services.draft_case_article(ticket=ticket, actor=agent)
+
+    page = CaseArticlePage.objects.get(pk=source.page_id)
+    assert (page.title, page.question) == ("Sizes", "Is 90 < 100 & x() ?")
+    assert page.answer == "<p>Yes: 90 &lt; 100 &amp; more</p>"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
+def test_two_agents_pressing_at_once_make_one_article(committed_demo_shop, agent):
+    ticket = Ticket.objects.get(subject="Points from my fridge order")  # Ada's, resolved in the demo
+
+    outcomes = at_once(lambda _: services.draft_case_article(ticket=ticket, actor=agent), range(4))
+
+    assert [type(o) for o in outcomes] == [tuple] * 4, outcomes
+    assert sorted(created for _source, created in outcomes) == [False, False, False, True]
+    assert CaseSource.objects.filter(ticket=ticket).count() == 1
+    assert CaseArticlePage.objects.filter(title="Points from my fridge order").count() == 1

@@ -59,3 +59,7 @@ def test_known_address_lines_are_removed_and_line_breaks_kept():
 def test_empty_and_missing_knowns_change_nothing():
     assert anonymise("", **KNOWN) == ""
     assert anonymise("A plain question.", names=["", " ", "A"], emails=[None]) == "A plain question."
+
+
+def test_a_less_than_sign_is_not_taken_for_markup():
+    assert anonymise("Is 90 < 100 & 3 > 2? <i>Yes</i>") == "Is 90 < 100 & 3 > 2? Yes"
