@@ -1,8 +1,11 @@
 """The care reports page: response and resolution times, the promise, what tickets are about,
 repurchase by survey score and help searches that ended in a ticket. Reads are care.reports'."""
 
+import csv
+
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -77,6 +80,67 @@ def _charts(weeks, topics, families, options, scores):
     }
 
 
+def _tables(context):
+    """Each table of the page as (header, rows), for its CSV download."""
+    weeks = [
+        (
+            w.start.date().isoformat(),
+            w.opened,
+            w.response_median,
+            w.response_p90,
+            w.resolution_median,
+            w.resolution_p90,
+            w.promise_due,
+            w.promise_kept,
+            w.hit_rate,
+        )
+        for w in context["weeks"]
+    ]
+    return {
+        "weeks": (
+            [
+                "week",
+                "opened",
+                "response_median_h",
+                "response_p90_h",
+                "resolution_median_h",
+                "resolution_p90_h",
+                "promise_due",
+                "promise_kept",
+                "promise_kept_pct",
+            ],
+            weeks,
+        ),
+        "topics": (["topic", "tickets"], context["topics"]),
+        "families": (["product_family", "tickets"], context["families"]),
+        "options": (["option_value", "complaints"], context["options"]),
+        "repurchase": (
+            ["score", "customers", "bought_again", "bought_again_pct"],
+            [(g.score, g.customers, g.bought_again, g.rate) for g in context["scores"]],
+        ),
+        "searches": (["search", "followed_by_a_ticket"], context["searches"].top_queries),
+    }
+
+
+FORMULA = ("=", "+", "-", "@")
+
+
+def _csv(name, days, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="care-{name}-{days}-days.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    # A cell starting with = + - @ would be a formula in a spreadsheet: the searches are visitors' words.
+    writer.writerows(
+        [
+            f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA) else ("" if cell is None else cell)
+            for cell in row
+        ]
+        for row in rows
+    )
+    return response
+
+
 @permissions_required(CARE_AGENTS)
 def reports_page(request):
     days = _period(request)
@@ -92,5 +156,8 @@ def reports_page(request):
         "scores": reports.repurchase_by_score(start),
         "searches": reports.searches_ending_in_tickets(start),
     }
+    tables = _tables(context)
+    if request.GET.get("csv") in tables:
+        return _csv(request.GET["csv"], days, *tables[request.GET["csv"]])
     context["charts"] = _charts(weeks, context["topics"], context["families"], context["options"], context["scores"])
     return render(request, "care/dashboard/reports.html", context)

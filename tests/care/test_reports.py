@@ -244,3 +244,20 @@ def test_the_page_draws_each_chart_with_its_table(login, monday, agent, complain
     assert "<td>ink = clay</td><td>1</td>" in html
     assert "100.0% (1 / 1)" in html
     assert "&lt;b&gt;refund&lt;/b&gt;" in html and "<b>refund" not in html
+
+
+def test_each_table_downloads_as_csv_with_formulas_defused(login, monday):
+    _search("=HYPERLINK(1)", monday, "a")
+    record_ticket_opened(visitor="a", at=monday + timedelta(hours=1))
+    complaint = make_topic("report-question")
+    _open(complaint, monday)
+
+    topics = login(AGENT).get(URL, {"days": "90", "csv": "topics"})
+    searches = login(AGENT).get(URL, {"days": "90", "csv": "searches"})
+
+    assert topics["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="care-topics-90-days.csv"' in topics["Content-Disposition"]
+    assert topics.content.decode().splitlines() == ["topic,tickets", "Report question,1"]
+    assert searches.content.decode().splitlines() == ["search,followed_by_a_ticket", "'=hyperlink(1),1"]
+    weeks = login(AGENT).get(URL, {"days": "90", "csv": "weeks"}).content.decode().splitlines()
+    assert weeks[1] == f"{monday.date().isoformat()},1,,,,,1,0,0.0"  # nothing answered: empty cells
