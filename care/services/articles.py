@@ -28,7 +28,7 @@ ARTICLE_STATES = (State.RESOLVED, State.CLOSED)
 
 
 def points_for_article():
-    return getattr(settings, "CARE_CASE_ARTICLE_POINTS", 100)
+    return settings.CARE_CASE_ARTICLE_POINTS
 
 
 def thanks_key(ticket):

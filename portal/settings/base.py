@@ -431,6 +431,8 @@ CARE_ATTACHMENTS_PER_MESSAGE = 3
 # Tickets and replies per account and per client address ("10/h"; /m, /d too): each is mail to staff.
 CARE_TICKET_RATE = env("CARE_TICKET_RATE", default="10/h")
 CARE_REPLY_RATE = env("CARE_REPLY_RATE", default="30/h")
+# Points thanking a customer whose question became a published help article (once per ticket).
+CARE_CASE_ARTICLE_POINTS = env.int("CARE_CASE_ARTICLE_POINTS", default=100)
 # The queue an escalated ticket goes to.
 CARE_ESCALATION_GROUP = env("CARE_ESCALATION_GROUP", default="Experts")
 # The sweep warns the queue this many minutes before a promise breaks, and escalates once it has.
