@@ -1,7 +1,6 @@
 """The care console in Oscar's dashboard: the queue and a ticket's page, for staff with care.answer_ticket."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,7 +28,8 @@ PAGE_SIZE = 50
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else console.QueueFilters()
-    page = Paginator(console.queue(filters=filters, user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    tickets = console.queue(filters=filters, user=request.user)
+    page = console.QueuePaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(ticket, working_hours_left(ticket.next_due, now), ticket.next_due < now) for ticket in page]
     query = request.GET.copy()

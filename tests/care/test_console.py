@@ -152,3 +152,33 @@ def test_a_closed_ticket_takes_no_staff_reply(login):
 
     assert response.status_code == 409
     assert "is closed and takes no more replies" in response.content.decode()
+
+
+def test_a_full_page_of_the_queue_takes_at_most_ten_queries(login, django_assert_max_num_queries):
+    topic = Topic.objects.get(slug="order-question")
+    now = timezone.now()
+    for days in range(60):  # more than a page of 50, each with its own customer
+        services.open_ticket(topic=topic, user=CustomerFactory(), subject=f"Question {days}", body="b",
+                             now=now - timedelta(days=days))  # fmt: skip
+    client = login(AGENT)
+    client.get("/dashboard/care/")  # the session and the menu's caches, as for an agent at work
+
+    with django_assert_max_num_queries(10):
+        html = client.get("/dashboard/care/?state=active").content.decode()
+
+    assert "Page 1 of 2" in html
+    assert html.index("Question 59") < html.index("Question 30") and "Question 0<" not in html
+
+
+def test_a_long_queue_is_counted_up_to_a_cap(login, monkeypatch):
+    from care.console import QueuePaginator
+
+    monkeypatch.setattr(QueuePaginator, "COUNT_CAP", 3)
+    topic = Topic.objects.get(slug="order-question")
+    for n in range(4):
+        services.open_ticket(topic=topic, user=CustomerFactory(), subject=f"Question {n}", body="b")
+
+    html = login(AGENT).get("/dashboard/care/?state=active").content.decode()
+
+    assert "More than 3 tickets, the next promise to breach first" in html
+    assert "Question 0" in html

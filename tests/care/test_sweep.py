@@ -8,7 +8,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from care import services, tasks
-from care.models import Author, EventKind, State, Ticket
+from care.models import Author, EventKind, State, Ticket, TicketEvent
+from care.services import sweep
 from care.services.sweep import sweep_promises
 from tests.factories import CustomerFactory, StaffFactory
 
@@ -85,3 +86,50 @@ def test_an_overdue_resolution_is_escalated_too(question_topic):
 def test_the_beat_task_reports_what_it_did(question_topic):
     opened(question_topic, due_in=-timedelta(minutes=1))
     assert tasks.sweep_promises.delay().get() == {"warned": 0, "escalated": 1}
+
+
+def test_a_second_sweep_changes_nothing(question_topic, agent):
+    near = [opened(question_topic, due_in=timedelta(minutes=m)) for m in (10, 20, 30)]
+    overdue = [opened(question_topic, due_in=-timedelta(minutes=m)) for m in (1, 2)]
+
+    first = sweep_promises()
+    events, notes = TicketEvent.objects.count(), Notification.objects.count()
+    second = sweep_promises()
+
+    assert (first.warned, first.escalated) == (len(near), len(overdue))
+    assert (second.warned, second.escalated, second.failed) == (0, 0, 0)
+    assert (TicketEvent.objects.count(), Notification.objects.count()) == (events, notes)
+
+
+def test_every_ticket_near_its_promise_is_warned_in_one_run(question_topic, monkeypatch):
+    monkeypatch.setattr(sweep, "BATCH", 2)
+    near = [opened(question_topic, due_in=timedelta(minutes=10 + m)) for m in range(5)]
+
+    assert sweep_promises().warned == 5
+    assert Ticket.objects.filter(pk__in=[t.pk for t in near], warned_at__isnull=True).count() == 0
+
+
+def test_one_bad_ticket_does_not_stop_the_others(question_topic, monkeypatch):
+    bad_near = opened(question_topic, due_in=timedelta(minutes=10))
+    good_near = opened(question_topic, due_in=timedelta(minutes=20))
+    bad_overdue = opened(question_topic, due_in=-timedelta(minutes=2))
+    good_overdue = opened(question_topic, due_in=-timedelta(minutes=1))
+    real_due = sweep._due
+
+    def due(ticket):
+        if ticket.pk in (bad_near.pk, bad_overdue.pk):
+            raise ValueError("a broken ticket")
+        return real_due(ticket)
+
+    monkeypatch.setattr(sweep, "_due", due)
+    report = sweep_promises()
+
+    assert (report.warned, report.escalated, report.failed) == (1, 1, 2)
+    warned = set(Ticket.objects.filter(warned_at__isnull=False).values_list("pk", flat=True))
+    escalated = set(Ticket.objects.filter(escalated_at__isnull=False).values_list("pk", flat=True))
+    assert warned == {good_near.pk} and escalated == {good_overdue.pk}
+    assert not bad_near.events.filter(kind=EventKind.WARNED).exists()
+
+    monkeypatch.setattr(sweep, "_due", real_due)  # mended: the next sweep takes them
+    again = sweep_promises()
+    assert (again.warned, again.escalated, again.failed) == (1, 1, 0)
