@@ -106,7 +106,7 @@ WORDS = str.split(
 )
 
 
-from benchmarks.support import ensure_database, log  # noqa: E402
+from benchmarks.lib.postgres import ensure_database, log  # noqa: E402
 
 ensure_database(os.environ["DATABASE_URL"])
 django.setup()

@@ -40,7 +40,7 @@ os.environ["LOG_LEVEL"] = "WARNING"
 
 import django  # noqa: E402
 
-from benchmarks.support import ensure_database, log  # noqa: E402
+from benchmarks.lib.postgres import ensure_database, log  # noqa: E402
 
 ensure_database(os.environ["DATABASE_URL"])
 django.setup()

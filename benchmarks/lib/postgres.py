@@ -1,4 +1,6 @@
-"""What the benchmark scripts share: progress on stderr, and a PostgreSQL database of their own."""
+"""What the PostgreSQL benchmark scripts share: progress on stderr, and a database of their own.
+
+A module, not a benchmark: `make bench` runs benchmarks/*.py, and this folder is outside that glob."""
 
 import sys
 from urllib.parse import urlparse
