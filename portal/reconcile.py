@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from care.surveys.selectors import low_scores_without_ticket
+from care.surveys.tasks import open_survey_ticket
 from loyalty.selectors.missing import paid_orders_without_points, refunds_without_reversal
 from production.selectors.release import orders_missing_work_orders
 
@@ -64,6 +66,8 @@ RECONCILERS = (
     Reconciler("points", finds=paid_orders_without_points, redo=events.earn_points, every=15),
     # A refund of a customer's order in the last 30 days has taken back the points its share earned.
     Reconciler("points-reversals", finds=refunds_without_reversal, redo=events.reverse_points, every=15),
+    # A survey scored 3 or below in the last 7 days has opened its quality ticket.
+    Reconciler("survey-tickets", finds=low_scores_without_ticket, redo=open_survey_ticket, every=10),
 )
 
 

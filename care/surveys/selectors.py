@@ -1,9 +1,12 @@
 """Reads for surveys: the order a customer may answer for, their survey, staff summaries. No writes."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from atelier.orders import OrderStatus
@@ -101,3 +104,15 @@ def monthly_scores():
 
 def latest_surveys():
     return Survey.objects.select_related("order", "user", "ticket").order_by("-answered_at", "-pk")
+
+
+def low_scores_without_ticket(*, within=timedelta(days=7), grace=timedelta(minutes=5), limit=200):
+    """Ids of surveys scored low 5 minutes to 7 days ago whose ticket was never opened (its task lost)."""
+    now = timezone.now()
+    surveys = Survey.objects.filter(
+        score__lte=TICKET_AT_MOST,
+        ticket_claimed_at__isnull=True,
+        answered_at__lte=now - grace,
+        answered_at__gte=now - within,
+    )
+    return list(surveys.order_by("pk").values_list("pk", flat=True)[:limit])

@@ -42,6 +42,7 @@ def test_one_beat_entry_runs_every_reconciler():
         "work-orders",
         "points",
         "points-reversals",
+        "survey-tickets",
     ]
 
 
@@ -55,6 +56,7 @@ def test_each_row_is_due_at_its_own_period():
         "work-orders": 6,
         "points": 4,
         "points-reversals": 4,
+        "survey-tickets": 6,
     }
 
 

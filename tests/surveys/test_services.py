@@ -1,14 +1,16 @@
 """Answering a survey: once per order, only the owner's delivered order, scores in range, a low score's ticket once."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from atelier.orders import OrderStatus
 from care.models import Channel, Severity, Ticket
 from care.surveys import services
 from care.surveys.models import LineScore, Survey
+from portal import reconcile
 from tests.factories import CustomerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,21 @@ def test_a_four_or_five_opens_no_ticket(delivered, quality_topic, score, django_
 
     assert services.open_survey_ticket(survey_id=survey.pk) is None
     assert not Ticket.objects.filter(order=delivered).exists()
+
+
+def test_a_low_score_whose_ticket_task_was_lost_gets_its_ticket_from_the_reconciler(
+    delivered, quality_topic, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # the task is never sent: a worker died
+        survey = answer(delivered, score=1, buy_again="no", comment="It arrived broken.")
+    row = reconcile.by_name("survey-tickets")
+    assert reconcile.run_one(row) == 0  # just answered: its own task may still be on its way
+
+    Survey.objects.filter(pk=survey.pk).update(answered_at=timezone.now() - timedelta(minutes=20))
+    assert reconcile.run_one(row) == 1
+    assert reconcile.run_one(row) == 0
+
+    ticket = Ticket.objects.get(order=delivered)
+    assert ticket.topic == quality_topic
+    survey.refresh_from_db()
+    assert survey.ticket == ticket
