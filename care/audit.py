@@ -18,12 +18,11 @@ class EventKind(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
     WARNED = "warned", _("Promise near")
     REMAKE = "remake", _("Remake or repair started")
-
-
-# Recorded before it is a choice: a new choice needs a care migration, which the next one should
-# carry (then `kind_label` is get_kind_display again). A help article drafted from the ticket, or published.
-ARTICLE = "article"
-LATER_KINDS = {ARTICLE: _("Help article")}
+    # A help article drafted from the ticket, or published.
+    ARTICLE = "article", _("Help article")
+    # The promise clock stopped while the ticket waited for the customer, and started again.
+    PAUSED = "paused", _("Promise paused")
+    RESUMED = "resumed", _("Promise resumed")
 
 
 class TicketEvent(models.Model):
@@ -45,7 +44,3 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind}: {self.before} → {self.after}"
-
-    @property
-    def kind_label(self):
-        return LATER_KINDS.get(self.kind) or self.get_kind_display()

@@ -1,6 +1,7 @@
 """Customer care's data. Each idea has its own module; Django finds the models here."""
 
 from .audit import EventKind, TicketEvent
+from .canned import CannedReply
 from .remake import Remake, RemakeKind
 from .thread import Author, TicketAttachment, TicketMessage
 from .ticket import ACTIVE_STATES, TRANSITIONS, Channel, Severity, State, Ticket
@@ -10,6 +11,7 @@ __all__ = [
     "ACTIVE_STATES",
     "TRANSITIONS",
     "Author",
+    "CannedReply",
     "Channel",
     "EventKind",
     "Remake",

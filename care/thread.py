@@ -29,6 +29,8 @@ class TicketMessage(models.Model):
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # Set when the e-mail telling the customer of this message was sent (or claimed for sending).
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The Message-ID of the e-mail this message came in as: the same e-mail delivered twice adds one message.
+    email_message_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["created", "pk"]

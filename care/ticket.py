@@ -39,6 +39,8 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     PHONE = "phone", _("Phone")
     STAFF = "staff", _("Staff")
+    # Opened by the survey itself: a score of 3 or below.
+    SURVEY = "survey", _("Survey")
 
 
 class Severity(models.TextChoices):
@@ -88,6 +90,9 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Set while the ticket waits for the customer: the promise clock stops, and the due times move
+    # on by the working time it waited when the ticket becomes active again.
+    waiting_since = models.DateTimeField(null=True, blank=True)
     # When the sweep warned the queue that the next promise is near (once per ticket).
     warned_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)

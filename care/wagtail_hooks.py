@@ -1,9 +1,10 @@
-"""Ticket topics in Wagtail's admin, beside the help centre they are linked from ("Still stuck?")."""
+"""Ticket topics and canned replies in Wagtail's admin, beside the help centre they are linked from ("Still stuck?")."""
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .canned import CannedReply
 from .topic import Topic
 
 
@@ -32,3 +33,23 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+class CannedReplyViewSet(SnippetViewSet):
+    model = CannedReply
+    icon = "openquote"
+    menu_label = "Canned replies"
+    menu_name = "canned-replies"
+    add_to_admin_menu = True
+    menu_order = 311
+    list_display = ["title", "topic", "live", "position"]
+    list_filter = ["topic", "live"]
+    search_fields = ["title", "body"]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("body"),
+        FieldRowPanel([FieldPanel("topic"), FieldPanel("live"), FieldPanel("position")]),
+    ]
+
+
+register_snippet(CannedReplyViewSet)

@@ -14,7 +14,7 @@ from configurator.models import ProductFamily
 from loyalty.models import LedgerEntry
 from loyalty.services.earning import award_bonus
 
-from ..audit import ARTICLE
+from ..audit import EventKind
 from ..help.anonymise import anonymise
 from ..help.models import CaseArticlePage, CaseSource, HelpIndexPage
 from ..thread import Author, TicketMessage
@@ -98,7 +98,7 @@ def _draft(ticket, actor):
         workflow.start(page, actor)
     source = CaseSource.objects.create(page=page, ticket=ticket, created_by=actor)
     record(
-        ticket, ARTICLE, after=_("draft: %(title)s") % {"title": title}, actor=actor, actor_kind=Author.STAFF,
+        ticket, EventKind.ARTICLE, after=_("draft: %(title)s") % {"title": title}, actor=actor, actor_kind=Author.STAFF,
         note=_("help page %(id)s, for editors to review") % {"id": page.pk},
     )  # fmt: skip
     return source
@@ -174,6 +174,6 @@ def thank_case_customer(*, page_id, now=None):
             Notification.objects.create(
                 recipient=ticket.user, subject=_("Your question now helps others"), body=escape(body)
             )
-        record(ticket, ARTICLE, after=_("published: %(title)s") % words, actor_kind=Author.SYSTEM, at=now,
+        record(ticket, EventKind.ARTICLE, after=_("published: %(title)s") % words, actor_kind=Author.SYSTEM, at=now,
                note=_("%(points)s points to the customer") % words if entry is not None else "")  # fmt: skip
     return entry

@@ -85,7 +85,7 @@ def test_a_resolved_ticket_becomes_an_anonymised_draft_in_review(resolved, agent
     state = WorkflowState.objects.get(object_id=str(page.pk))
     assert (state.status, state.workflow.name) == ("in_progress", "Help centre review")
     event = resolved.events.get(kind="article")
-    assert (event.actor, event.kind_label) == (agent, "Help article")
+    assert (event.actor, event.get_kind_display()) == (agent, "Help article")
     assert event.after == "draft: Print fading on order [order]"
     assert not LedgerEntry.objects.filter(idempotency_key__startswith="case-article:").exists()
 
