@@ -55,10 +55,11 @@ def queue(*, filters, user, now=None):
         tickets = tickets.filter(assignee=user)
     elif filters.assignee == "none":
         tickets = tickets.filter(assignee__isnull=True)
+    # A ticket waiting for the customer has its promise clock stopped: it is due nothing yet.
     if filters.due == "overdue":
-        tickets = tickets.filter(next_due__lt=now)
+        tickets = tickets.filter(next_due__lt=now).exclude(state=State.WAITING)
     elif filters.due == "today":
-        tickets = tickets.filter(next_due__lt=now + timezone.timedelta(hours=8))
+        tickets = tickets.filter(next_due__lt=now + timezone.timedelta(hours=8)).exclude(state=State.WAITING)
     text = filters.text.strip()
     if text:
         reference = normalised(text)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from .promise import WorkingHours, add_working_hours, working_hours_between
+from .promise import WorkingHours, add_working_hours, resume_after_pause, working_hours_between
 
 
 def shop_hours():
@@ -27,3 +27,9 @@ def due_after(start, hours):
 
 def working_hours_left(due, now=None):
     return working_hours_between(now or timezone.now(), due, shop_hours())
+
+
+def resumed_due(due, paused_at, resumed_at):
+    """`due` moved on by the working hours a ticket waited (see promise.resume_after_pause), in UTC."""
+    moved, hours = resume_after_pause(due, paused_at, resumed_at, shop_hours())
+    return moved.astimezone(UTC), hours

@@ -86,3 +86,16 @@ def working_hours_between(start: datetime, end: datetime, calendar: WorkingHours
                 total += finish.astimezone(UTC) - begin.astimezone(UTC)
         day += timedelta(days=1)
     return total.total_seconds() / 3600
+
+
+def resume_after_pause(due: datetime, paused_at: datetime, resumed_at: datetime, calendar: WorkingHours):
+    """`due` moved on by the working time between `paused_at` and `resumed_at`; returns (new due, hours).
+
+    The promise clock stops while a ticket waits for the customer: a wait over a night or a
+    weekend costs no working time and leaves `due` where it was. A resumption that reads as
+    earlier than the pause (clocks of two machines) counts as no wait, never as time taken back.
+    """
+    hours = max(0.0, working_hours_between(paused_at, resumed_at, calendar))
+    if not hours:
+        return due, 0.0
+    return add_working_hours(due, hours, calendar), hours

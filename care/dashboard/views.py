@@ -31,11 +31,18 @@ def queue(request):
     tickets = console.queue(filters=filters, user=request.user)
     page = console.QueuePaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [(ticket, working_hours_left(ticket.next_due, now), ticket.next_due < now) for ticket in page]
+    rows = [_queue_row(ticket, now) for ticket in page]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
     return render(request, "care/dashboard/queue.html", context)
+
+
+def _queue_row(ticket, now):
+    """(ticket, working hours left, overdue, paused): a ticket waiting for the customer has no countdown."""
+    if ticket.state == State.WAITING:
+        return ticket, None, False, True
+    return ticket, working_hours_left(ticket.next_due, now), ticket.next_due < now, False
 
 
 def _ticket_page(request, ticket, *, reply_form=None, remake_form=None, status=200):

@@ -8,6 +8,7 @@ from ..audit import EventKind
 from ..thread import Author, TicketAttachment, TicketMessage
 from ..ticket import State, Ticket
 from .audit import record
+from .clock import pause_or_resume
 from .errors import TicketRefused
 from .mail import mail_after_commit
 
@@ -104,6 +105,7 @@ def reply(
                     note=note,
                     at=now,
                 )
+                changes.update(pause_or_resume(locked, following, actor=author, actor_kind=author_kind, now=now))
             Ticket.objects.filter(pk=locked.pk).update(**changes)
             if author_kind == Author.STAFF and not internal:
                 mail_after_commit(message)

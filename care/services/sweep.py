@@ -22,13 +22,15 @@ from oscar.core.loading import get_model
 from ..audit import EventKind, TicketEvent
 from ..console import NEXT_DUE
 from ..thread import Author
-from ..ticket import ACTIVE_STATES, Ticket
+from ..ticket import State, Ticket
 from .workflow import escalate
 
 Notification = get_model("communication", "Notification")
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+# The active states whose promise clock runs (a subset of the index's ACTIVE_STATES, so it still serves).
+CLOCK_RUNS = (State.NEW, State.OPEN)
 
 
 @dataclass
@@ -74,7 +76,8 @@ def sweep_promises(*, now=None):
     """Warn before a breach (CARE_WARN_BEFORE_MINUTES), escalate after it; returns what was done."""
     now = now or timezone.now()
     report = SweepReport()
-    active = Ticket.objects.filter(state__in=ACTIVE_STATES).annotate(next_due=NEXT_DUE)
+    # A ticket waiting for the customer is paused (services.clock): neither warned nor escalated.
+    active = Ticket.objects.filter(state__in=CLOCK_RUNS).annotate(next_due=NEXT_DUE)
     near = active.filter(
         warned_at__isnull=True,
         escalated_at__isnull=True,

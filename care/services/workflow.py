@@ -1,8 +1,9 @@
 """Staff moves on a ticket: its state, its assignee, escalation. Each applies once or not at all.
 
-Every change is a conditional UPDATE on what the person saw (`expected_state`, the assignee
-shown, not yet escalated): a double submit or two staff acting at once finds the row changed,
-and the second is refused (StaleTicket) before anything is recorded.
+Every change is conditional on what the person saw (`expected_state`, the assignee shown, not
+yet escalated): a double submit or two staff acting at once finds the row changed, and the
+second is refused (StaleTicket) before anything is recorded. A change of state locks the row
+first, as the promise clock (services.clock) reads the wait it ends from it.
 """
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from ..audit import EventKind
 from ..thread import Author
 from ..ticket import ACTIVE_STATES, TRANSITIONS, State, Ticket
 from .audit import record
+from .clock import pause_or_resume
 from .errors import StaleTicket, TicketRefused
 
 
@@ -36,7 +38,9 @@ def change_state(*, ticket, to_state, expected_state, actor=None, actor_kind=Aut
     elif to_state == State.OPEN:
         changes["resolved_at"] = None
     with transaction.atomic():
-        if not Ticket.objects.filter(pk=ticket.pk, state=expected_state).update(**changes):
+        # Locked as it is now, so the promise clock counts a wait from the row, not from a stale copy.
+        locked = Ticket.objects.select_for_update().filter(pk=ticket.pk, state=expected_state).first()
+        if locked is None:
             current = Ticket.objects.filter(pk=ticket.pk).values_list("state", flat=True).first()
             raise StaleTicket(
                 _("Ticket %(reference)s is now %(state)s; nothing was changed.")
@@ -52,6 +56,11 @@ def change_state(*, ticket, to_state, expected_state, actor=None, actor_kind=Aut
             note=note,
             at=now,
         )
+        changes.update(pause_or_resume(locked, to_state, actor=actor, actor_kind=actor_kind, now=now))
+        if not Ticket.objects.filter(pk=ticket.pk, state=expected_state).update(**changes):
+            raise StaleTicket(
+                _("Ticket %(reference)s changed meanwhile; nothing was changed.") % {"reference": ticket.reference}
+            )
     for name, value in changes.items():
         setattr(ticket, name, value)
     return ticket

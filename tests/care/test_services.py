@@ -119,7 +119,11 @@ def test_staff_reply_is_the_first_response_waits_for_the_customer_and_mails_them
     assert ticket.state == State.WAITING
     assert ticket.first_responded_at is not None
     kinds = list(ticket.events.values_list("kind", "before", "after"))
-    assert kinds[1:] == [("first_response", "", "on time"), ("state", "New", "Waiting for customer")]
+    assert kinds[1:] == [
+        ("first_response", "", "on time"),
+        ("state", "New", "Waiting for customer"),
+        ("paused", "", ""),  # the promise clock stops while we wait for the customer
+    ]
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]
     assert "It ships <b>Monday</b>." in sent.body  # plain text: shown as typed

@@ -77,6 +77,7 @@ def test_answered_resolved_and_closed_tickets_are_left_alone(question_topic):
 def test_an_overdue_resolution_is_escalated_too(question_topic):
     ticket = opened(question_topic, due_in=timedelta(days=3))
     services.reply(ticket=ticket, body="Looking", author_kind=Author.STAFF, author=StaffFactory())
+    services.reply(ticket=ticket, body="Any news?", author_kind=Author.CUSTOMER, author=ticket.user)  # open again
     Ticket.objects.filter(pk=ticket.pk).update(resolution_due=timezone.now() - timedelta(minutes=5))
 
     assert sweep_promises().escalated == 1
