@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .. import services as care_services
-from ..ticket import Severity
+from ..ticket import Channel, Severity
 from . import selectors
 from .models import HIGHEST, LOWEST, TICKET_AT_MOST, BuyAgain, LineScore, Source, Survey
 
@@ -152,6 +152,7 @@ def open_survey_ticket(*, survey_id):
             user=survey.user,
             severity=_severity(survey.score),
             order=order,
+            channel=Channel.SURVEY,  # opened by the survey's score, not typed by the customer as a ticket
         )
         Survey.objects.filter(pk=survey.pk).update(ticket=ticket)
     return ticket

@@ -123,7 +123,7 @@ def test_a_low_score_opens_one_quality_ticket_after_commit(
         delivered,
         delivered.user,
     )
-    assert ticket.channel == Channel.WEB
+    assert ticket.channel == Channel.SURVEY
     assert ticket.severity == Severity.MINOR
     assert ticket.subject == f"Survey: 2/5 for order {delivered.number}"
     assert ticket.messages.get().body == "Score 2/5; would buy again: No.\n\nThe door <b>sticks</b>."
