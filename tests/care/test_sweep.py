@@ -134,3 +134,51 @@ def test_one_bad_ticket_does_not_stop_the_others(question_topic, monkeypatch):
     monkeypatch.setattr(sweep, "_due", real_due)  # mended: the next sweep takes them
     again = sweep_promises()
     assert (again.warned, again.escalated, again.failed) == (1, 1, 0)
+
+
+@pytest.fixture
+def expert():
+    member = StaffFactory()
+    member.groups.add(Group.objects.get_or_create(name="Experts")[0])
+    return member
+
+
+def test_every_overdue_ticket_is_escalated_in_one_run_with_its_trail_and_a_note_to_the_experts(
+    question_topic, expert, monkeypatch
+):
+    monkeypatch.setattr(sweep, "BATCH", 2)
+    overdue = [opened(question_topic, due_in=-timedelta(minutes=m)) for m in range(1, 6)]
+
+    first, second = sweep_promises(), sweep_promises()
+
+    assert (first.escalated, first.failed, second.escalated) == (5, 0, 0)
+    for ticket in overdue:
+        ticket.refresh_from_db()
+        assert ticket.queue == Group.objects.get(name="Experts") and ticket.escalated_at is not None
+        trail = list(ticket.events.filter(actor_kind=Author.SYSTEM).values_list("kind", "after"))
+        assert trail == [(EventKind.ESCALATED, ""), (EventKind.QUEUE, "Experts"), (EventKind.PRIORITY, "High")]
+        assert Notification.objects.get(recipient=expert, subject__startswith=ticket.reference).subject.startswith(
+            f"{ticket.reference} escalated: first response overdue since"
+        )
+
+
+def test_a_bad_row_in_an_escalation_chunk_is_left_for_the_next_run_and_the_others_go_on(
+    question_topic, expert, monkeypatch
+):
+    monkeypatch.setattr(sweep, "BATCH", 3)
+    overdue = [opened(question_topic, due_in=-timedelta(minutes=m)) for m in range(1, 6)]
+    bad = overdue[1]
+    Ticket.objects.filter(pk=bad.pk).update(priority=0)  # written by hand: no such priority
+
+    report = sweep_promises()
+
+    assert (report.escalated, report.failed) == (4, 1)
+    escalated = set(Ticket.objects.filter(escalated_at__isnull=False).values_list("pk", flat=True))
+    assert escalated == {t.pk for t in overdue} - {bad.pk}
+    assert not bad.events.filter(kind__in=[EventKind.ESCALATED, EventKind.QUEUE]).exists()
+    assert not Notification.objects.filter(subject__startswith=bad.reference).exists()
+    assert Notification.objects.filter(recipient=expert, subject__contains="escalated").count() == 4
+
+    Ticket.objects.filter(pk=bad.pk).update(priority=2)  # mended: the next sweep takes it
+    again = sweep_promises()
+    assert (again.escalated, again.failed) == (1, 0)
