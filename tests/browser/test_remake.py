@@ -1,7 +1,7 @@
-"""A shopper complains about an item of a delivered order; staff send it back to the workshop as a
-remake from the care console; the planner sees it on the board, the shopper on the order's timeline.
+"""A shopper complains about one item of a delivered order from the hub, saying how serious it is; staff
+send it back to the workshop as a remake; the planner sees it on the board, the shopper on the timeline.
 
-(The issue's path starts with a survey scored 2; the survey opens a quality ticket like this one.)
+(The issue's path from a survey scored 2 is walked in test_surveys.py.)
 """
 
 import re

@@ -1,15 +1,17 @@
-"""A shopper rates a delivered order 2 from the hub, is told who will call; the ticket waits in the quality queue."""
+"""The issue's path in one walk: a shopper rates a delivered order 2 from the hub and is told who will call;
+the quality ticket waits in the console; staff send the sofa back to the workshop as a remake; the
+planner sees it on the board and the shopper on the order's timeline."""
 
 import re
 
 from playwright.sync_api import expect
 
-from care.models import Ticket
+from care.models import Remake, Ticket
 from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 
 
-def test_a_shopper_answers_a_two_and_the_quality_queue_has_the_ticket(shop, page, browser):
+def test_a_two_becomes_a_quality_ticket_then_a_remake_on_the_board_and_the_timeline(shop, page, browser):
     sign_in(page, shop, "ada@example.com")
     page.goto(shop + "/accounts/orders/DEMO-1001/")
     page.get_by_role("link", name="Tell us how it went").click()
@@ -40,7 +42,31 @@ def test_a_shopper_answers_a_two_and_the_quality_queue_has_the_ticket(shop, page
     expect(console.locator("[data-ticket-surveys]")).to_contain_text("Opened this ticket:")
     expect(console.locator("[data-ticket-surveys]")).to_contain_text("DEMO-1001 · 2/5 · buy again: No")
     assert_accessible(console)
+
+    form = console.locator("form", has=console.get_by_role("button", name="Send back to the workshop"))
+    form.get_by_label("Item").select_option(index=0)  # the sofa, the order's first line
+    form.get_by_label("Remake", exact=True).check()
+    form.get_by_label(re.compile("What is wrong")).fill("Seams split within a week: thread tension")
+    form.get_by_role("button", name="Send back to the workshop").click()
+    remake = Remake.objects.get(ticket=ticket)
+    number = remake.work_order.number
+    assert remake.work_order.line.partner_sku == "ATL-SOFA"
+    expect(console.get_by_text(re.compile(f"Remake started: {number}, promised for"))).to_be_visible()
+    expect(console.locator("#remakes").locator("..")).to_contain_text(number)
     staff.close()
+
+    planning = browser.new_context()
+    board = planning.new_page()
+    sign_in(board, shop, "planner@atelier.example", "atelier-planner")
+    board.goto(f"{shop}/dashboard/production/?view=week")
+    expect(board.get_by_text(f"Remake for {ticket.reference}").first).to_be_visible()
+    planning.close()
 
     page.goto(shop + "/accounts/orders/DEMO-1001/")
     expect(page.get_by_text(re.compile(r"You gave it 2/5 on"))).to_be_visible()
+    remake_entry = page.locator(".timeline__remake")
+    expect(remake_entry).to_contain_text("Remake in production:")
+    expect(remake_entry).to_contain_text("promised to ship by")
+    assert_accessible(page)
+    page.goto(f"{shop}/accounts/tickets/{ticket.reference}/")
+    expect(page.get_by_text(re.compile("A remake of .* was started, promised for"))).to_be_visible()
