@@ -45,6 +45,7 @@ ROLES = {
     "surveys-dashboard": CARE_AGENTS,
     "care-reports": CARE_AGENTS,
     "care-dashboard:remake": CARE_REMAKERS,
+    "assisted-dashboard": CARE_AGENTS,
     "loyalty-dashboard": LOYALTY_STAFF,
     "reminders:dashboard": REMINDER_ANALYSTS,
     "portal:health": STAFF,

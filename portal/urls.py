@@ -56,6 +56,7 @@ urlpatterns = [
     # Before the console's tickets, whose references would take "surveys" and "reports".
     path("dashboard/care/surveys/", include("care.surveys.dashboard.urls")),
     path("dashboard/care/reports/", include("care.dashboard.report_urls")),
+    path("dashboard/care/baskets/", include("portal.assisted.dashboard_urls")),
     path("dashboard/care/", include("care.dashboard.urls")),
     path("api/", api.urls),
     path("", include("configurator.urls")),
@@ -63,6 +64,7 @@ urlpatterns = [
     path("", include("portal.documents.urls")),
     path("", include("loyalty.reminders.urls")),
     path("", include("portal.hub.urls")),
+    path("", include("portal.assisted.urls")),
     path("", include("care.urls")),
     path("", include("care.surveys.urls")),
     path("", include("loyalty.urls")),

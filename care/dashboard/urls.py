@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import opening, views
 
 app_name = "care-dashboard"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    # Before the ticket's catch-all route, which would take "new" as a reference.
+    path("new/", opening.find_customer, name="find-customer"),
+    path("new/<int:user_id>/", opening.open_for_customer, name="open-for-customer"),
     path("<str:reference>/", views.ticket_page, name="ticket"),
     path("<str:reference>/state/", views.change_state, name="state"),
     path("<str:reference>/assign/", views.assign, name="assign"),

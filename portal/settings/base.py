@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal.payments.apps.PaymentsConfig",
     "portal.documents.apps.DocumentsConfig",
     "portal.hub.apps.HubConfig",
+    "portal.assisted.apps.AssistedConfig",
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
@@ -277,6 +278,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-life-ring",
         "children": [
             {"label": _("Ticket queue"), "url_name": "care-dashboard:queue"},
+            {"label": _("New ticket for a customer"), "url_name": "care-dashboard:find-customer"},
+            {"label": _("Baskets for customers"), "url_name": "assisted-dashboard:list"},
             {"label": _("Surveys"), "url_name": "surveys-dashboard:list"},
             {"label": _("Reports"), "url_name": "care-reports:reports"},
         ],
@@ -442,6 +445,11 @@ CELERY_BEAT_SCHEDULE["care-sweep-promises"] = {"task": "care.tasks.sweep_promise
 # complaint topic), and how long the reminder's signed link stays good.
 SURVEY_TICKET_TOPIC = env("SURVEY_TICKET_TOPIC", default="product-quality")
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=60)
+
+# --- Assisted baskets (portal/assisted/) ---------------------------------------------------
+
+# Days a pay link for a basket staff built for a customer stays good.
+ASSISTED_BASKET_LINK_DAYS = env.int("ASSISTED_BASKET_LINK_DAYS", default=7)
 
 # --- Configurator ---------------------------------------------------------------------
 
