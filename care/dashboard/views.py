@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from oscar.views.decorators import check_permissions, permissions_required
 
-from .. import console, services
+from .. import canned_offers, console, services
 from ..access import CARE_AGENTS, CARE_REMAKERS
 from ..help import selectors as help_selectors
 from ..hours import working_hours_left
@@ -46,7 +46,13 @@ def _queue_row(ticket, now):
 
 
 def _ticket_page(request, ticket, *, reply_form=None, remake_form=None, status=200):
+    chosen_id = request.GET.get("canned") if request.method == "GET" else None
+    canned = canned_offers.canned_choice(ticket=ticket, agent=request.user, chosen_id=chosen_id)
+    if reply_form is None and canned.chosen is not None:
+        # ?canned=<id>: the page again with that reply in the box, for the agent to adapt and send.
+        reply_form = StaffReplyForm(initial={"body": canned.chosen_body})
     context = {
+        "canned": canned,
         "case_article": help_selectors.case_article_for(ticket),
         "remakes": ticket.remakes.select_related("work_order", "line", "created_by"),
         "remake_form": remake_form or _remake_form(request.user, ticket),

@@ -1,4 +1,5 @@
-"""Demo customer care: topics routed to three queues, and a few tickets for the demo shoppers in several states.
+"""Demo customer care: topics routed to three queues with canned replies, and a few tickets for the demo shoppers
+in several states.
 
 Built through care's services, as a customer and an agent would have made them; each ticket has a fixed
 form token, so running the demo again finds it and changes nothing. No e-mail goes out for them.
@@ -13,7 +14,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from care import priority, services
-from care.models import Author, Severity, State, TicketMessage, Topic
+from care.models import Author, CannedReply, Severity, State, TicketMessage, Topic
 
 Order = get_model("order", "Order")
 
@@ -56,6 +57,54 @@ def load_topics():
                 "is_complaint": complaint,
                 "position": position,
             },
+        )
+        created += was_created
+    return created + _load_canned_replies()
+
+
+# title, topic slug (None: offered on every ticket), body with the blanks care/blanks.py fills
+CANNED_REPLIES = [
+    (
+        "Thanks, we are on it",
+        None,
+        "Hello {first_name},\n\nThank you for writing to us. We are looking into it and will come back to you "
+        "within a working day. Your reference is {reference}.\n\nBest wishes,\n{agent_name}, Atelier customer care",
+    ),
+    (
+        "Anything else?",
+        None,
+        "Hello {first_name},\n\nI hope this answers your question. If there is anything else, just reply to this "
+        "message and it will come straight back to me.\n\nBest wishes,\n{agent_name}",
+    ),
+    (
+        "Where your order is",
+        "order-question",
+        "Hello {first_name},\n\nYour order {order_number} is in our workshop. You can follow each step, with its "
+        "planned ship date, on the order's page in your account.\n\nBest wishes,\n{agent_name}",
+    ),
+    (
+        "Photos of the fault, please",
+        "product-quality",
+        "Hello {first_name},\n\nI am sorry about this. Could you reply with two or three photos of the fault, "
+        "one of them showing the whole piece? With them our workshop can decide on a repair or a remake of your "
+        "order {order_number}.\n\nBest wishes,\n{agent_name}",
+    ),
+    (
+        "When points arrive",
+        "payment-points",
+        "Hello {first_name},\n\nPoints for an order join your balance 14 days after it is delivered, once the "
+        "return period is over. Nothing is lost in the meantime: your account shows them as pending."
+        "\n\nBest wishes,\n{agent_name}",
+    ),
+]
+
+
+def _load_canned_replies():
+    created = 0
+    for position, (title, topic_slug, body) in enumerate(CANNED_REPLIES):
+        topic = Topic.objects.get(slug=topic_slug) if topic_slug else None
+        _, was_created = CannedReply.objects.get_or_create(
+            title=title, defaults={"body": body, "topic": topic, "position": position}
         )
         created += was_created
     return created

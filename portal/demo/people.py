@@ -54,7 +54,7 @@ LOGINS = [
         "Eve",
         "Lindqvist",
         "content editor",
-        "/cms/ (pages, menu, footer, images); not /dashboard/ or /django-admin/",
+        "/cms/ (pages, menu, footer, images, canned replies); not /dashboard/ or /django-admin/",
         groups=(EDITORS,),
     ),
     DemoLogin(
@@ -133,6 +133,11 @@ def load_groups():
             editors.permissions.add(
                 *_permissions("cms", name, [f"{action}_{name}" for action in EDITOR_SNIPPET_ACTIONS])
             )
+        created += 1
+    # Canned replies are worded by the people who word the help centre (care/canned.py); no drafts, so no publish.
+    if not editors.permissions.filter(codename="add_cannedreply").exists():
+        codenames = [f"{action}_cannedreply" for action in ("add", "change", "delete", "view")]
+        editors.permissions.add(*_permissions("care", "cannedreply", codenames))
         created += 1
     return created
 
