@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from care import tasks as care_tasks
+from care.missing import case_articles_not_thanked, staff_replies_not_emailed
 from care.surveys.selectors import low_scores_without_ticket
 from care.surveys.tasks import open_survey_ticket
 from loyalty.selectors.missing import paid_orders_without_points, refunds_without_reversal
@@ -68,6 +70,10 @@ RECONCILERS = (
     Reconciler("points-reversals", finds=refunds_without_reversal, redo=events.reverse_points, every=15),
     # A survey scored 3 or below in the last 7 days has opened its quality ticket.
     Reconciler("survey-tickets", finds=low_scores_without_ticket, redo=open_survey_ticket, every=10),
+    # A staff reply of the last 7 days has been e-mailed to its customer (claimed once: never sent twice).
+    Reconciler("care-reply-mails", finds=staff_replies_not_emailed, redo=care_tasks.send_message_mail, every=10),
+    # A case article published in the last 30 days has thanked its customer (the ledger's key: points once).
+    Reconciler("case-article-thanks", finds=case_articles_not_thanked, redo=care_tasks.thank_case_customer, every=15),
 )
 
 

@@ -4,6 +4,7 @@ in Wagtail's workflow; publishing it thanks the customer once, with points throu
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from oscar.core.loading import get_model
 from wagtail.models import WorkflowState
 
@@ -12,6 +13,7 @@ from care.help.models import CaseArticlePage, CaseSource, HelpIndexPage
 from care.models import Author, State, Ticket, TicketEvent
 from configurator.models import ProductFamily
 from loyalty.models import LedgerEntry
+from portal import reconcile
 from tests.factories import CustomerFactory, OrderFactory
 from tests.helpers import at_once
 
@@ -254,3 +256,24 @@ def test_two_agents_pressing_at_once_make_one_article(committed_demo_shop, agent
     assert sorted(created for _source, created in outcomes) == [False, False, False, True]
     assert CaseSource.objects.filter(ticket=ticket).count() == 1
     assert CaseArticlePage.objects.filter(title="Points from my fridge order").count() == 1
+
+
+def test_a_published_article_whose_thanks_task_was_lost_is_thanked_once_by_the_reconciler(
+    resolved, agent, customer, django_capture_on_commit_callbacks
+):
+    source, _ = services.draft_case_article(ticket=resolved, actor=agent)
+    with django_capture_on_commit_callbacks(execute=False):  # the task is never sent: a worker died
+        _publish(source.page)
+    row = reconcile.by_name("case-article-thanks")
+    assert reconcile.run_one(row) == 0  # just published: its own task may still be on its way
+
+    CaseArticlePage.objects.filter(pk=source.page_id).update(
+        last_published_at=timezone.now() - timezone.timedelta(minutes=20)
+    )
+    assert reconcile.run_one(row) == 1
+    assert reconcile.run_one(row) == 0
+    services.thank_case_customer(page_id=source.page_id)  # the lost task, delivered late after all
+
+    assert LedgerEntry.objects.filter(idempotency_key=f"case-article:{resolved.reference}").count() == 1
+    assert LedgerEntry.objects.get(idempotency_key=f"case-article:{resolved.reference}").account.user == customer
+    assert resolved.messages.filter(author_kind=Author.SYSTEM).count() == 1

@@ -43,6 +43,8 @@ def test_one_beat_entry_runs_every_reconciler():
         "points",
         "points-reversals",
         "survey-tickets",
+        "care-reply-mails",
+        "case-article-thanks",
     ]
 
 
@@ -57,6 +59,8 @@ def test_each_row_is_due_at_its_own_period():
         "points": 4,
         "points-reversals": 4,
         "survey-tickets": 6,
+        "care-reply-mails": 6,
+        "case-article-thanks": 4,
     }
 
 
