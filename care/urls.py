@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inbound_view, views
 
 app_name = "care"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("accounts/tickets/", views.ticket_list, name="tickets"),
     path("accounts/tickets/<str:reference>/", views.ticket_page, name="ticket"),
     path("accounts/tickets/<str:reference>/files/<int:attachment_id>/", views.attachment, name="attachment"),
+    # A mail provider's webhook with e-mail replies to tickets (off until CARE_INBOUND_MAIL_SECRET is set).
+    path("care/inbound-mail/", inbound_view.inbound_mail, name="inbound-mail"),
 ]

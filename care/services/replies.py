@@ -27,6 +27,7 @@ def reply(
     internal=False,
     attachments=(),
     submission_key=None,
+    email_message_id=None,
     now=None,
 ):
     """Add a message to `ticket`; returns (message, created).
@@ -35,7 +36,8 @@ def reply(
     ticket takes no reply (TicketRefused, with what to do instead). A customer's reply to a
     waiting or resolved ticket reopens it; a staff reply (not an internal note) is the first
     response if none was made yet and leaves the ticket waiting for the customer, who is told
-    by e-mail after commit. Idempotent per `submission_key`, as open_ticket is.
+    by e-mail after commit. Idempotent per `submission_key`, as open_ticket is, and per
+    `email_message_id` (the Message-ID of an e-mail reply): the same e-mail twice adds one message.
     """
     if author_kind == Author.CUSTOMER and internal:
         raise ValueError("customers do not write internal notes")
@@ -44,6 +46,10 @@ def reply(
         if earlier is not None:
             if earlier.ticket_id != ticket.pk:
                 raise TicketRefused(_("This form was already used. Please reload the page and try again."))
+            return earlier, False
+    if email_message_id is not None:
+        earlier = TicketMessage.objects.filter(email_message_id=email_message_id).first()
+        if earlier is not None:
             return earlier, False
     now = now or timezone.now()
     try:
@@ -65,6 +71,7 @@ def reply(
                 internal=internal,
                 created=now,
                 submission_key=submission_key,
+                email_message_id=email_message_id,
             )
             for upload, content_type in attachments:
                 TicketAttachment.objects.create(
@@ -110,7 +117,10 @@ def reply(
             if author_kind == Author.STAFF and not internal:
                 mail_after_commit(message)
     except IntegrityError:
+        # The same form, or the same e-mail, delivered twice at the same moment: the other one's message stands.
         earlier = TicketMessage.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if earlier is None and email_message_id is not None:
+            earlier = TicketMessage.objects.filter(email_message_id=email_message_id).first()
         if earlier is None or earlier.ticket_id != ticket.pk:
             raise
         return earlier, False

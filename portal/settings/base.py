@@ -441,6 +441,13 @@ CARE_ESCALATION_GROUP = env("CARE_ESCALATION_GROUP", default="Experts")
 # The sweep warns the queue this many minutes before a promise breaks, and escalates once it has.
 CARE_WARN_BEFORE_MINUTES = env.int("CARE_WARN_BEFORE_MINUTES", default=120)
 CELERY_BEAT_SCHEDULE["care-sweep-promises"] = {"task": "care.tasks.sweep_promises", "schedule": 300.0}
+# E-mail replies: care's e-mails carry Reply-To care+<reference>-<signature>@CARE_REPLY_DOMAIN (empty:
+# no Reply-To, answers go to the From); mail to it reaches `manage.py care_inbound_mail` through the
+# MTA, or POST /care/inbound-mail/ with this secret (empty: that endpoint is off, 404), raw MIME up to
+# CARE_INBOUND_MAIL_MAX_BYTES.
+CARE_REPLY_DOMAIN = env("CARE_REPLY_DOMAIN", default="reply.atelier.example")
+CARE_INBOUND_MAIL_SECRET = env("CARE_INBOUND_MAIL_SECRET", default="")
+CARE_INBOUND_MAIL_MAX_BYTES = env.int("CARE_INBOUND_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
 # Surveys (care/surveys/): the topic a score of 3 or below opens its ticket under (else the first
 # complaint topic), and how long the reminder's signed link stays good.
 SURVEY_TICKET_TOPIC = env("SURVEY_TICKET_TOPIC", default="product-quality")
