@@ -3,7 +3,7 @@
 Staff see every ticket; these are used only behind the console's permission (care.access).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
@@ -13,17 +13,12 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from oscar.core.loading import get_model
-
-from loyalty.selectors.accounts import account_summary
 
 from .access import CARE_AGENTS
 from .references import normalised
 from .thread import TicketAttachment
 from .ticket import ACTIVE_STATES, NEXT_DUE, State, Ticket
 from .topic import Topic
-
-Order = get_model("order", "Order")
 
 
 @dataclass
@@ -126,28 +121,6 @@ def ticket(*, reference):
     if found is None:
         raise Http404("No such ticket")
     return found
-
-
-@dataclass
-class CustomerPicture:
-    """What staff see of the customer beside a ticket."""
-
-    orders: list = field(default_factory=list)
-    points: object = None
-    earlier_tickets: list = field(default_factory=list)
-
-
-def customer_picture(ticket):
-    if ticket.user_id is None:
-        earlier = Ticket.objects.filter(user__isnull=True, guest_email__iexact=ticket.guest_email)
-        return CustomerPicture(earlier_tickets=list(earlier.exclude(pk=ticket.pk).order_by("-opened_at")[:10]))
-    return CustomerPicture(
-        orders=list(Order.objects.filter(user_id=ticket.user_id).order_by("-date_placed")[:5]),
-        points=account_summary(user=ticket.user),
-        earlier_tickets=list(
-            Ticket.objects.filter(user_id=ticket.user_id).exclude(pk=ticket.pk).select_related("topic")[:10]
-        ),
-    )
 
 
 def staff_thread(ticket):

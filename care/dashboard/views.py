@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from oscar.views.decorators import check_permissions, permissions_required
 
-from .. import canned_offers, console, services
+from .. import canned_offers, console, customer_picture, services
 from ..access import CARE_AGENTS, CARE_REMAKERS
 from ..help import selectors as help_selectors
 from ..hours import working_hours_left
@@ -59,7 +59,7 @@ def _ticket_page(request, ticket, *, reply_form=None, remake_form=None, status=2
         "ticket": ticket,
         "thread": console.staff_thread(ticket),
         "events": ticket.events.select_related("actor"),
-        "picture": console.customer_picture(ticket),
+        "picture": customer_picture.picture_for(ticket),
         "reply_form": reply_form or StaffReplyForm(),
         "assign_form": AssignForm(initial={"assignee": ticket.assignee_id, "expected_assignee": ticket.assignee_id}),
         "next_states": [State(state) for state in State.values if state in TRANSITIONS[State(ticket.state)]],
