@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from .services import mail, sweep
 
@@ -21,3 +22,11 @@ def thank_case_customer(page_id):
     from .services.articles import thank_case_customer
 
     thank_case_customer(page_id=page_id)
+
+
+@shared_task(name="care.tasks.prune_search_records", ignore_result=True)
+def prune_search_records():
+    """Nightly (CELERY_BEAT_SCHEDULE): help searches older than CARE_HELP_SEARCH_RETENTION_DAYS go."""
+    from .help.services import prune_search_records
+
+    return prune_search_records(older_than_days=settings.CARE_HELP_SEARCH_RETENTION_DAYS)

@@ -54,3 +54,24 @@ def record_ticket_opened(*, visitor, at=None):
     return SearchRecord.objects.filter(
         visitor=visitor, created_at__gte=at - SEARCH_TO_TICKET, created_at__lte=at, ended_in_ticket_at__isnull=True
     ).update(ended_in_ticket_at=at)
+
+
+# Rows deleted per statement: short transactions, so the pruning never holds the table for long.
+PRUNE_BATCH = 5000
+
+
+def prune_search_records(*, older_than_days, now=None, batch=None):
+    """Delete help search records more than `older_than_days` days old (what the search page promises).
+
+    In chunks of PRUNE_BATCH by id, each its own statement, oldest first: a run stopped half way
+    leaves the rest for the next night. Idempotent. Returns how many rows went.
+    """
+    if older_than_days < 1:
+        raise ValueError("Keep help searches for a day at least: a ticket marks the searches of the day before it")
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    batch = batch or PRUNE_BATCH
+    old = SearchRecord.objects.filter(created_at__lt=cutoff)
+    deleted = 0
+    while ids := list(old.order_by("pk").values_list("pk", flat=True)[:batch]):
+        deleted += SearchRecord.objects.filter(pk__in=ids).delete()[0]
+    return deleted

@@ -1,5 +1,6 @@
 """The help centre's two requests beyond reading a page: a search and a vote (routes of the pages)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
@@ -18,6 +19,7 @@ def search(request, index):
     if query:
         services.record_search(query=query, results_count=found.count, visitor=visitor_hash(request))
     context = index.get_search_context(request, found)
+    context["search_retention_days"] = settings.CARE_HELP_SEARCH_RETENTION_DAYS  # the privacy notice's promise
     return TemplateResponse(request, "help/search_results.html", context)
 
 

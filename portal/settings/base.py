@@ -441,6 +441,12 @@ CARE_ESCALATION_GROUP = env("CARE_ESCALATION_GROUP", default="Experts")
 # The sweep warns the queue this many minutes before a promise breaks, and escalates once it has.
 CARE_WARN_BEFORE_MINUTES = env.int("CARE_WARN_BEFORE_MINUTES", default=120)
 CELERY_BEAT_SCHEDULE["care-sweep-promises"] = {"task": "care.tasks.sweep_promises", "schedule": 300.0}
+# Help searches (what was asked, with a random per-browser code) are kept this many days, then pruned nightly.
+CARE_HELP_SEARCH_RETENTION_DAYS = env.int("CARE_HELP_SEARCH_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["care-prune-help-searches"] = {
+    "task": "care.tasks.prune_search_records",
+    "schedule": crontab(hour=4, minute=0),
+}
 # E-mail replies: care's e-mails carry Reply-To care+<reference>-<signature>@CARE_REPLY_DOMAIN (empty:
 # no Reply-To, answers go to the From); mail to it reaches `manage.py care_inbound_mail` through the
 # MTA, or POST /care/inbound-mail/ with this secret (empty: that endpoint is off, 404), raw MIME up to

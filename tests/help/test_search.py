@@ -141,3 +141,50 @@ def test_a_long_list_of_results_shows_twenty_and_counts_them_all(client):
     assert "22 results for “armadillo”" in html
     assert html.count('class="help-result"') == 20
     assert SearchRecord.objects.get(query="armadillo").results_count == 22
+
+
+def _searches_aged(*days_ago):
+    records = [services.record_search(query=f"q{days}", results_count=0, visitor="v" * 64) for days in days_ago]
+    for record, days in zip(records, days_ago, strict=True):
+        SearchRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - timedelta(days=days))
+    return records
+
+
+def test_the_search_page_says_truthfully_how_long_searches_are_kept(client, settings):
+    settings.CARE_HELP_SEARCH_RETENTION_DAYS = 30
+
+    html = results(client, "delivery")
+
+    assert "We keep the words you search for here for 30 days to improve the help centre." in html
+    assert "not with your name or account" in html
+    stored = {field.name for field in SearchRecord._meta.get_fields()}
+    assert stored == {"id", "query", "results_count", "visitor", "created_at", "ended_in_ticket_at"}  # no user
+
+
+def test_searches_past_their_retention_are_pruned_in_chunks_and_the_rest_kept():
+    old = _searches_aged(91, 120, 400, 95, 90.5)
+    kept = _searches_aged(89, 1, 0)
+
+    assert services.prune_search_records(older_than_days=90, batch=2) == len(old)
+    assert services.prune_search_records(older_than_days=90, batch=2) == 0
+    assert set(SearchRecord.objects.values_list("pk", flat=True)) >= {r.pk for r in kept}
+    assert not SearchRecord.objects.filter(pk__in=[r.pk for r in old]).exists()
+
+
+def test_the_nightly_task_keeps_the_retention_setting(settings):
+    from care import tasks
+
+    settings.CARE_HELP_SEARCH_RETENTION_DAYS = 10
+    old, kept = _searches_aged(11, 9)
+
+    tasks.prune_search_records.delay()
+
+    assert not SearchRecord.objects.filter(pk=old.pk).exists() and SearchRecord.objects.filter(pk=kept.pk).exists()
+    assert settings.CELERY_BEAT_SCHEDULE["care-prune-help-searches"]["task"] == "care.tasks.prune_search_records"
+
+
+def test_a_retention_under_a_day_is_refused():
+    _searches_aged(0.5)
+    with pytest.raises(ValueError, match="a day at least"):
+        services.prune_search_records(older_than_days=0)
+    assert SearchRecord.objects.count() >= 1
