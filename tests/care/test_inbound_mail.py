@@ -9,13 +9,16 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from care import reply_address, services
 from care.mail_text import html_to_text, reply_text
 from care.models import Author, State, TicketEvent, TicketMessage
 from care.services import inbound
+from tests.care.conftest import make_topic
 from tests.care.test_customer_pages import png_bytes
 from tests.factories import CustomerFactory, StaffFactory
+from tests.helpers import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +171,19 @@ def test_the_same_message_delivered_again_adds_nothing(waiting_ticket):
     assert again.message == first.message
     assert len(customer_messages(waiting_ticket)) == 2
     assert first.message.attachments.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
+def test_the_same_message_delivered_four_times_at_once_adds_one_message(committed_demo_shop):
+    customer = CustomerFactory(email="ada.l@mail.example.com")
+    ticket = services.open_ticket(topic=make_topic("test-question"), user=customer, subject="Scratch", body="Hi")[0]
+    raw = reply_mail(ticket, text="At once.")
+
+    outcomes = at_once(lambda _: inbound.receive_reply_mail(raw=raw), range(4))
+
+    assert sorted(getattr(o, "code", repr(o)) for o in outcomes) == ["added", "duplicate", "duplicate", "duplicate"]
+    assert [m.body for m in customer_messages(ticket)] == ["Hi", "At once."]
 
 
 def test_a_resolved_ticket_is_reopened_by_a_reply(waiting_ticket):
