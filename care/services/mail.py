@@ -84,6 +84,7 @@ def send_message_mail(*, message_id):
         "message": message,
         "ticket_url": ticket_url(ticket),
         "customer_name": ticket.customer_name,
+        "reply_by_email": bool(address_for(ticket)),
     }
     try:
         dispatcher = dispatcher_for(ticket)

@@ -93,6 +93,7 @@ def test_every_ticket_email_carries_the_tickets_signed_reply_address(
         assert address.endswith(f"@{settings.CARE_REPLY_DOMAIN}")
         assert sent.message()["Reply-To"] == address
         assert reply_address.reference_in(address) == ticket.reference
+        assert "You can also answer this e-mail" in sent.body or "Answer this e-mail to reply" in sent.body
 
 
 def test_a_tampered_or_another_tickets_signature_does_not_verify(question_topic):
@@ -124,6 +125,7 @@ def test_no_reply_domain_means_no_reply_to(settings, question_topic, django_capt
         services.open_ticket(topic=question_topic, user=CustomerFactory(), subject="s", body="b")
 
     assert mail.outbox[0].reply_to == []
+    assert "answer this e-mail" not in mail.outbox[0].body.lower()
 
 
 # --- Replies coming back ----------------------------------------------------------------------
@@ -427,6 +429,20 @@ def test_the_endpoint_refuses_with_the_reason_and_limits_the_size(settings, clie
     assert (too_big.status_code, too_big.content) == (413, b"refused (too large): the message is over 1000 bytes\n")
     assert wrong_method.status_code == 405
     assert len(customer_messages(waiting_ticket)) == 1
+
+
+def test_the_endpoint_takes_a_message_larger_than_a_forms_limit(settings, client, waiting_ticket):
+    settings.CARE_INBOUND_MAIL_SECRET = "s3cret"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # Django's limit for form bodies, 5 MB in production
+    raw = reply_mail(
+        waiting_ticket, text="Photo attached.", files=[("arm.png", png_bytes() + b"\0" * 2000, "image", "png")]
+    )
+    assert len(raw) > 3000
+
+    response = post(client, raw, HTTP_AUTHORIZATION="Bearer s3cret")
+
+    assert response.status_code == 201, response.content
+    assert customer_messages(waiting_ticket)[-1].attachments.count() == 1
 
 
 # --- The command ----------------------------------------------------------------------------------
