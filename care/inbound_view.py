@@ -16,9 +16,8 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from configurator.throttling import client_address
 
@@ -60,11 +59,12 @@ def _body(request, limit):
 
 
 @csrf_exempt  # a mail provider has no CSRF token; the shared secret is the protection
-@require_POST
 def inbound_mail(request):
     secret = settings.CARE_INBOUND_MAIL_SECRET
     if not secret:
-        raise Http404("inbound mail is not enabled")
+        raise Http404("inbound mail is not enabled")  # off: as if there were no such page, for any method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not hmac.compare_digest(_given_secret(request).encode(), secret.encode()):
         logger.warning("Inbound care e-mail with a wrong secret from %s", client_address(request))
         return _text("forbidden: wrong or missing secret", 403)

@@ -9,7 +9,12 @@ onto two lines) or an "-----Original Message-----" / "From: ..." block on; every
 import re
 from html.parser import HTMLParser
 
-ATTRIBUTION = re.compile(r"^\s*On\b.*\bwrote:\s*$", re.IGNORECASE)
+# "On … wrote:" as mail programs write it in English, and in the languages customers' programs often use.
+ATTRIBUTION = re.compile(
+    r"^\s*(On\b.*\bwrote|Am\b.*\bschrieb.*|Le\b.*\ba écrit\s*|El\b.*\bescribió|Op\b.*\bschreef.*)\s*:\s*$",
+    re.IGNORECASE,
+)
+ATTRIBUTION_START = ("On ", "Am ", "Le ", "El ", "Op ")
 ORIGINAL = re.compile(r"^\s*(-{2,}\s*Original Message\s*-{2,}|_{10,})\s*$", re.IGNORECASE)
 SIGNATURE = re.compile(r"^--\s?$")
 # Tags that end a line of text (their content is kept), and paragraphs, which leave a blank line.
@@ -71,7 +76,7 @@ def _is_attribution(lines, index):
         return True
     # Wrapped: "On Mon, 7 Dec 2026 at 10:02, Atelier customer care <" / "care+...> wrote:"
     following = lines[index + 1] if index + 1 < len(lines) else ""
-    return line.lstrip().startswith("On ") and ATTRIBUTION.match(f"{line} {following}") is not None
+    return line.lstrip().startswith(ATTRIBUTION_START) and ATTRIBUTION.match(f"{line} {following}") is not None
 
 
 def _is_forwarded_header(lines, index):

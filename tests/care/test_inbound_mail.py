@@ -359,6 +359,9 @@ def test_the_customers_words_without_history_or_signature():
     assert reply_text(outlook) == "Thursday works."
     assert reply_text(interleaved) == "Thursday.\nThe shop."
     assert reply_text("Only this.\n-- \nAda\n") == "Only this."
+    assert reply_text("Gern.\n\nAm Mo., 7. Dez. 2026 um 10:02 Uhr schrieb Atelier <a@b>:\n> alt") == "Gern."
+    assert reply_text("Merci.\n\nLe lun. 7 déc. 2026 à 10:02, Atelier <a@b> a écrit :\n> ancien") == "Merci."
+    assert reply_text("On Tuesday we wrote to you.\nThanks.") == "On Tuesday we wrote to you.\nThanks."
     assert html_to_text("<div>One<br>Two</div><div>&amp; three</div>") == "One\nTwo\n& three"
 
 
@@ -377,6 +380,7 @@ def test_the_endpoint_is_off_without_a_secret(settings, client, waiting_ticket):
     response = post(client, reply_mail(waiting_ticket), HTTP_AUTHORIZATION="Bearer ")
 
     assert response.status_code == 404
+    assert client.get(ENDPOINT).status_code == 404
     assert len(customer_messages(waiting_ticket)) == 1
 
 
