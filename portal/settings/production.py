@@ -68,3 +68,7 @@ for _name, _prefixes in (
         raise ImproperlyConfigured(f"{_name} must be set in production and start with {' or '.join(_prefixes)}")
 if ("_live_" in STRIPE_SECRET_KEY) != ("_live_" in STRIPE_PUBLISHABLE_KEY):
     raise ImproperlyConfigured("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be live keys or both test keys")
+
+# No example domain in production: until CARE_REPLY_DOMAIN names a domain whose mail reaches
+# care_inbound_mail or /care/inbound-mail/, care's e-mails carry no Reply-To (answers go to the From).
+CARE_REPLY_DOMAIN = env("CARE_REPLY_DOMAIN", default="")
