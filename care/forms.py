@@ -64,6 +64,7 @@ class TicketForm(forms.Form):
     submission = SubmissionKey()
     order = forms.CharField(required=False, widget=forms.HiddenInput)
     line = forms.CharField(required=False, widget=forms.HiddenInput)
+    work_order = forms.CharField(required=False, widget=forms.HiddenInput)
     help_page = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_subject(self):

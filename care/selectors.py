@@ -5,6 +5,8 @@ from django.http import Http404
 from oscar.core.loading import get_model
 from wagtail.models import Page
 
+from production.models import WorkOrder
+
 from . import guest_links
 from .references import normalised
 from .thread import Author, TicketAttachment, TicketMessage
@@ -95,6 +97,36 @@ def order_line(*, order, line_id):
     if order is None or not str(line_id or "").isdigit():
         return None
     return order.lines.filter(pk=int(line_id)).first()
+
+
+def _id(value):
+    """A database id from a form or a link, or None: digits only, and small enough for any database."""
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+def customer_work_order(*, user, work_order_id, order=None, line=None):
+    """The customer's own work order by id (of `order`, and of `line`, when given), with its order and
+    line; None for a guest, another's, a mismatch or none. What a link may put back into the form."""
+    pk = _id(work_order_id)
+    if pk is None or not getattr(user, "is_authenticated", False):
+        return None
+    work_orders = WorkOrder.objects.select_related("order", "line").filter(pk=pk, order__user=user)
+    if order is not None:
+        work_orders = work_orders.filter(order=order)
+    if line is not None:
+        work_orders = work_orders.filter(line=line)
+    return work_orders.first()
+
+
+def named_work_order(work_order_id):
+    """The work order a submitted form names, whoever's it is, with its order and line; None for none.
+
+    Only for open_ticket, which refuses one that is not the requester's in the words it uses
+    for a number that matches nothing.
+    """
+    pk = _id(work_order_id)
+    return WorkOrder.objects.select_related("order", "line").filter(pk=pk).first() if pk is not None else None
 
 
 def help_page(page_id):

@@ -17,6 +17,7 @@ from . import guest_links, selectors, services, throttling
 from .forms import GuestTicketForm, ReplyForm, TicketForm
 from .help import services as help_services
 from .help import visitors as help_visitors
+from .services.opening import not_in_account
 from .thread import Author
 from .ticket import Channel
 
@@ -38,19 +39,33 @@ def _context_links(request, data):
     return order, line, page
 
 
+def _work_order_link(request, data, order, line):
+    """The requester's work order the form or link names, and the order and line it settles."""
+    work_order = selectors.customer_work_order(
+        user=request.user, work_order_id=data.get("work_order"), order=order, line=line
+    )
+    if work_order is None:
+        return None, order, line
+    return work_order, work_order.order, work_order.line
+
+
 def _initial(request):
     order, line, page = _context_links(request, request.GET)
+    work_order, order, line = _work_order_link(request, request.GET, order, line)
     # Only what the requester may link goes back into the form: another's order number is dropped.
     initial = {
         "order": order.number if order else "",
         "line": line.pk if line else "",
+        "work_order": work_order.pk if work_order else "",
         "help_page": page.pk if page else "",
     }
     topic = selectors.customer_topics().filter(slug=request.GET.get("topic", "")).first()
     if topic is not None:
         initial["topic"] = topic.pk
     if line is not None:
-        initial["subject"] = _("About %(title)s (order %(number)s)") % {"title": line.title, "number": order.number}
+        # A remake or repair is named as such ("Remake of ..."), so the question is clearly about it.
+        title = work_order.customer_title if work_order else line.title
+        initial["subject"] = _("About %(title)s (order %(number)s)") % {"title": title, "number": order.number}
     elif order is not None:
         initial["subject"] = _("About order %(number)s") % {"number": order.number}
     elif page is not None:
@@ -79,6 +94,9 @@ def open_ticket(request):
             return _render_open(request, form, guest, status=429)
         order, line, page = _context_links(request, data)
         try:
+            work_order = selectors.named_work_order(data.get("work_order"))
+            if data.get("work_order") and work_order is None:
+                raise not_in_account()
             ticket, created = services.open_ticket(
                 topic=data["topic"],
                 subject=data["subject"],
@@ -90,6 +108,7 @@ def open_ticket(request):
                 severity=data.get("severity") or "",
                 order=order,
                 line=line,
+                work_order=work_order,
                 help_page_id=page.pk if page else None,
                 attachments=data["attachments"],
                 submission_key=data.get("submission"),
@@ -118,6 +137,7 @@ def _due(ticket):
 def _render_open(request, form, guest, status=200):
     data = form.data if form.is_bound else form.initial
     order, line, page = _context_links(request, data)
+    work_order, order, line = _work_order_link(request, data, order, line)
     context = {
         "form": form,
         "guest": guest,
@@ -126,6 +146,7 @@ def _render_open(request, form, guest, status=200):
         "active_tab": "tickets",
         "order": order,
         "line": line,
+        "work_order": work_order,
         "help_page": page,
         "topics": selectors.customer_topics(),
     }

@@ -17,8 +17,17 @@ from .errors import TicketRefused
 from .mail import mail_after_commit
 
 
+def not_in_account():
+    """The refusal for an order or work order that is not the customer's, and for one that does not
+    exist: the same words either way, so nothing is learnt by trying numbers."""
+    return TicketRefused(_("We could not find that order in your account."))
+
+
 def _check_links(*, user, order, line, work_order):
     """The order, line and work order belong together and to this customer; the order, from the line."""
+    if work_order is not None and (user is None or work_order.order.user_id != user.pk):
+        # Before the checks below, whose words would tell another's work order from a made-up one.
+        raise not_in_account()
     if line is not None:
         if order is not None and line.order_id != order.pk:
             raise TicketRefused(_("That item is not part of that order."))
@@ -26,11 +35,12 @@ def _check_links(*, user, order, line, work_order):
     if work_order is not None:
         if line is not None and work_order.line_id != line.pk:
             raise TicketRefused(_("That work order is not for that item."))
+        if order is not None and work_order.order_id != order.pk:
+            raise TicketRefused(_("That work order is not for that order."))
         order = order or work_order.order
         line = line or work_order.line
     if order is not None and (user is None or order.user_id != user.pk):
-        # The same words whether the order exists or not: nothing is learnt by trying numbers.
-        raise TicketRefused(_("We could not find that order in your account."))
+        raise not_in_account()
     if line is not None and work_order is None:
         # The line's own work order, not a remake of it started from an earlier complaint.
         work_order = line.work_orders.filter(kind="order").first()

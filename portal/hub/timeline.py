@@ -53,6 +53,8 @@ class Timeline:
     promised: date | None = None
     planned: date | None = None
     events: list = field(default_factory=list)
+    # The same as production's entries, each with the work order it is about (to ask about that piece).
+    entries: list = field(default_factory=list)
     # Remakes and repairs started from a complaint: production's RemakeProgress, each with its promise.
     remakes: list = field(default_factory=list)
 
@@ -113,5 +115,6 @@ def build_timeline(*, placed_at, status, status_changes=(), progress=None, made_
         promised=getattr(progress, "promised_ship_date", None),
         planned=getattr(progress, "planned_ship_date", None),
         events=list(getattr(progress, "events", []) or []),
+        entries=list(getattr(progress, "entries", []) or []),
         remakes=list(getattr(progress, "remakes", []) or []),
     )

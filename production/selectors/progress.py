@@ -2,7 +2,7 @@
 order timeline (`portal/hub/timeline.py` turns it into the steps a shopper sees)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
@@ -21,6 +21,19 @@ class RemakeProgress:
     stage: str
     promised_ship_date: date
     planned_ship_date: date | None
+    work_order_id: int | None = None
+    line_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ProductionEntry:
+    """One line of the order's "from the workshop" list, and the work order (and so the item) it is
+    about, where it is about one: the shopper may ask about that piece from it."""
+
+    at: datetime
+    label: str
+    work_order_id: int | None = None
+    line_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -30,8 +43,13 @@ class OrderProgress:
     stage: str
     promised_ship_date: date | None
     planned_ship_date: date | None
-    events: list = field(default_factory=list)  # [(timestamp, label)], oldest first
+    entries: list = field(default_factory=list)  # [ProductionEntry], oldest first
     remakes: list = field(default_factory=list)  # [RemakeProgress], oldest first
+
+    @property
+    def events(self):
+        """[(timestamp, label)], oldest first: the entries without their work orders."""
+        return [(entry.at, entry.label) for entry in self.entries]
 
 
 def order_progress(*, order_id) -> OrderProgress:
@@ -43,23 +61,27 @@ def order_progress(*, order_id) -> OrderProgress:
     operations = Operation.objects.filter(work_order__order_id=order_id, work_order__kind=WorkOrder.ORDER)
     stage, planned = _stage(operations)
     promised = PromisedDate.objects.filter(order_id=order_id).values_list("ship_date", flat=True).first()
-    events = [
-        (event.at, event.customer_label)
-        for event in ProductionEvent.objects.filter(order_id=order_id).exclude(customer_label="")
+    entries = [
+        ProductionEntry(*row)
+        for row in ProductionEvent.objects.filter(order_id=order_id)
+        .exclude(customer_label="")
+        .values_list("at", "customer_label", "work_order_id", "work_order__line_id")
     ]
     remakes = [
         _remake_progress(work_order)
         for work_order in WorkOrder.objects.filter(order_id=order_id).exclude(kind=WorkOrder.ORDER).order_by("pk")
     ]
     return OrderProgress(
-        stage=stage, promised_ship_date=promised, planned_ship_date=planned, events=events, remakes=remakes
+        stage=stage, promised_ship_date=promised, planned_ship_date=planned, entries=entries, remakes=remakes
     )
 
 
 def _remake_progress(work_order):
     stage, planned = _stage(work_order.operations.all())
     promised = timezone.localtime(work_order.due_at).date()
-    return RemakeProgress(work_order.kind, work_order.title, stage, promised, planned)
+    return RemakeProgress(
+        work_order.kind, work_order.title, stage, promised, planned, work_order.pk, work_order.line_id
+    )
 
 
 def _tallies(prefix=""):

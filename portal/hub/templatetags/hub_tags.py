@@ -15,8 +15,9 @@ def order_timeline(order):
 
 
 @register.inclusion_tag("hub/partials/timeline.html")
-def show_timeline(timeline, compact=False):
-    return {"timeline": timeline, "compact": compact}
+def show_timeline(timeline, compact=False, ask_order=None):
+    """`ask_order`: the signed-in owner's order, whose remakes then offer "Ask about this"."""
+    return {"timeline": timeline, "compact": compact, "ask_order": ask_order}
 
 
 @register.filter
