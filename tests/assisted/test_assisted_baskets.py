@@ -379,3 +379,16 @@ def test_the_configure_page_prices_on_the_server(agent, assisted):
 
     assert f"£{quote.total}" in html
     assert not assisted.basket.lines.exists()
+
+
+def test_a_basket_without_a_ticket_for_a_customer_found_in_the_console(agent, customer):
+    assert (
+        f"/dashboard/care/baskets/new/?customer={customer.pk}"
+        in agent.get("/dashboard/care/new/?q=hopper").content.decode()
+    )
+
+    agent.post("/dashboard/care/baskets/new/", {"customer": customer.pk, "submission": uuid.uuid4()})
+
+    assisted = AssistedBasket.objects.get(customer=customer)
+    assert assisted.ticket is None
+    assert agent.post("/dashboard/care/baskets/new/", {"customer": "x"}).status_code == 404
