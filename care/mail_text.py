@@ -15,6 +15,7 @@ ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 ATTRIBUTION_START = ("On ", "Am ", "Le ", "El ", "Op ")
+ATTRIBUTION_MAX = 300
 ORIGINAL = re.compile(r"^\s*(-{2,}\s*Original Message\s*-{2,}|_{10,})\s*$", re.IGNORECASE)
 SIGNATURE = re.compile(r"^--\s?$")
 # Tags that end a line of text (their content is kept), and paragraphs, which leave a blank line.
@@ -72,10 +73,12 @@ def html_to_text(html):
 
 def _is_attribution(lines, index):
     line = lines[index]
+    if len(line) > ATTRIBUTION_MAX:  # an attribution is short; a long line is text (and no work for the regex)
+        return False
     if ATTRIBUTION.match(line):
         return True
     # Wrapped: "On Mon, 7 Dec 2026 at 10:02, Atelier customer care <" / "care+...> wrote:"
-    following = lines[index + 1] if index + 1 < len(lines) else ""
+    following = lines[index + 1][:ATTRIBUTION_MAX] if index + 1 < len(lines) else ""
     return line.lstrip().startswith(ATTRIBUTION_START) and ATTRIBUTION.match(f"{line} {following}") is not None
 
 

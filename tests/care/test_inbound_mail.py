@@ -343,6 +343,16 @@ def test_a_reply_with_nothing_but_the_quoted_history_is_refused(waiting_ticket):
     assert waiting_ticket.state == State.WAITING
 
 
+def test_a_reply_longer_than_anyone_types_is_refused_not_cut(waiting_ticket):
+    outcome = inbound.receive_reply_mail(raw=reply_mail(waiting_ticket, text="word " * 4001))
+
+    assert (outcome.code, outcome.text) == (
+        "too_long",
+        "The e-mail is longer than 20000 characters; please shorten it or answer on the ticket's page.",
+    )
+    assert len(customer_messages(waiting_ticket)) == 1
+
+
 def test_an_out_of_office_answer_is_not_added(waiting_ticket):
     raw = reply_mail(waiting_ticket, text="I am away until Monday.", Auto_Submitted="auto-replied")
 
