@@ -105,16 +105,13 @@ def _answer_closed(ticket, message_id):
 
 
 def _closed(ticket, message_id):
-    told = _answer_closed(ticket, message_id)
-    return Outcome(
-        CLOSED,
-        _("Ticket %(reference)s is closed; the e-mail was not added%(told)s.")
-        % {
-            "reference": ticket.reference,
-            "told": _(" and the customer was told how to open a new one") if told else "",
-        },
-        reference=ticket.reference,
-    )
+    if _answer_closed(ticket, message_id):
+        text = _(
+            "Ticket %(reference)s is closed; the e-mail was not added and the customer was told how to open a new one."
+        )
+    else:
+        text = _("Ticket %(reference)s is closed; the e-mail was not added.")
+    return Outcome(CLOSED, text % {"reference": ticket.reference}, reference=ticket.reference)
 
 
 def receive_reply_mail(*, raw, now=None):
