@@ -63,7 +63,7 @@ def test_a_shopper_asks_about_an_order_staff_answer_in_the_console_and_the_reply
     console.goto(shop + "/dashboard/care/")
     console.get_by_role("link", name=ticket.reference).click()
     expect(console.get_by_role("heading", level=1)).to_contain_text("About order DEMO-1002")
-    console.get_by_label("Reply").fill("Yes: our two-person crew takes it away for free.")
+    console.get_by_label("Reply", exact=True).fill("Yes: our two-person crew takes it away for free.")
     console.get_by_role("button", name="Send").click()
     expect(console.get_by_text("Reply sent.")).to_be_visible()
     staff.close()

@@ -81,7 +81,7 @@ def test_each_workshop_entry_and_remake_on_the_order_page_asks_about_its_work_or
     for work in (work_order, remake):
         link = f'href="/tickets/new/?order={order.number}&amp;line={work.line_id}&amp;work_order={work.pk}"'
         assert link in page
-    assert page.count(">Ask about this<span") == 2
+    assert page.count('class="timeline__ask"') == 2
 
 
 def test_the_link_fills_the_form_with_the_order_item_and_work_order(client, ours):
