@@ -3,7 +3,8 @@
 Parsed with the standard library (email.policy.default). Nothing here trusts the message: a
 header that does not parse counts as absent, the text part is decoded with replacement for
 unknown bytes, an HTML-only message is read as plain text (care.mail_text), and attachment
-names are kept as text only (never used as a path).
+names are kept as text only (never used as a path). Pure Python, like care.mail_text (the
+import-linter contract keeps both free of Django), so it is tested and fuzzed on bytes alone.
 """
 
 import hashlib
