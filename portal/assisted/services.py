@@ -1,7 +1,8 @@
 """Writes of assisted baskets: start one, put products in, send it for payment, the customer's acceptance.
 
-Every write locks the assisted basket's row first, so a line added while another tab sends the
-basket is either in what was sent or refused, and a double submit does the thing once.
+Every write locks the assisted basket's row first (that row only, not the basket or the customer
+joined to it), so a line added while another tab sends the basket is either in what was sent or
+refused, and a double submit does the thing once.
 Prices are never taken from a form: stocked products are priced by the customer's strategy,
 configured ones by the configurator (`add_configuration_to_basket`), and the basket is priced
 again at checkout like any other.
@@ -70,8 +71,14 @@ def start_basket(*, customer, staff, ticket=None, submission_key=None):
     return assisted, True
 
 
+def _locked(assisted):
+    return (
+        AssistedBasket.objects.select_for_update(of=("self",)).select_related("basket", "customer").get(pk=assisted.pk)
+    )
+
+
 def _locked_draft(assisted):
-    locked = AssistedBasket.objects.select_for_update().select_related("basket", "customer").get(pk=assisted.pk)
+    locked = _locked(assisted)
     if locked.state != State.DRAFT:
         raise BasketRefused(_("This basket was sent to the customer already: it can no longer be changed."))
     return locked
@@ -137,7 +144,7 @@ def send_for_payment(*, assisted, staff, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = AssistedBasket.objects.select_for_update().select_related("basket", "customer").get(pk=assisted.pk)
+        locked = _locked(assisted)
         if locked.state != State.DRAFT:
             return locked, False
         basket = priced(locked)
@@ -212,7 +219,7 @@ def accept(*, assisted, user, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = AssistedBasket.objects.select_for_update().select_related("basket").get(pk=assisted.pk)
+        locked = _locked(assisted)
         check_link(assisted=locked, user=user, now=now)
         set_aside = 0
         for earlier in Basket.open.filter(owner=user).exclude(pk=locked.basket_id):
