@@ -44,6 +44,7 @@ def test_a_shopper_asks_about_a_workshop_update_and_staff_see_which_piece(shop, 
     sign_in(page, shop, "ada@example.com")
     page.goto(shop + "/accounts/orders/DEMO-2001/")
     page.get_by_text("From the workshop").click()
+    assert_accessible(page)  # the open list with its links
     page.get_by_role("link", name="Ask about this: The Atelier Fridge: scheduled in the workshop").click()
 
     expect(
