@@ -44,7 +44,8 @@ class DowntimeInline(admin.TabularInline):
 
 @admin.register(WorkCenter)
 class WorkCenterAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "plant", "capacity", "calendar"]
+    list_display = ["code", "name", "plant", "capacity", "calendar", "rate_per_hour"]
+    list_editable = ["rate_per_hour"]
     inlines = [DowntimeInline]
 
 

@@ -5,8 +5,11 @@ ordered configuration when the order is paid (routing.py), then kept as rows, so
 to a template never rewrites work already released to the floor.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -82,9 +85,21 @@ class WorkCenter(models.Model):
     name = models.CharField(max_length=80)
     capacity = models.PositiveSmallIntegerField(default=1, help_text="Operations it can run at once.")
     calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="work_centers")
+    # Planners keep it; analytics freezes it into each order line's labour cost at purchase, so a
+    # later change prices the orders to come and never rewrites those already sold.
+    rate_per_hour = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="labour and machine cost per hour, for margins",
+    )
 
     class Meta:
         ordering = ["plant", "code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rate_per_hour__gte=0), name="production_rate_not_negative")
+        ]
 
     def __str__(self):
         return self.name

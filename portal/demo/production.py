@@ -2,6 +2,7 @@
 two paid orders whose configured lines are released to production and planned."""
 
 from datetime import date, time
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -28,19 +29,19 @@ CALENDARS = {
 HOLIDAYS = [(date(2026, 12, 25), "Christmas Day"), (date(2026, 12, 28), "Boxing Day (substitute)"),
             (date(2027, 1, 1), "New Year's Day")]  # fmt: skip
 
-# code, name, capacity, calendar
+# code, name, capacity, calendar, rate per hour (GBP: people and machine, for margins)
 WORK_CENTERS = [
-    ("cut", "CNC cutting", 1, "Day shift"),
-    ("paint", "Powder coating", 1, "Day shift"),
-    ("door-1", "Door assembly 1", 1, "Day shift"),
-    ("door-2", "Door assembly 2", 1, "Day shift"),
-    ("frame", "Frame and foam", 1, "Day shift"),
-    ("sew", "Sewing", 1, "Day shift"),
-    ("uph-1", "Upholstery 1", 1, "Day shift"),
-    ("uph-2", "Upholstery 2", 1, "Day shift"),
-    ("print-1", "DTG printer 1", 1, "Two shifts"),
-    ("print-2", "DTG printer 2", 1, "Two shifts"),
-    ("pack", "Inspection and packing", 2, "Day shift"),
+    ("cut", "CNC cutting", 1, "Day shift", "48.00"),
+    ("paint", "Powder coating", 1, "Day shift", "42.00"),
+    ("door-1", "Door assembly 1", 1, "Day shift", "34.00"),
+    ("door-2", "Door assembly 2", 1, "Day shift", "31.00"),
+    ("frame", "Frame and foam", 1, "Day shift", "32.00"),
+    ("sew", "Sewing", 1, "Day shift", "28.00"),
+    ("uph-1", "Upholstery 1", 1, "Day shift", "33.00"),
+    ("uph-2", "Upholstery 2", 1, "Day shift", "33.00"),
+    ("print-1", "DTG printer 1", 1, "Two shifts", "26.00"),
+    ("print-2", "DTG printer 2", 1, "Two shifts", "24.00"),
+    ("pack", "Inspection and packing", 2, "Day shift", "22.00"),
 ]
 
 FRIDGE_STEPS = [
@@ -101,9 +102,16 @@ def load_factory():
             Break.objects.bulk_create(Break(calendar=calendar, start=start, end=end) for start, end in breaks)
             Holiday.objects.bulk_create(Holiday(calendar=calendar, date=day, name=label) for day, label in HOLIDAYS)
     centers = {}
-    for code, name, capacity, calendar in WORK_CENTERS:
+    for code, name, capacity, calendar, rate in WORK_CENTERS:
         centers[code], was_created = WorkCenter.objects.get_or_create(
-            code=code, defaults={"plant": plant, "name": name, "capacity": capacity, "calendar": calendars[calendar]}
+            code=code,
+            defaults={
+                "plant": plant,
+                "name": name,
+                "capacity": capacity,
+                "calendar": calendars[calendar],
+                "rate_per_hour": Decimal(rate),
+            },
         )
         created += was_created
     for slug, name, steps in ROUTINGS:
