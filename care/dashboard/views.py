@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +12,7 @@ from .. import canned_offers, console, customer_picture, services
 from ..access import CARE_AGENTS, CARE_REMAKERS
 from ..help import selectors as help_selectors
 from ..hours import working_hours_left
+from ..queue_rows import queue_rows
 from ..thread import Author
 from ..ticket import TRANSITIONS, State
 from ..views import attachment_response
@@ -30,19 +30,11 @@ def queue(request):
     filters = form.filters() if form.is_bound else console.QueueFilters()
     tickets = console.queue(filters=filters, user=request.user)
     page = console.QueuePaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [_queue_row(ticket, now) for ticket in page]
+    rows = queue_rows(page)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
     return render(request, "care/dashboard/queue.html", context)
-
-
-def _queue_row(ticket, now):
-    """(ticket, working hours left, overdue, paused): a ticket waiting for the customer has no countdown."""
-    if ticket.state == State.WAITING:
-        return ticket, None, False, True
-    return ticket, working_hours_left(ticket.next_due, now), ticket.next_due < now, False
 
 
 def _ticket_page(request, ticket, *, reply_form=None, remake_form=None, status=200):

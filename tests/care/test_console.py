@@ -1,16 +1,18 @@
 """The care console in Oscar's dashboard: the queue by time to breach, and a ticket's page, for agents only."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.template.defaultfilters import date as date_filter
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from care import services
 from care.models import Author, State, Ticket, Topic
+from care.queue_rows import Words
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,39 @@ def test_a_long_queue_is_counted_up_to_a_cap(login, monkeypatch):
 
     assert "More than 3 tickets, the next promise to breach first" in html
     assert "Question 0" in html
+
+
+@pytest.mark.parametrize(
+    ("late", "words"),
+    [
+        (timedelta(seconds=30), "0 minutes"),
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(hours=5, minutes=10, seconds=59), "5 hours, 10 minutes"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(days=2, hours=3, minutes=59), "2 days, 3 hours"),
+        (timedelta(days=1, minutes=5), "1 day"),
+    ],
+)
+def test_overdue_time_is_said_in_two_units_at_most(late, words):
+    assert Words().lateness(late) == words
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 12, 7, 14, 5, tzinfo=UTC), datetime(2026, 3, 29, 0, 30, tzinfo=UTC),
+                                    datetime(2026, 7, 4, 23, 59, tzinfo=UTC)])  # fmt: skip
+def test_a_rows_due_time_reads_as_the_date_filter_wrote_it(moment):
+    assert Words().when(moment) == date_filter(timezone.localtime(moment), "D j M, H:i")  # as a template shows it
+
+
+def test_each_row_says_how_overdue_or_how_many_working_hours_are_left(login, settings):
+    Ticket.objects.update(state=State.CLOSED)
+    topic = Topic.objects.get(slug="order-question")
+    now = timezone.now()
+    late, soon = (services.open_ticket(topic=topic, user=CustomerFactory(), subject=s, body="b")[0] for s in "ab")
+    Ticket.objects.filter(pk=late.pk).update(first_response_due=now - timedelta(days=1, hours=2, minutes=30))
+    settings.CARE_WORKING_HOURS = {"days": list(range(7)), "start": "00:00", "end": "23:59:59.999999"}
+    Ticket.objects.filter(pk=soon.pk).update(first_response_due=now + timedelta(hours=3, minutes=3))
+
+    rows = login(AGENT).get("/dashboard/care/").content.decode().split("<tr")
+
+    assert "overdue by 1 day, 2 hours" in next(row for row in rows if late.reference in row)
+    assert "3.0 working h left" in next(row for row in rows if soon.reference in row)
