@@ -9,8 +9,8 @@ A broker may refuse a message (Redis down, a full disk under the filesystem brok
 logged, naming the order and the effect; the other effects are still sent, and the request or
 webhook that recorded the payment is not failed for it. What was not sent is sent again by
 portal/reconcile.py, which finds the causes missing an effect (a paid order with no confirmation,
-no work orders or no points; a refund whose points were not taken back) and dispatches it with
-the same function as here.
+no work orders, no points or no line costs; a refund whose points were not taken back) and
+dispatches it with the same function as here.
 """
 
 import logging
@@ -18,6 +18,7 @@ import logging
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from analytics import tasks as analytics_tasks
 from loyalty import tasks as loyalty_tasks
 from loyalty.selectors.accounts import production_weight
 from production import tasks as production_tasks
@@ -35,11 +36,13 @@ def order_paid(order):
     - `send_confirmation`: the customer gets the confirmation email, the invoice attached;
     - `release_to_production`: its configured lines become work orders, planned with the
       customer's tier weight;
-    - `earn_points`: the points held for its discount are spent and the points it earns recorded.
+    - `earn_points`: the points held for its discount are spent and the points it earns recorded;
+    - `freeze_costs`: each line's unit cost (materials and planned labour) kept as it is today.
     """
     _after_commit(order, send_confirmation)
     _after_commit(order, release_to_production)
     _after_commit(order, earn_points)
+    _after_commit(order, freeze_costs)
 
 
 def order_refunded(order, amount, refund_reference):
@@ -73,6 +76,12 @@ def earn_points(order_id):
     """loyalty: the checkout's points hold spent, the points earned pending (once per order)."""
     number = Order.objects.filter(pk=order_id).values_list("number", flat=True).first()
     loyalty_tasks.earn_for_paid_order.delay(order_id, number)
+
+
+def freeze_costs(order_id):
+    """analytics: the unit cost of each line, from the family version it was bought on and today's
+    work center rates, kept once per line (a later price or rate change leaves it as bought)."""
+    analytics_tasks.freeze_order_costs.delay(order_id)
 
 
 def refresh_invoice(order_id):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from analytics.selectors import orders_missing_line_costs
 from care import tasks as care_tasks
 from care.missing import case_articles_not_thanked, staff_replies_not_emailed
 from care.surveys.selectors import low_scores_without_ticket
@@ -66,6 +67,8 @@ RECONCILERS = (
     Reconciler("work-orders", finds=orders_missing_work_orders, redo=events.release_to_production, every=10),
     # A customer's order of the last 30 days that counts as a purchase has its points.
     Reconciler("points", finds=paid_orders_without_points, redo=events.earn_points, every=15),
+    # An order paid in the last 30 days (refunded since or not) has a frozen cost for every line.
+    Reconciler("line-costs", finds=orders_missing_line_costs, redo=events.freeze_costs, every=15),
     # A refund of a customer's order in the last 30 days has taken back the points its share earned.
     Reconciler("points-reversals", finds=refunds_without_reversal, redo=events.reverse_points, every=15),
     # A survey scored 3 or below in the last 7 days has opened its quality ticket.

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "care.apps.CareConfig",
     "care.help.apps.HelpConfig",
     "care.surveys.apps.SurveysConfig",
+    "analytics.apps.AnalyticsConfig",
     *_oscar_apps,
     "sorl.thumbnail",
     # Wagtail
@@ -416,6 +417,15 @@ CELERY_BEAT_SCHEDULE.update(
         "loyalty-nightly-recompute": {"task": "loyalty.tasks.nightly_recompute", "schedule": crontab(hour=2, minute=0)},
     }
 )
+
+# --- Analytics ----------------------------------------------------------------------------
+
+# Line costs are frozen when an order is paid (portal/events.py); the actual labour of the lines
+# the workshop has finished is recorded every hour (analytics/services.record_actual_labour).
+CELERY_BEAT_SCHEDULE["analytics-actual-labour"] = {
+    "task": "analytics.tasks.record_actual_labour",
+    "schedule": crontab(minute=20),
+}
 
 # --- Customer care ------------------------------------------------------------------------
 

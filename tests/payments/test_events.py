@@ -6,6 +6,7 @@ import logging
 import pytest
 from kombu.exceptions import OperationalError
 
+from analytics import tasks as analytics_tasks
 from loyalty import tasks as loyalty_tasks
 from portal import events
 from portal.documents import tasks as document_tasks
@@ -29,6 +30,7 @@ def dispatched(monkeypatch):
         production_tasks.release_paid_order, "delay", lambda *args, **kwargs: sent.append(("release", args, kwargs))
     )
     monkeypatch.setattr(loyalty_tasks.earn_for_paid_order, "delay", lambda *args: sent.append(("earn", args)))
+    monkeypatch.setattr(analytics_tasks.freeze_order_costs, "delay", lambda *args: sent.append(("costs", args)))
     return sent
 
 
@@ -42,7 +44,11 @@ def test_a_refused_dispatch_is_logged_and_the_other_effects_still_go(checkout, d
     assert response["Location"] == "/checkout/thank-you/"
     order.refresh_from_db()
     assert order.status == "Paid"
-    assert dispatched == [("release", (order.pk,), {"customer_weight": 1}), ("earn", (order.pk, order.number))]
+    assert dispatched == [
+        ("release", (order.pk,), {"customer_weight": 1}),
+        ("earn", (order.pk, order.number)),
+        ("costs", (order.pk,)),
+    ]
     [record] = [r for r in caplog.records if r.name == "portal.events"]
     assert record.getMessage() == (
         f"Order {order.number}: send_confirmation was not dispatched (portal/reconcile.py finds it missing)"
@@ -56,7 +62,7 @@ def test_the_effects_wait_for_the_commit(checkout, demo_mode, dispatched):
 
     with checkout.capture(execute=False) as callbacks:
         events.order_paid(order)
-    assert len(callbacks) == 3  # one per effect, each waiting for the commit
+    assert len(callbacks) == 4  # one per effect, each waiting for the commit
 
     assert dispatched == []
 

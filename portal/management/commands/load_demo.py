@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.cli import add_progress_argument, progress
+from portal.demo import analytics as value_analytics
 from portal.demo import care as customer_care
 from portal.demo import catalogue, content, designs, families, help_centre, loyalty, orders, people, reminders
 from portal.demo import production as factory
@@ -43,6 +44,9 @@ STEPS = [
     ("service agent", customer_care.load_agent),
     ("tickets", customer_care.load_tickets),
     ("surveys", customer_surveys.load_surveys),
+    # Last: the paid orders' line costs read the families, routings and work center rates above.
+    ("stocked products' costs", value_analytics.load_product_costs),
+    ("order line costs", value_analytics.load_line_costs),
 ]
 
 

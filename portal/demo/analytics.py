@@ -1,0 +1,36 @@
+"""Demo costs: what the stocked accessories cost us, and every paid demo order's line costs
+frozen, as `order_paid` would.
+
+The demo pays its orders by recording the payment (orders.record_payment) without sending
+`order_paid`, so this step calls the same service the effect's task calls, once the factory's
+routings and rates exist. Costs already kept are left as they are.
+"""
+
+from decimal import Decimal
+
+from oscar.core.loading import get_model
+
+from analytics.models import ProductCost
+from analytics.services import freeze_order_costs
+from atelier.orders import PURCHASED, OrderStatus
+
+# UPC: what one unit costs us, landed (the filter sells at 29.00, the care kit at 24.00).
+UNIT_COSTS = {"ATL-FILTER": Decimal("11.40"), "ATL-CAREKIT": Decimal("8.75")}
+
+
+def load_product_costs():
+    Product = get_model("catalogue", "Product")
+    created = 0
+    for product in Product.objects.filter(upc__in=list(UNIT_COSTS), cost__isnull=True):
+        ProductCost.objects.create(product=product, unit_cost=UNIT_COSTS[product.upc])
+        created += 1
+    return created
+
+
+def load_line_costs():
+    Order = get_model("order", "Order")
+    created = 0
+    paid = Order.objects.filter(status__in=[*PURCHASED, OrderStatus.REFUNDED], lines__cost__isnull=True)
+    for order_id in paid.distinct().order_by("pk").values_list("pk", flat=True):
+        created += len(freeze_order_costs(order_id=order_id))
+    return created
