@@ -22,7 +22,8 @@ def _customers():
 def find_customers(text):
     """Customers whose e-mail address or name holds `text` (each word of it, for a full name).
 
-    An exact e-mail address comes first; at most SEARCH_LIMIT, so a one-letter search stays cheap.
+    An exact e-mail address comes first; at most SEARCH_LIMIT + 1 (the page shows SEARCH_LIMIT and
+    says there are more), so a one-letter search stays cheap.
     """
     words = text.split()
     if not words:
@@ -30,9 +31,15 @@ def find_customers(text):
     matches = Q()
     for word in words:
         matches &= Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    found = list(_customers().filter(matches).order_by("last_name", "first_name", "email")[: SEARCH_LIMIT + 1])
-    exact = [customer for customer in found if customer.email.lower() == text.strip().lower()]
-    return exact + [customer for customer in found if customer not in exact]
+    exact = list(_customers().filter(email__iexact=text.strip())[:1])
+    others = (
+        _customers()
+        .filter(matches)
+        .exclude(pk__in=[customer.pk for customer in exact])
+        .order_by("last_name", "first_name", "email")
+    )
+    # One more than the limit, so the page can say there are more.
+    return exact + list(others[: SEARCH_LIMIT + 1 - len(exact)])
 
 
 def customer(pk):

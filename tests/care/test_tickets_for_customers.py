@@ -1,5 +1,6 @@
 """Staff open a ticket on a customer's behalf (a phone call, an e-mail): found by e-mail or name, channel recorded."""
 
+import re
 import uuid
 
 import pytest
@@ -143,3 +144,16 @@ def test_the_ticket_page_offers_a_new_ticket_and_a_basket_for_the_same_customer(
 
     assert f'href="/dashboard/care/new/{customer.pk}/"' in html
     assert f'href="/dashboard/care/baskets/new/?ticket={ticket.reference}"' in html
+
+
+def test_an_exact_address_comes_first_even_among_many(login):
+    exact = CustomerFactory(email="ann@example.com", first_name="Ann", last_name="Zed")
+    for number in range(25):
+        CustomerFactory(email=f"jo{number}ann@example.com", first_name="Jo", last_name="Aaa")
+
+    html = login(AGENT).get("/dashboard/care/new/?q=ann@example.com").content.decode()
+
+    rows = re.findall(r'href="/dashboard/care/new/(\d+)/"', html)
+    assert len(rows) == 20
+    assert rows[0] == str(exact.pk)
+    assert "type more of the name or the whole address" in html
