@@ -392,3 +392,23 @@ def test_a_basket_without_a_ticket_for_a_customer_found_in_the_console(agent, cu
     assisted = AssistedBasket.objects.get(customer=customer)
     assert assisted.ticket is None
     assert agent.post("/dashboard/care/baskets/new/", {"customer": "x"}).status_code == 404
+
+
+def test_the_stock_limit_counts_what_the_basket_holds_already(agent, assisted, part):
+    assert _add(agent, assisted, part, 3).status_code == 302
+
+    response = _add(agent, assisted, part, 3)
+
+    assert response.status_code == 422
+    assert "Spare hinge: a maximum of 5 can be bought" in response.content.decode()
+    assert assisted.basket.lines.get().quantity == 3
+
+
+def test_a_made_to_order_product_is_not_added_as_it_is(agent, assisted):
+    tote = get_model("catalogue", "Product").objects.get(upc="ATL-TOTE")
+
+    response = _add(agent, assisted, tote, 1)
+
+    assert response.status_code == 422
+    assert "Custom Printed Tote is made to order: choose its options first." in response.content.decode()
+    assert not assisted.basket.lines.exists()
