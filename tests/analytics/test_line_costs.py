@@ -5,19 +5,23 @@ reconciler change nothing; one line that cannot be costed does not stop the othe
 
 import json
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from analytics.models import LineCost, ProductCost
 from analytics.selectors import orders_missing_line_costs
-from analytics.services import freeze_order_costs
+from analytics.services import freeze_order_costs, record_actual_labour
 from configurator import services as configurator_services
 from configurator.models import Choice, Option, ProductFamily
 from portal import events, reconcile
-from production.models import RoutingStep, WorkCenter
-from tests.factories import OrderFactory, StockedProductFactory
+from production.models import Operation, RoutingStep, WorkCenter
+from production.services import floor
+from production.services.release import release_order_to_production
+from tests.factories import OrderFactory, StaffFactory, StockedProductFactory
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -227,3 +231,43 @@ def test_a_line_that_fails_to_cost_is_logged_skipped_and_tried_again_by_the_reco
     reconcile.run_one(reconcile.by_name("line-costs"))
     assert LineCost.objects.filter(order=order).count() == 2
     assert orders_missing_line_costs() == []
+
+
+def test_the_actual_labour_is_recorded_once_the_work_order_is_finished(tote_costs, print_rates):
+    planner = StaffFactory()
+    order = OrderFactory(configured=[TOTE])
+    freeze_order_costs(order_id=order.pk)
+    [work_order] = release_order_to_production(order_id=order.pk)
+    print_op, pack_op = work_order.operations.order_by("sequence")
+    printer, packing = WorkCenter.objects.get(code="print-1"), WorkCenter.objects.get(code="pack")
+    start = timezone.now() - timedelta(hours=3)
+    Operation.objects.filter(pk=print_op.pk).update(work_center=printer)
+    floor.start_operation(operation=Operation.objects.get(pk=print_op.pk), user=planner, now=start)
+    floor.finish_operation(
+        operation=Operation.objects.get(pk=print_op.pk), user=planner, now=start + timedelta(minutes=70)
+    )
+
+    assert record_actual_labour() == 0  # packing still to do
+    assert LineCost.objects.get(order=order).actual_recorded_at is None
+
+    Operation.objects.filter(pk=pack_op.pk).update(work_center=packing)
+    floor.start_operation(
+        operation=Operation.objects.get(pk=pack_op.pk), user=planner, now=start + timedelta(minutes=80)
+    )
+    floor.finish_operation(
+        operation=Operation.objects.get(pk=pack_op.pk), user=planner, now=start + timedelta(minutes=92)
+    )
+    assert record_actual_labour() == 1
+    rates(print_1="99.00")
+    assert record_actual_labour() == 0  # recorded once
+
+    cost = LineCost.objects.get(order=order)
+    # Printed on printer 1 (30/h, not the cheaper one planned) for 70 min = 35.00; packed in 12 min at
+    # 22/h = 4.40: 39.40 for ten bags.
+    assert cost.actual_labour_minutes == 82
+    assert cost.actual_labour_per_unit == Decimal("3.9400")
+    assert cost.actual_labour == [
+        {"step": "print", "minutes": 70, "work_center": "print-1", "rate_per_hour": "30.00"},
+        {"step": "pack", "minutes": 12, "work_center": "pack", "rate_per_hour": "22.00"},
+    ]
+    assert cost.labour_per_unit == Decimal("2.9500")  # the plan frozen at purchase is kept beside it
