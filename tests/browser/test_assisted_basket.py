@@ -47,6 +47,7 @@ def test_an_agent_builds_a_basket_on_a_phone_ticket_and_the_customer_pays_it_by_
     console.get_by_label("Your text").fill("Ben & Co")
     console.get_by_role("button", name="Check the price").click()
     expect(console.locator(".quote__price")).to_contain_text("£")
+    assert_accessible(console)
     console.get_by_role("button", name="Add to the customer's basket").click()
     expect(console.get_by_text("Custom Printed Tote, as chosen, is in the basket.")).to_be_visible()
     assert_accessible(console)
