@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("replan/", views.replan_now, name="replan"),
     path("downtime/", views.downtime, name="downtime"),
+    path("rates/", views.rate, name="rate"),
     path("work-orders/<int:pk>/freeze/", views.freeze, name="freeze"),
     path("work-orders/<int:pk>/traveler.pdf", views.traveler, name="traveler"),
     path("operations/<int:pk>/move/", views.move, name="move"),

@@ -22,7 +22,7 @@ from . import gantt, planning, tasks, travelers
 from .access import PLANNERS
 from .models import Operation, TravelerBatch, WorkCenter, WorkOrder
 from .selectors import board as figures
-from .services import floor
+from .services import floor, rates
 from .services.replanning import replan
 
 
@@ -182,6 +182,26 @@ def downtime(request):
         return _back(request)
     done = f"{work_center} is down {start:%d %b %H:%M}–{end:%d %b %H:%M}; the plan works around it."
     return _replan_and_report(request, trigger=f"{work_center} down", done=done)
+
+
+@planner_required
+@require_POST
+def rate(request):
+    """A work center's cost per hour, for margins: the orders sold from now on are costed at it."""
+    work_center = _chosen_work_center(request)
+    try:
+        if work_center is None:
+            raise floor.ProductionActionError("Choose a work center.")
+        amount = rates.parse_rate(request.POST.get("rate_per_hour"))
+        changed = rates.set_work_center_rate(work_center=work_center, rate=amount, user=request.user)
+    except floor.ProductionActionError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request)
+    if changed:
+        messages.success(request, f"{work_center} now costs {amount} an hour, for the orders sold from now on.")
+    else:
+        messages.info(request, f"{work_center} already costs {amount} an hour.")
+    return _back(request)
 
 
 ACTIONS = {
