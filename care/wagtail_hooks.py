@@ -1,5 +1,6 @@
 """Ticket topics and canned replies in Wagtail's admin, beside the help centre they are linked from ("Still stuck?")."""
 
+from django import forms
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -48,7 +49,9 @@ class CannedReplyViewSet(SnippetViewSet):
     panels = [
         FieldPanel("title"),
         FieldPanel("body"),
-        FieldRowPanel([FieldPanel("topic"), FieldPanel("live"), FieldPanel("position")]),
+        # A plain list, not the snippet chooser: its "edit this topic" link would send editors, who
+        # may word replies but not route tickets, to a page that turns them away.
+        FieldRowPanel([FieldPanel("topic", widget=forms.Select), FieldPanel("live"), FieldPanel("position")]),
     ]
 
 
