@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from care import services
@@ -12,6 +13,7 @@ from care.promise import WorkingHours, resume_after_pause
 from care.services import StaleTicket
 from care.services.sweep import sweep_promises
 from tests.factories import CustomerFactory, StaffFactory
+from tests.helpers import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +192,27 @@ def test_the_console_shows_a_waiting_ticket_as_paused(login, question_topic, age
 
     overdue_only = client.get("/dashboard/care/?due=overdue").content.decode()
     assert overdue.reference in overdue_only and waiting.reference not in overdue_only
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
+def test_four_agents_ending_one_wait_at_once_count_it_once(committed_demo_shop):
+    from care.models import Topic
+
+    agent = StaffFactory()
+    ticket = opened(Topic.objects.get(slug="order-question"), at_time=at(7, 9), first_due=at(8, 9),
+                    resolution_due=at(11, 9))  # fmt: skip
+    services.change_state(ticket=ticket, to_state=State.WAITING, expected_state=State.NEW, actor=agent, now=at(7, 10))
+
+    def resume(_):
+        fresh = Ticket.objects.get(pk=ticket.pk)
+        return services.change_state(
+            ticket=fresh, to_state=State.OPEN, expected_state=State.WAITING, actor=agent, now=at(7, 12)
+        )
+
+    outcomes = at_once(resume, range(4))
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["StaleTicket"] * 3 + ["Ticket"], outcomes
+    ticket.refresh_from_db()
+    assert (ticket.state, ticket.waiting_since, ticket.resolution_due) == (State.OPEN, None, at(11, 11))
+    assert ticket.events.filter(kind=EventKind.RESUMED).count() == 1
