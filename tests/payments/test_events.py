@@ -2,11 +2,13 @@
 is logged, and the others still go."""
 
 import logging
+from decimal import Decimal
 
 import pytest
 from kombu.exceptions import OperationalError
 
 from analytics import tasks as analytics_tasks
+from analytics.models import LineCost
 from loyalty import tasks as loyalty_tasks
 from portal import events
 from portal.documents import tasks as document_tasks
@@ -78,3 +80,19 @@ def test_a_refund_dispatches_the_invoice_and_the_points_reversal(checkout, demo_
         events.order_refunded(order, order.total_incl_tax, "re_1")
 
     assert sent == [("invoice", (order.pk,)), ("reverse", (order.pk, str(order.total_incl_tax), "re_1"))]
+
+
+def test_an_order_paid_at_the_checkout_has_its_line_costs_frozen(checkout, demo_mode):
+    checkout.add_configured("printed-tote", print_text="Allotment", ink="clay")
+    checkout.add_stocked("ATL-FILTER", quantity=2)
+    order = checkout.place_order()
+    assert not LineCost.objects.filter(order=order).exists()  # placed, not paid: nothing is costed
+
+    checkout.pay_demo(order)
+
+    costs = {cost.family_slug or "stocked": cost for cost in LineCost.objects.filter(order=order)}
+    assert set(costs) == {"printed-tote", "stocked"}
+    assert costs["stocked"].materials_per_unit == Decimal("11.4000")  # the demo's cost of a filter
+    assert costs["printed-tote"].materials_per_unit == Decimal("5.2000")
+    assert costs["printed-tote"].labour_per_unit > 0
+    assert all(cost.is_complete for cost in costs.values())
