@@ -216,3 +216,15 @@ def test_four_agents_ending_one_wait_at_once_count_it_once(committed_demo_shop):
     ticket.refresh_from_db()
     assert (ticket.state, ticket.waiting_since, ticket.resolution_due) == (State.OPEN, None, at(11, 11))
     assert ticket.events.filter(kind=EventKind.RESUMED).count() == 1
+
+
+def test_a_waiting_tickets_page_says_its_clock_is_paused_not_how_long_is_left(login, question_topic, agent):
+    ticket = services.open_ticket(topic=question_topic, user=CustomerFactory(), subject="Help", body="b")[0]
+    client, url = login("care@atelier.example"), f"/dashboard/care/{ticket.reference}/"
+    assert "working hours left on the next promise" in client.get(url).content.decode()
+
+    services.change_state(ticket=ticket, to_state=State.WAITING, expected_state=State.NEW, actor=agent)
+    html = client.get(url).content.decode()
+
+    assert "the promise clock is paused while we wait for the customer" in html
+    assert "working hours left on the next promise" not in html
