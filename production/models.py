@@ -232,7 +232,15 @@ class WorkOrder(models.Model):
 
 class Operation(models.Model):
     PLANNED, STARTED, FINISHED, BLOCKED = "planned", "started", "finished", "blocked"
-    STATUSES = [(PLANNED, "Planned"), (STARTED, "Started"), (FINISHED, "Finished"), (BLOCKED, "Blocked")]
+    # The order was cancelled before this operation started: it holds no capacity and never starts.
+    WITHDRAWN = "withdrawn"
+    STATUSES = [
+        (PLANNED, "Planned"),
+        (STARTED, "Started"),
+        (FINISHED, "Finished"),
+        (BLOCKED, "Blocked"),
+        (WITHDRAWN, "Withdrawn"),
+    ]
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="operations")
     sequence = models.PositiveSmallIntegerField()
