@@ -9,9 +9,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from celery.exceptions import Retry
+from django.db import OperationalError
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from analytics import services, tasks
 from analytics.models import LineCost, ProductCost
 from analytics.selectors import orders_missing_line_costs
 from analytics.services import freeze_order_costs, record_actual_labour
@@ -271,3 +274,22 @@ def test_the_actual_labour_is_recorded_once_the_work_order_is_finished(tote_cost
         {"step": "pack", "minutes": 12, "work_center": "pack", "rate_per_hour": "22.00"},
     ]
     assert cost.labour_per_unit == Decimal("2.9500")  # the plan frozen at purchase is kept beside it
+
+
+def test_the_task_is_retried_when_the_database_is_busy_and_costs_the_order_when_it_runs_again(
+    tote_costs, print_rates, monkeypatch
+):
+    order = OrderFactory(configured=[TOTE])
+    freeze = services.freeze_order_costs
+
+    def busy(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "freeze_order_costs", busy)
+    with pytest.raises(Retry):  # sent again later, with backoff, up to max_retries
+        tasks.freeze_order_costs.apply(args=[order.pk], throw=True)
+    assert tasks.freeze_order_costs.max_retries == 5
+    assert not LineCost.objects.filter(order=order).exists()
+
+    monkeypatch.setattr(services, "freeze_order_costs", freeze)
+    assert tasks.freeze_order_costs.apply(args=[order.pk]).get() == [LineCost.objects.get(order=order).pk]
