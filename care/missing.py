@@ -16,7 +16,7 @@ from .thread import Author, TicketMessage
 def staff_replies_not_emailed(*, within=timedelta(days=7), grace=timedelta(minutes=5), limit=200):
     """Ids of staff replies (not internal notes) 5 minutes to 7 days old whose e-mail to the customer was never sent.
 
-    Scans the messages of the window (no index on emailed_at): a reconciler's read every 10 minutes.
+    Read from the partial index care_message_not_emailed, which holds only such replies.
     """
     now = timezone.now()
     replies = TicketMessage.objects.filter(

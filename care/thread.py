@@ -34,7 +34,15 @@ class TicketMessage(models.Model):
 
     class Meta:
         ordering = ["created", "pk"]
-        indexes = [models.Index(fields=["ticket", "author_kind", "created"], name="care_message_unread")]
+        indexes = [
+            models.Index(fields=["ticket", "author_kind", "created"], name="care_message_unread"),
+            # The reconciler's read of staff replies whose e-mail was lost: a handful of rows, not every message.
+            models.Index(
+                fields=["created"],
+                name="care_message_not_emailed",
+                condition=models.Q(emailed_at__isnull=True, author_kind="staff", internal=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id}: {self.author_kind} at {self.created:%Y-%m-%d %H:%M}"
