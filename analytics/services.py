@@ -54,6 +54,39 @@ def freeze_order_costs(*, order_id):
     return written
 
 
+def recost_incomplete_lines(*, order_numbers=None):
+    """Cost again the lines kept incomplete (a figure missing, `problem` set), once the data is
+    mended: a stocked product's unit cost entered, a family's routing added. Complete costs are
+    never touched. What is known now is what is used: today's rates, and materials from the version
+    the line names. A line still incomplete keeps its reason. Returns (re-costed, still incomplete).
+
+    A staff action (`manage.py recost_incomplete_lines`), never automatic: a cost is frozen as
+    bought, and only a line whose cost was never known may take one later."""
+    incomplete = LineCost.objects.exclude(problem="")
+    if order_numbers:
+        incomplete = incomplete.filter(order__number__in=list(order_numbers))
+    recosted = still = 0
+    for order_id in sorted(set(incomplete.values_list("order_id", flat=True))):
+        rows = incomplete.filter(order_id=order_id)
+        count = rows.count()
+        try:
+            with transaction.atomic():
+                rows.delete()
+                costs = freeze_order_costs(order_id=order_id)
+                if len(costs) < count:  # a line failed (logged): keep the order's rows as they were
+                    raise _KeepAsItWas
+        except _KeepAsItWas:
+            still += count
+            continue
+        still += sum(1 for cost in costs if cost.problem)
+        recosted += sum(1 for cost in costs if not cost.problem)
+    return recosted, still
+
+
+class _KeepAsItWas(Exception):
+    pass
+
+
 def _keep(order, line, costed):
     if costed.problems:
         logger.warning("Order %s line %s costed incompletely: %s", order.number, line.pk, "; ".join(costed.problems))

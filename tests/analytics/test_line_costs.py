@@ -7,9 +7,11 @@ import json
 import logging
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from celery.exceptions import Retry
+from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -293,3 +295,24 @@ def test_the_task_is_retried_when_the_database_is_busy_and_costs_the_order_when_
 
     monkeypatch.setattr(services, "freeze_order_costs", freeze)
     assert tasks.freeze_order_costs.apply(args=[order.pk]).get() == [LineCost.objects.get(order=order).pk]
+
+
+def test_a_line_kept_incomplete_is_costed_once_its_data_is_mended_and_complete_ones_are_left(print_rates):
+    filter_without_cost = stocked()
+    order = OrderFactory(configured=[TOTE], lines=[(filter_without_cost, 3)])
+    costs = {cost.family_slug: cost for cost in freeze_order_costs(order_id=order.pk)}
+    assert costs[""].problem == "the product has no unit cost"
+    rates(print_2="60.00")  # the tote's cost stays as bought
+
+    out = StringIO()
+    call_command("recost_incomplete_lines", order.number, stdout=out)
+    assert out.getvalue() == "0 line(s) costed; 1 still incomplete.\n"
+
+    ProductCost.objects.create(product=filter_without_cost, unit_cost=Decimal("4.10"))
+    call_command("recost_incomplete_lines", stdout=out)
+
+    assert out.getvalue().endswith("1 line(s) costed; 0 still incomplete.\n")
+    stocked_cost = LineCost.objects.get(order=order, family_slug="")
+    assert (stocked_cost.materials_per_unit, stocked_cost.problem) == (Decimal("4.1000"), "")
+    tote = LineCost.objects.get(order=order, family_slug="printed-tote")
+    assert (tote.pk, tote.labour_per_unit) == (costs["printed-tote"].pk, Decimal("2.9500"))
