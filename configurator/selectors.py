@@ -106,6 +106,23 @@ def version_schema(family_id, number):
     return version.schema if version else None
 
 
+def version_options(slug, number):
+    """The options (with their names and choices' names) of a family's version `number`, as
+    published; None when the family or that version is not known (deleted since)."""
+    schema = FamilyVersion.objects.filter(family__slug=slug, number=number).values_list("schema", flat=True).first()
+    return schema.get("options") if isinstance(schema, dict) else None
+
+
+def current_options(slug):
+    """The options of a family's current published version; None when it has none."""
+    schema = (
+        ProductFamily.objects.filter(slug=slug, current_version__isnull=False)
+        .values_list("current_version__schema", flat=True)
+        .first()
+    )
+    return schema.get("options") if isinstance(schema, dict) else None
+
+
 def designs_for(user):
     """The designs a signed-in shopper owns, newest first, with what `is_sold` reads."""
     if not user.is_authenticated:
