@@ -21,6 +21,18 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class Applied:
+    """One rule that changed a step for a configuration: the option it names, the option's
+    value, and the minutes of setup and work it added (`per_unit` when counted per unit)."""
+
+    option: str
+    value: object
+    setup: int
+    minutes: int
+    per_unit: int | None = None
+
+
+@dataclass(frozen=True)
 class OperationSpec:
     code: str
     name: str
@@ -29,6 +41,8 @@ class OperationSpec:
     setup: int
     work_center_ids: tuple[int, ...]
     after: tuple[str, ...]
+    # What this configuration changed at this step, rule by rule (for the traveler's words).
+    applied: tuple[Applied, ...] = ()
 
 
 def _matches(value, expected):
@@ -45,20 +59,28 @@ def _number(value):
         return 0
 
 
-def operation_for(step: StepSpec, values: dict, quantity: int) -> OperationSpec:
-    """One step's minutes and setup for this configuration and run length."""
-    minutes = step.minutes + step.per_piece * max(1, quantity)
-    setup = step.setup
-    for rule in step.rules:
+def applied_rules(rules, values: dict) -> tuple[Applied, ...]:
+    """The step's rules that apply to this configuration, with what each adds; the one reading
+    of `rules` that both the minutes and the traveler's words come from."""
+    applied = []
+    for rule in rules:
         value = values.get(rule.get("option"))
         if value is None:
             continue
         if "equals" in rule:
             if _matches(value, rule["equals"]):
-                minutes += int(rule.get("minutes", 0))
-                setup += int(rule.get("setup", 0))
+                applied.append(Applied(rule["option"], value, int(rule.get("setup", 0)), int(rule.get("minutes", 0))))
         else:
-            minutes += int(rule.get("per_unit", 0)) * _number(value)
+            per_unit = int(rule.get("per_unit", 0))
+            applied.append(Applied(rule["option"], value, 0, per_unit * _number(value), per_unit))
+    return tuple(applied)
+
+
+def operation_for(step: StepSpec, values: dict, quantity: int) -> OperationSpec:
+    """One step's minutes and setup for this configuration and run length."""
+    applied = applied_rules(step.rules, values)
+    minutes = step.minutes + step.per_piece * max(1, quantity) + sum(rule.minutes for rule in applied)
+    setup = step.setup + sum(rule.setup for rule in applied)
     return OperationSpec(
         code=step.code,
         name=step.name,
@@ -67,6 +89,7 @@ def operation_for(step: StepSpec, values: dict, quantity: int) -> OperationSpec:
         setup=setup,
         work_center_ids=step.work_center_ids,
         after=step.after,
+        applied=applied,
     )
 
 

@@ -16,6 +16,7 @@ from atelier.pdf import html_to_pdf, render_document
 
 from .models import TravelerBatch
 from .selectors.board import default_plant, work_orders_starting_on
+from .selectors.specification import changes_by_operation, specification_of
 
 
 def qr_svg(text):
@@ -23,13 +24,18 @@ def qr_svg(text):
 
 
 def traveler_html(work_order):
-    operations = work_order.operations.select_related("work_center").order_by("sequence")
+    operations = list(
+        work_order.operations.select_related("work_center").prefetch_related("alternatives").order_by("sequence")
+    )
+    changes = changes_by_operation(work_order, operations)
     return render_to_string(
         "production/traveler.html",
         {
             "work_order": work_order,
             "order": work_order.order,
-            "operations": operations,
+            # In words, never codes; escaped by the template like all text a shopper typed.
+            "specification": specification_of(work_order),
+            "operations": [(op, changes.get(op.pk, [])) for op in operations],
             # segno writes the SVG itself from the work order number: no user text in it.
             "qr": mark_safe(qr_svg(f"ATELIER {work_order.number}")),
             "printed": timezone.localtime(),

@@ -19,6 +19,8 @@ from .. import planning, routing
 from ..models import Alternative, Operation, PromisedDate, RoutingTemplate, WorkOrder
 from ..selectors.promises import DEFAULT_LEAD_DAYS, promise_for_order
 from ..selectors.release import configuration_of, routing_steps
+from ..selectors.specification import options_bought_with
+from ..specification import specification_rows
 from .audit import record_event
 
 logger = logging.getLogger(__name__)
@@ -117,7 +119,11 @@ def _create_work_order(*, order, line, template, values, promised, weight):
 
 def create_work_order(*, line, template, values, quantity, weight, ship_date, steps=None, **fields):
     """A work order for `line` with its operations derived from the routing (`steps`: a subset
-    of the template's, for a repair), due on `ship_date`. The caller holds the transaction."""
+    of the template's, for a repair), due on `ship_date`. The caller holds the transaction.
+
+    The specification is stored in words, from the family version the line was bought with, so
+    a later change to the family's options never rewrites its traveler."""
+    options = options_bought_with(line, template.family_slug)
     work_order = WorkOrder.objects.create(
         order_id=line.order_id,
         line=line,
@@ -126,7 +132,7 @@ def create_work_order(*, line, template, values, quantity, weight, ship_date, st
         title=line.title,
         quantity=quantity,
         configuration=values,
-        specification=[[key, str(value)] for key, value in sorted(values.items())],
+        specification=specification_rows(options, values),
         weight=weight,
         released_at=timezone.now(),
         due_at=due_moment(ship_date),
