@@ -31,6 +31,8 @@ from loyalty.selectors.missing import paid_orders_without_points, refunds_withou
 from production.selectors.release import orders_missing_work_orders
 
 from . import events
+from .after_sales import mail as cancellation_mail
+from .after_sales import refunds as cancellation_refunds
 from .documents.selectors import orders_missing_confirmation
 from .payments import stripe_events
 from .payments.gateways import GatewayUnavailable
@@ -71,6 +73,18 @@ RECONCILERS = (
     Reconciler("line-costs", finds=orders_missing_line_costs, redo=events.freeze_costs, every=15),
     # A refund of a customer's order in the last 30 days has taken back the points its share earned.
     Reconciler("points-reversals", finds=refunds_without_reversal, redo=events.reverse_points, every=15),
+    # An order the customer cancelled in the last 30 days whose card payment still holds money has its refund asked
+    # for again, with the key derived from the order (a refusal or Stripe down; staff see it noted on the order).
+    Reconciler(
+        "cancellation-refunds",
+        finds=cancellation_refunds.cancellations_to_refund,
+        redo=cancellation_refunds.retry_refund,
+        every=15,
+    ),
+    # A cancellation of the last 7 days has e-mailed its customer (claimed once: never sent twice).
+    Reconciler(
+        "cancellation-mails", finds=cancellation_mail.cancellations_not_emailed, redo=cancellation_mail.resend, every=10
+    ),
     # A survey scored 3 or below in the last 7 days has opened its quality ticket.
     Reconciler("survey-tickets", finds=low_scores_without_ticket, redo=open_survey_ticket, every=10),
     # A staff reply of the last 7 days has been e-mailed to its customer (claimed once: never sent twice).

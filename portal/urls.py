@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("portal.payments.urls")),
     path("", include("portal.documents.urls")),
     path("", include("loyalty.reminders.urls")),
+    path("", include("portal.after_sales.urls")),
     path("", include("portal.hub.urls")),
     path("", include("portal.assisted.urls")),
     path("", include("care.urls")),

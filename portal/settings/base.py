@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal.documents.apps.DocumentsConfig",
     "portal.hub.apps.HubConfig",
     "portal.assisted.apps.AssistedConfig",
+    "portal.after_sales.apps.AfterSalesConfig",
     "configurator.apps.ConfiguratorConfig",
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
