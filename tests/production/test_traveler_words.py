@@ -4,6 +4,8 @@
 from io import BytesIO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from configurator import services as configurator_services
@@ -11,6 +13,7 @@ from configurator.models import Option, ProductFamily
 from production import routing, travelers
 from production.models import RoutingStep, WorkOrder
 from production.services.release import release_order_to_production
+from production.services.remakes import release_remake
 from production.specification import change_words, readable_specification, specification_rows
 from tests.factories import OrderFactory
 
@@ -208,3 +211,46 @@ def test_html_in_a_free_text_option_is_escaped_on_the_traveler():
     assert typed not in html and "<b " not in html and "<img" not in html
     assert "&lt;b onclick=&quot;x()&quot;&gt;Crew&lt;/b&gt; &amp; &lt;img src=x&gt;" in html
     assert "Crew" in pdf_text(tee)
+
+
+rules_strategy = st.lists(
+    st.one_of(
+        st.fixed_dictionaries(
+            {"option": st.sampled_from(["hinge", "ice", "modules"]), "equals": st.sampled_from(["left", True, 3])},
+            optional={"setup": st.integers(0, 60), "minutes": st.integers(-30, 90)},
+        ),
+        st.fixed_dictionaries({"option": st.sampled_from(["modules", "ice"]), "per_unit": st.integers(0, 60)}),
+    ),
+    max_size=6,
+)
+values_strategy = st.fixed_dictionaries(
+    {},
+    optional={
+        "hinge": st.sampled_from(["left", "right"]),
+        "ice": st.booleans(),
+        "modules": st.one_of(st.integers(0, 6), st.sampled_from(["3", "2.5", "x"])),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rules_strategy, values_strategy)
+def test_the_words_account_for_exactly_the_minutes_the_rules_add(rules, values):
+    spec = routing.operation_for(step(rules, minutes=500, setup=5), values, 1)
+
+    words = change_words(spec.applied, WORDS)
+
+    assert spec.minutes == 500 + sum(rule.minutes for rule in spec.applied)
+    assert spec.setup == 5 + sum(rule.setup for rule in spec.applied)
+    assert len(words) == sum(1 for rule in spec.applied if rule.setup or rule.minutes)
+
+
+@pytest.mark.django_db
+def test_a_repair_of_a_line_prints_its_finishing_steps_in_words_too():
+    order = OrderFactory(configured=[("atelier-fridge", {"hinge": "left", "door_alarm": True}, 1)])
+    repair, _ = release_remake(line=order.lines.get(), kind="repair", key="test:repair:1", origin="Repair for T-1")
+
+    html = travelers.traveler_html(repair)
+
+    assert ["Door-open alarm", "Yes", "door_alarm"] in repair.specification
+    assert "door_alarm" not in html and "Door-open alarm" in html
