@@ -190,6 +190,9 @@ class WorkOrder(models.Model):
     title = models.CharField(max_length=200)
     quantity = models.PositiveIntegerField(default=1)
     configuration = models.JSONField(default=dict)
+    # Rows of [option label, chosen value in words, option code] from the family version bought
+    # (production/specification.py); work orders released before hold [code, str(value)] pairs,
+    # put into words when printed (selectors/specification.py).
     specification = models.JSONField(default=list, help_text="[(label, value)] as ordered, for the traveler.")
     weight = models.PositiveIntegerField(default=1)
     released_at = models.DateTimeField()
