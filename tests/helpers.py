@@ -65,3 +65,14 @@ def lockable_elsewhere(model, pk):
     thread.start()
     thread.join()
     return answer[0]
+
+
+def access_answer(response):
+    """A response in the words of the access tables: ok, forbidden, login, or what else came back."""
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code == 302 and "login" in response["Location"]:
+        return "login"
+    return f"unexpected {response.status_code} {response.get('Location', '')}".rstrip()

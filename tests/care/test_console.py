@@ -14,6 +14,7 @@ from care import services
 from care.models import Author, State, Ticket, Topic
 from care.queue_rows import Words
 from tests.factories import CustomerFactory
+from tests.helpers import access_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +26,6 @@ AGENT, ADMIN, PLANNER, SHOPPER = (
 )
 
 
-def _answer(response):
-    if response.status_code == 200:
-        return "ok"
-    if response.status_code == 403:
-        return "forbidden"
-    if response.status_code == 302 and "login" in response["Location"]:
-        return "login"
-    return f"unexpected {response.status_code}"
-
-
 @pytest.mark.parametrize(
     ("who", "expected"),
     [(AGENT, "ok"), (ADMIN, "ok"), (PLANNER, "forbidden"), (SHOPPER, "forbidden"), (None, "login")],
@@ -43,10 +34,10 @@ def test_only_agents_open_the_console(client, login, who, expected):
     browser = login(who) if who else client
     reference = Ticket.objects.first().reference
     for url in ("/dashboard/care/", f"/dashboard/care/{reference}/"):
-        assert _answer(browser.get(url)) == expected
+        assert access_answer(browser.get(url)) == expected
     if expected != "ok":
         response = browser.post(f"/dashboard/care/{reference}/state/", {"to_state": "closed", "expected_state": "new"})
-        assert _answer(response) == expected
+        assert access_answer(response) == expected
 
 
 def test_the_menu_shows_the_queue_to_agents_only(login):

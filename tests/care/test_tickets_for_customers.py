@@ -8,20 +8,11 @@ from django.core import mail
 
 from care.models import Author, Channel, EventKind, Ticket, Topic
 from tests.factories import CustomerFactory, OrderFactory, StaffFactory
+from tests.helpers import access_answer
 
 pytestmark = pytest.mark.django_db
 
 AGENT, PLANNER, SHOPPER = "care@atelier.example", "planner@atelier.example", "ada@example.com"
-
-
-def _answer(response):
-    if response.status_code == 200:
-        return "ok"
-    if response.status_code == 403:
-        return "forbidden"
-    if response.status_code == 302 and "login" in response["Location"]:
-        return "login"
-    return f"unexpected {response.status_code}"
 
 
 @pytest.fixture
@@ -46,10 +37,10 @@ def _ticket_data(**fields):
 )
 def test_only_agents_open_tickets_for_customers(client, login, customer, who, expected):
     browser = login(who) if who else client
-    assert _answer(browser.get("/dashboard/care/new/?q=grace")) == expected
-    assert _answer(browser.get(f"/dashboard/care/new/{customer.pk}/")) == expected
+    assert access_answer(browser.get("/dashboard/care/new/?q=grace")) == expected
+    assert access_answer(browser.get(f"/dashboard/care/new/{customer.pk}/")) == expected
     if expected != "ok":
-        assert _answer(browser.post(f"/dashboard/care/new/{customer.pk}/", _ticket_data())) == expected
+        assert access_answer(browser.post(f"/dashboard/care/new/{customer.pk}/", _ticket_data())) == expected
         assert not Ticket.objects.filter(user=customer).exists()
 
 

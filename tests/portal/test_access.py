@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve
 from oscar.core.loading import get_class
 
 from portal import dashboard_access, health
+from tests.helpers import access_answer
 
 get_nodes = get_class("dashboard.menu", "get_nodes")
 
@@ -45,16 +46,6 @@ MATRIX = {
 CASES = [(path, who, answer) for path, answers in MATRIX.items() for who, answer in answers.items()]
 
 
-def _answer(response):
-    if response.status_code == 200:
-        return "ok"
-    if response.status_code == 403:
-        return "forbidden"
-    if response.status_code == 302 and "login" in response["Location"]:
-        return "login"
-    return f"unexpected {response.status_code} {response.get('Location', '')}"
-
-
 @pytest.mark.parametrize(("path", "who", "expected"), CASES, ids=[f"{p} {w or 'anonymous'}" for p, w, _ in CASES])
 def test_staff_areas_admit_only_their_roles(client, login, path, who, expected, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True  # the health page must not wait on a worker here
@@ -62,7 +53,7 @@ def test_staff_areas_admit_only_their_roles(client, login, path, who, expected, 
     if who:
         login(who)
 
-    assert _answer(client.get(path)) == expected
+    assert access_answer(client.get(path)) == expected
 
 
 def test_planner_sees_orders_but_cannot_edit_the_catalogue_in_the_dashboard_menu(login):
@@ -111,7 +102,7 @@ def test_a_staff_page_admits_exactly_whom_the_menu_offers_it_to(client, path, wh
     client.force_login(person)
     admitted = is_staff and (permission is None or holds_permission)
 
-    assert _answer(client.get(path)) == ("ok" if admitted else "forbidden")
+    assert access_answer(client.get(path)) == ("ok" if admitted else "forbidden")
     assert dashboard_access.may_open_url(person, path) is admitted
     assert (path in _menu_urls(person)) is admitted
 
