@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from care.models import Remake, Ticket
 from tests.browser.accessibility import assert_accessible
+from tests.browser.remake_steps import planner_sees_the_remake, shopper_sees_the_remake_on_the_timeline
 from tests.browser.signing_in import sign_in
 
 
@@ -55,18 +56,9 @@ def test_a_two_becomes_a_quality_ticket_then_a_remake_on_the_board_and_the_timel
     expect(console.locator("#remakes").locator("..")).to_contain_text(number)
     staff.close()
 
-    planning = browser.new_context()
-    board = planning.new_page()
-    sign_in(board, shop, "planner@atelier.example", "atelier-planner")
-    board.goto(f"{shop}/dashboard/production/?view=week")
-    expect(board.get_by_text(f"Remake for {ticket.reference}").first).to_be_visible()
-    planning.close()
+    planner_sees_the_remake(browser, shop, ticket)
 
-    page.goto(shop + "/accounts/orders/DEMO-1001/")
+    shopper_sees_the_remake_on_the_timeline(page, shop, "DEMO-1001")
     expect(page.get_by_text(re.compile(r"You gave it 2/5 on"))).to_be_visible()
-    remake_entry = page.locator(".timeline__remake")
-    expect(remake_entry).to_contain_text("Remake in production:")
-    expect(remake_entry).to_contain_text("promised to ship by")
-    assert_accessible(page)
     page.goto(f"{shop}/accounts/tickets/{ticket.reference}/")
     expect(page.get_by_text(re.compile("A remake of .* was started, promised for"))).to_be_visible()
