@@ -1,0 +1,73 @@
+"""A shopper cancels a paid order from the hub before production starts: the confirmation says
+what comes back, and the order page then shows the refund and the points returned. axe on each page."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from loyalty.models import LoyaltyAccount
+from loyalty.services.staff import adjust_points
+from tests.browser.accessibility import assert_accessible
+from tests.browser.checkout_steps import give_delivery_address
+from tests.browser.signing_in import sign_in
+
+
+def test_shopper_cancels_before_production_and_sees_the_refund_and_points_back(shop, page, settings):
+    settings.STRIPE_SECRET_KEY = ""  # the demo gateway, as `make run` has it
+    ben = get_user_model().objects.get(email="ben@example.com")
+    admin = get_user_model().objects.get(email="admin@atelier.example")
+    current = LoyaltyAccount.objects.get(user=ben).available
+    adjust_points(user_id=ben.pk, points=3000 - current, reason="Browser test balance", staff=admin)
+
+    sign_in(page, shop, "ben@example.com")
+    page.goto(shop + "/configure/atelier-fridge/")
+    page.get_by_role("button", name="Add to basket").click()
+    expect(page).to_have_url(shop + "/basket/")
+    page.get_by_role("link", name="Proceed to checkout").click()
+    give_delivery_address(page, name="Ben Byron", street="Flat 3, 88 Mill Road", city="Cambridge", postcode="CB1 2AS")
+    page.get_by_role("button", name="Select option").first.click()
+    page.get_by_label("Points to use").fill("2000")
+    page.get_by_role("button", name="Use points").click()
+    expect(page.locator("[data-points-held]")).to_contain_text("2000 points take £20.00 off")
+    page.get_by_role("button", name=re.compile(r"Place order and pay")).click()
+    expect(page).to_have_url(re.compile(r"/checkout/pay/\d+/$"))
+    number = page.url.rstrip("/").split("/")[-1]
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name=re.compile(r"^Pay £")).click()
+    expect(page.locator(".order-outcome")).to_contain_text("Payment received")
+    balance_after_paying = LoyaltyAccount.objects.get(user=ben).available
+
+    page.goto(shop + f"/accounts/orders/{number}/")
+    expect(page.get_by_text("Until production starts you can cancel and get your money back.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel this order").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Cancel order {number}")
+    expect(page.get_by_role("heading", name="What happens if you cancel")).to_be_visible()
+    outlook = page.locator("[data-cancel-outlook]")
+    expect(outlook).to_contain_text(re.compile(r"we refund £[\d,]+\.\d\d to the card you paid with"))
+    expect(outlook).to_contain_text("the 2000 points you used on it come back to your account")
+    expect(outlook).to_contain_text(re.compile(r"the \d+ points it earned are taken back"))
+    refund = re.search(r"we refund (£[\d,]+\.\d\d)", outlook.inner_text()).group(1)
+    assert_accessible(page)
+    page.get_by_label("Why are you cancelling?").select_option(label="It would arrive too late")
+    page.get_by_role("button", name="Cancel this order").click()
+
+    expect(page).to_have_url(shop + f"/accounts/orders/{number}/")
+    expect(page.get_by_text(f"Your order {number} is cancelled.")).to_be_visible()
+    cancelled = page.locator("[data-order-cancellation]")
+    expect(cancelled.get_by_role("heading", name="Cancelled at your request")).to_be_visible()
+    expect(cancelled).to_contain_text("(It would arrive too late)")
+    expect(cancelled.locator("[data-refund-state]")).to_have_text(
+        re.compile(rf"Refunded {re.escape(refund)} to your card on")
+    )
+    expect(cancelled.locator("[data-points-returned]")).to_have_text(
+        "2000 points you used on it are back in your account."
+    )
+    expect(page.locator(".timeline__closed")).to_contain_text("Cancelled on")
+    expect(page.get_by_role("link", name="Cancel this order")).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto(shop + "/accounts/points/")
+    expect(page.locator("[data-points-available]")).to_have_text(str(balance_after_paying + 2000))
