@@ -202,7 +202,10 @@ class WorkOrder(models.Model):
 
     class Meta:
         ordering = ["due_at", "pk"]
-        permissions = [("plan_production", "Can plan production (planner board)")]
+        permissions = [
+            ("plan_production", "Can plan production (planner board)"),
+            ("operate_floor", "Can use the shop-floor terminal"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["line"], condition=models.Q(kind="order"), name="production_one_release_per_line"
@@ -261,6 +264,14 @@ class Operation(models.Model):
     planned_end = models.DateTimeField(null=True, blank=True)
     actual_start = models.DateTimeField(null=True, blank=True)
     actual_end = models.DateTimeField(null=True, blank=True)
+    # The shop-floor terminal's pause: set while a started operation is paused; the seconds of
+    # every pause ended so far are kept apart, so worked time (labour costs) leaves them out.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    # What the floor reported at finish (the terminal asks; the planner's board does not).
+    good_quantity = models.PositiveIntegerField(null=True, blank=True)
+    scrap_quantity = models.PositiveIntegerField(default=0)
+    scrap_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["work_order", "sequence"]
