@@ -15,6 +15,7 @@ from oscar.core.loading import get_class, get_model
 
 from atelier.orders import OrderStatus
 from loyalty.selectors.orders import points_of_order
+from production import tasks as production_tasks
 from production.services.withdrawal import ProductionStarted, withdraw_order_work
 
 from ..payments.selectors import refundable
@@ -48,7 +49,7 @@ def cancel_order(*, order, by, reason, key):
     why = f"order {order.number} cancelled by the customer"
     try:
         with transaction.atomic():
-            withdraw_order_work(order_id=order.pk, why=why, user=by)
+            withdrawn = withdraw_order_work(order_id=order.pk, why=why, user=by)
             locked = Order.objects.select_for_update().get(pk=order.pk)
             done = Cancellation.objects.filter(key=key).first()
             if done is not None:  # the same click, a moment earlier, won the lock
@@ -56,8 +57,8 @@ def cancel_order(*, order, by, reason, key):
             late = refusal(locked)
             if late is not None:
                 raise late
-            # Work released while we waited for the order (release takes no operation lock).
-            withdraw_order_work(order_id=order.pk, why=why, user=by)
+            # Work released while we waited for the order (release locks the order, not operations).
+            withdrawn += withdraw_order_work(order_id=order.pk, why=why, user=by)
             points = points_of_order(order_number=locked.number)
             cancellation = Cancellation.objects.create(
                 order=locked,
@@ -77,6 +78,10 @@ def cancel_order(*, order, by, reason, key):
             )
             cancellation_id = cancellation.pk
             transaction.on_commit(lambda: tasks.send_cancellation_mail.delay(cancellation_id))
+            # The capacity it held goes to other work, as after a board action.
+            trigger = f"order {locked.number} cancelled"
+            for plant_id in sorted({work_order.plant_id for work_order in withdrawn}):
+                transaction.on_commit(lambda plant_id=plant_id: production_tasks.replan_plant.delay(plant_id, trigger))
     except ProductionStarted as started:
         raise CancellationRefused(started_words(started.step), production_started=True) from started
     refunds.refund_cancellation(cancellation_id=cancellation.pk)

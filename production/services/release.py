@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from atelier.orders import CLOSED
 from configurator.promise import add_working_days
 
 from .. import planning, routing
@@ -50,7 +51,9 @@ def release_order_to_production(*, order_id, customer_weight=1):
 
     Idempotent: a line that already has a work order is skipped (one per line, enforced by a
     unique constraint), so a replayed `order_paid` creates nothing. Each line in its own
-    transaction: one that fails is noted on the order once and the others are released.
+    transaction: one that fails is noted on the order once and the others are released. An order
+    cancelled or refunded by then gets nothing: each line's transaction locks the order row and
+    reads its status (a cancellation, holding that lock, withdraws whatever was released before).
     Returns the work orders created.
     """
     Order = get_model("order", "Order")
@@ -71,6 +74,8 @@ def release_order_to_production(*, order_id, customer_weight=1):
             continue
         try:
             with transaction.atomic():
+                if Order.objects.select_for_update().filter(pk=order_id).values_list("status", flat=True)[0] in CLOSED:
+                    break
                 work_order = _create_work_order(
                     order=order, line=line, template=template, values=values, promised=promised, weight=customer_weight
                 )

@@ -267,3 +267,28 @@ def test_the_cancellation_mail_goes_once_and_a_lost_one_is_sent_by_the_reconcile
     with checkout.capture(execute=True):
         assert reconcile("cancellation-mails") == 0
     assert len([m for m in mail.outbox if "cancelled" in m.subject]) == 2
+
+
+def test_an_order_cancelled_before_its_release_is_never_released(shopper):
+    """order_paid's release task can arrive after the cancellation (a slow worker): it makes nothing."""
+    from portal.after_sales import cancellation as service
+    from production.services.release import release_order_to_production
+    from tests.factories import OrderFactory
+
+    order = OrderFactory(user=shopper, configured=[("atelier-fridge", {"hinge": "left"}, 1)])
+    service.cancel_order(order=order, by=shopper, reason="mistake", key=uuid.uuid4())
+
+    assert release_order_to_production(order_id=order.pk) == []
+    assert not order.work_orders.exists()
+
+
+def test_cancelling_re_plans_the_plant_after_commit(checkout, paid_order, monkeypatch):
+    from production import tasks as production_tasks
+
+    asked = []
+    monkeypatch.setattr(production_tasks.replan_plant, "delay", lambda *args: asked.append(args))
+
+    cancel(checkout, paid_order)
+
+    plant_id = paid_order.work_orders.get().plant_id
+    assert asked == [(plant_id, f"order {paid_order.number} cancelled")]
