@@ -53,6 +53,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("", include(portal_patterns)),
     path("dashboard/production/", include("production.urls")),
+    path("floor/", include("production.terminal_urls")),
     # Before the console's tickets, whose references would take "surveys" and "reports".
     path("dashboard/care/surveys/", include("care.surveys.dashboard.urls")),
     path("dashboard/care/reports/", include("care.dashboard.report_urls")),

@@ -6,3 +6,6 @@ is what a planner may open.
 """
 
 PLANNERS = ["is_staff", "production.plan_production"]
+
+# The shop-floor terminal (/floor/): operators, who need not be staff; planners may use it too.
+OPERATORS = ["production.operate_floor"]

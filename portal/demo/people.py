@@ -1,4 +1,4 @@
-"""Demo people: a staff admin, a planner, a content editor and shoppers, each with their role."""
+"""Demo people: a staff admin, a planner, a shop-floor operator, a content editor and shoppers, each with their role."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +11,7 @@ from portal.cms.navigation import NavigationMenu, SiteFooter
 
 PLANNERS = "Planners"
 EDITORS = "Editors"  # created by Wagtail's own migrations, with page permissions on the tree
+OPERATORS = "Shop floor"  # the shop-floor terminal (/floor/), production.operate_floor
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,15 @@ LOGINS = [
         "/dashboard/ (orders, planning, health); not /cms/ or /django-admin/",
         is_staff=True,
         groups=(PLANNERS,),
+    ),
+    DemoLogin(
+        "operator@atelier.example",
+        "atelier-operator",
+        "Olu",
+        "Mensah",
+        "shop-floor operator",
+        "/floor/ (the work centers' terminal); not /dashboard/ or /cms/",
+        groups=(OPERATORS,),
     ),
     DemoLogin(
         "editor@atelier.example",
@@ -125,6 +135,11 @@ def load_groups():
     if was_created:
         for app_label, model, codename in PLANNER_PERMISSIONS:
             planners.permissions.add(*_permissions(app_label, model, [codename]))
+    operators, was_created = Group.objects.get_or_create(name=OPERATORS)
+    created += was_created
+    if not operators.permissions.filter(codename="operate_floor").exists():
+        operators.permissions.add(*_permissions("production", "workorder", ["operate_floor"]))
+        created += 1
     editors, was_created = Group.objects.get_or_create(name=EDITORS)
     created += was_created + _grant_editors_wagtail(editors)
     if not editors.permissions.filter(codename="publish_navigationmenu").exists():

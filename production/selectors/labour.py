@@ -82,7 +82,9 @@ def finished_lines(line_ids):
     for operation in operations:
         if operation.actual_start is None or operation.actual_end is None or operation.work_center is None:
             continue  # finished outside the floor's actions (an import, the admin): no time to read
-        seconds = max(0, (operation.actual_end - operation.actual_start).total_seconds())
+        # Pauses on the shop-floor terminal (breaks, a wait for material) are not worked time.
+        elapsed = (operation.actual_end - operation.actual_start).total_seconds()
+        seconds = max(0, elapsed - operation.paused_seconds)
         worked.setdefault(operation.work_order.line_id, []).append(
             WorkedStep(
                 code=operation.code,

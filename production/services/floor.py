@@ -31,23 +31,24 @@ def _bump(plant_id):
     Plant.objects.filter(pk=plant_id).update(plan_revision=F("plan_revision") + 1)
 
 
-def _change_if_still(operation, expected, **changes):
+def _change_if_still(operation, expected, *, where=None, **changes):
     """Apply `changes` only if the operation's status is still `expected` in the database, in one UPDATE.
 
     The board's checks read the operation when the request arrives; a double click or a second
     planner on an older page gets there between the check and the write. The conditional UPDATE
     lets exactly one of them through (PostgreSQL re-reads the row after the first one's lock),
-    and the other is refused before it records anything.
+    and the other is refused before it records anything. `where` adds fields that must still
+    hold what was read (a pause's start, the paused seconds), for changes computed from them.
     """
-    if not Operation.objects.filter(pk=operation.pk, status=expected).update(**changes):
+    if not Operation.objects.filter(pk=operation.pk, status=expected, **(where or {})).update(**changes):
         now = Operation.objects.filter(pk=operation.pk).values_list("status", flat=True).first()
         raise ProductionActionError(f"{operation} is {now} now; nothing was recorded. Reload the board.")
 
 
-def _act_on(operation, expected, *, user, kind, description, customer_label="", **changes):
+def _act_on(operation, expected, *, user, kind, description, customer_label="", where=None, **changes):
     """An action on an operation, inside the caller's transaction: applied if the operation is
     still `expected` (else refused, nothing recorded), the plan's revision bumped, the action recorded."""
-    _change_if_still(operation, expected, **changes)
+    _change_if_still(operation, expected, where=where, **changes)
     _bump(operation.work_order.plant_id)
     record_event(
         kind=kind,
@@ -133,10 +134,42 @@ def start_operation(*, operation, user, now=None):
             _set_order_status(order_id, OrderStatus.IN_PRODUCTION)
 
 
-def finish_operation(*, operation, user, now=None):
+def paused_until(operation, now):
+    """The changes that end the operation's pause at `now` (none when it is not paused), and the
+    fields the conditional update must still find as read: the pause's seconds join the others."""
+    where = {"paused_at": operation.paused_at, "paused_seconds": operation.paused_seconds}
+    if operation.paused_at is None:
+        return {}, where
+    seconds = max(0, round((now - operation.paused_at).total_seconds()))
+    return {"paused_at": None, "paused_seconds": operation.paused_seconds + seconds}, where
+
+
+def check_quantities(operation, good, scrap, reason):
+    """The floor's count at finish: good pieces at most the work order's quantity, scrap not
+    negative, and a reason for any scrap."""
+    ordered = operation.work_order.quantity
+    if good < 0 or good > ordered:
+        raise ProductionActionError(f"Good pieces are between 0 and {ordered} (the work order's quantity).")
+    if scrap < 0:
+        raise ProductionActionError("Scrap cannot be negative.")
+    if scrap and not reason.strip():
+        raise ProductionActionError("Say why the scrapped pieces were scrapped.")
+    if good == 0 and scrap == 0:
+        raise ProductionActionError("Give the good pieces made, or the pieces scrapped.")
+
+
+def finish_operation(*, operation, user, now=None, good=None, scrap=0, reason=""):
+    """The floor finished an operation: its actual end (a pause still open ends there too). The
+    terminal also reports the good pieces and the scrap with its reason (`check_quantities`)."""
     now = now or timezone.now()
     if operation.status != Operation.STARTED:
         raise ProductionActionError(f"{operation} is {operation.status}; only a started operation finishes.")
+    counted = {}
+    if good is not None:
+        check_quantities(operation, good, scrap, reason)
+        counted = {"good_quantity": good, "scrap_quantity": scrap, "scrap_reason": reason.strip()[:200]}
+    unpaused, where = paused_until(operation, now)
+    counts = f" ({good} good, {scrap} scrapped: {reason.strip()})" if scrap else (f" ({good} good)" if counted else "")
     with transaction.atomic():
         # The last one to finish: every other operation of the work order is finished.
         done = not operation.work_order.operations.exclude(status=Operation.FINISHED).exclude(pk=operation.pk).exists()
@@ -145,10 +178,13 @@ def finish_operation(*, operation, user, now=None):
             Operation.STARTED,
             user=user,
             kind="finished",
-            description=f"{operation} finished by {_who(user)}",
+            description=f"{operation} finished by {_who(user)}{counts}",
             customer_label=f"{operation.work_order.customer_title}: made, ready to ship" if done else "",
+            where=where,
             status=Operation.FINISHED,
             actual_end=now,
+            **unpaused,
+            **counted,
         )
 
 
