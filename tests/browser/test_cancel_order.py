@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from loyalty.models import LoyaltyAccount
 from loyalty.services.staff import adjust_points
+from production.models import Operation
+from production.services import floor
 from tests.browser.accessibility import assert_accessible
 from tests.browser.checkout_steps import give_delivery_address
 from tests.browser.signing_in import sign_in
@@ -71,3 +73,23 @@ def test_shopper_cancels_before_production_and_sees_the_refund_and_points_back(s
 
     page.goto(shop + "/accounts/points/")
     expect(page.locator("[data-points-available]")).to_have_text(str(balance_after_paying + 2000))
+
+
+def test_once_production_started_the_order_page_says_why_and_offers_to_ask(shop, page):
+    planner = get_user_model().objects.get(email="planner@atelier.example")
+    first = Operation.objects.filter(work_order__order__number="DEMO-2001", after__isnull=True).order_by("pk")[0]
+    floor.start_operation(operation=first, user=planner)  # the floor starts Ada's fridge
+    sign_in(page, shop, "ada@example.com")
+    page.goto(shop + "/accounts/orders/DEMO-2001/")
+
+    refusal = page.locator("[data-cancel-refusal]")
+    expect(refusal).to_contain_text(re.compile(r"Production started on \d+ \w+ at the [\w -]+ step: contact us"))
+    expect(page.get_by_role("link", name="Cancel this order")).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto(shop + "/accounts/orders/DEMO-2001/cancel/")  # the address typed in
+    expect(page.get_by_role("heading", name="It cannot be cancelled")).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel this order")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("link", name="Contact us about this order").click()
+    expect(page).to_have_url(re.compile(r"/tickets/new/\?order=DEMO-2001$"))
