@@ -71,6 +71,9 @@ class LineCost(models.Model):
 
     class Meta:
         ordering = ["order", "line"]
+        # Margins, contributions and the rest of the value analytics read every customer's orders:
+        # a permission of their own, given to merchandisers (portal/demo/analytics.py).
+        permissions = [("view_analytics", "Can view the value analytics (margins, contributions)")]
         indexes = [models.Index(fields=["computed_at"], name="analytics_cost_computed")]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 
 from atelier.orders import PURCHASED, OrderStatus
 
-from .models import LineCost
+from ..models import LineCost
 
 
 def orders_missing_line_costs(*, within=timedelta(days=30), limit=200):
