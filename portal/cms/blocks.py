@@ -4,9 +4,14 @@ Blocks that show catalogue data (featured products) read it live at render time,
 price change in the dashboard shows on the home page without republishing it.
 """
 
+import posixpath
+
+from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 from oscar.core.loading import get_class, get_model
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from .choosers import product_chooser_viewset
@@ -138,6 +143,81 @@ class QuoteBlock(blocks.StructBlock):
         preview_value = {"quote": "It fits the alcove to the centimetre.", "attribution": "Priya, Leeds"}
 
 
+class GalleryImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(max_length=200, help_text="What the picture shows, for people who cannot see it")
+    caption = blocks.CharBlock(required=False, max_length=200)
+
+    class Meta:
+        icon = "image"
+
+
+class GalleryBlock(blocks.StructBlock):
+    """Pictures side by side, each with its words; served as WebP with a JPEG fallback, sized to the screen."""
+
+    heading = blocks.CharBlock(required=False, max_length=100)
+    images = blocks.ListBlock(GalleryImageBlock(), min_num=1, max_num=12)
+
+    class Meta:
+        icon = "image"
+        template = "cms/blocks/gallery.html"
+        description = "Pictures with captions, side by side"
+        preview_value = {"heading": "From the workshop", "images": []}
+
+
+VIDEO_EXTENSIONS = {".mp4": "video/mp4", ".webm": "video/webm"}
+
+
+def _extension(document):
+    return posixpath.splitext(document.file.name)[1].lower()
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video from our own documents, played here; or a link to one elsewhere, nothing loaded from there.
+
+    No third-party player is embedded: YouTube's or Vimeo's would set cookies and run their
+    scripts before anyone agreed (and the site's CSP allows no such frame).
+    """
+
+    title = blocks.CharBlock(max_length=120, help_text="Says what the video is; read out before it plays")
+    video = DocumentChooserBlock(required=False, help_text="An MP4 or WebM file uploaded to Documents")
+    poster = ImageChooserBlock(required=False, help_text="The picture shown before it plays")
+    captions = DocumentChooserBlock(required=False, help_text="Captions as a WebVTT (.vtt) file")
+    external_url = blocks.URLBlock(
+        required=False,
+        help_text="Or a video elsewhere (YouTube, Vimeo): shown as a link, nothing is loaded from that site",
+    )
+    transcript = blocks.TextBlock(required=False, help_text="What is said and shown, for those who read instead")
+
+    class Meta:
+        icon = "media"
+        template = "cms/blocks/video.html"
+        description = "A video from our documents, or a link to one elsewhere"
+        preview_value = {"title": "Inside the workshop", "external_url": "https://example.com/our-workshop"}
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        video, external = value.get("video"), value.get("external_url")
+        if bool(video) == bool(external):
+            message = "Choose a video from Documents or give a link to one elsewhere, not both"
+            errors["video"] = errors["external_url"] = ValidationError(message)
+        elif video and _extension(video) not in VIDEO_EXTENSIONS:
+            errors["video"] = ValidationError("This document is not a video: upload an .mp4 or .webm file")
+        captions = value.get("captions")
+        if captions and _extension(captions) != ".vtt":
+            errors["captions"] = ValidationError("Captions are a WebVTT file ending in .vtt")
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        video = value.get("video")
+        context["video_type"] = VIDEO_EXTENSIONS.get(_extension(video), "") if video else ""
+        return context
+
+
 def configurable_families():
     from configurator.models import ProductFamily
 
@@ -186,6 +266,8 @@ class HomeStreamBlock(blocks.StreamBlock):
     rich_text = RichTextBlock()
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
+    gallery = GalleryBlock()
+    video = VideoBlock()
 
 
 class ContentStreamBlock(blocks.StreamBlock):
@@ -195,6 +277,8 @@ class ContentStreamBlock(blocks.StreamBlock):
     features = FeatureListBlock()
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
+    gallery = GalleryBlock()
+    video = VideoBlock()
 
 
 class FeaturedProduct:

@@ -8,15 +8,21 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import ContentStreamBlock, HomeStreamBlock
+from .form_pages import FormField, FormPage
 from .navigation import FooterLink, NavigationLink, NavigationMenu, SiteFooter
+from .product_content import ProductContent, ProductContentImage
 
 __all__ = [
     "ContentPage",
     "FooterLink",
+    "FormField",
+    "FormPage",
     "HomePage",
     "NavigationLink",
     "NavigationMenu",
     "PrivacyPage",
+    "ProductContent",
+    "ProductContentImage",
     "ProductStoryPage",
     "SiteFooter",
 ]

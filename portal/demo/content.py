@@ -13,6 +13,8 @@ from configurator.models import SavedDesign
 from portal.cms.models import (
     ContentPage,
     FooterLink,
+    FormField,
+    FormPage,
     HomePage,
     NavigationLink,
     NavigationMenu,
@@ -243,6 +245,7 @@ FOOTER_LINKS = [
     ("Help", "Delivery and returns", "page:delivery-and-returns"),
     ("Help", "Your account", "/accounts/"),
     ("Company", "About Atelier", "page:about"),
+    ("Company", "Contact us", "page:contact"),
     ("Company", "Privacy notice", "page:privacy"),
 ]
 
@@ -365,6 +368,8 @@ def load_story_pages():
 def _link_fields(target):
     if target == "page:privacy":
         return {"link_page": PrivacyPage.objects.get(), "link_url": ""}
+    if target == "page:contact":
+        return {"link_page": FormPage.objects.get(slug=CONTACT["slug"]), "link_url": ""}
     if target == "page:the-fridge-that-fits":
         return {"link_page": ProductStoryPage.objects.get(slug=STORY["slug"]), "link_url": ""}
     if target.startswith("category:"):
@@ -405,4 +410,63 @@ def load_footer():
     ]
     footer.save()
     footer.save_revision().publish()
+    return 1
+
+
+CONTACT = {
+    "slug": "contact",
+    "title": "Contact us",
+    "introduction": "<p>A question before you order, an idea for something we could make, or a word about "
+    "a delivery? Write to us here and someone from the workshop answers within a working day. "
+    "About an order you placed, sign in and ask from your account: we see the order with your question.</p>",
+    "thank_you_text": "<p>Thank you: your message has reached the workshop. We answer within a working day, "
+    "Monday to Friday.</p>",
+    "to_address": "hello@atelier.example",
+    "from_address": "website@atelier.example",
+    "subject": "A message from the contact form",
+}
+CONTACT_FIELDS = [
+    ("Your name", "singleline", True, ""),
+    ("Your e-mail address", "email", True, "We answer to this address and use it for nothing else"),
+    ("What is it about", "dropdown", True, ""),
+    ("Your message", "multiline", True, ""),
+]
+CONTACT_TOPICS = "A product or an idea\nDelivery\nSomething else"
+
+
+def load_contact_form():
+    """The contact form page (a Wagtail form page): staff read and export its messages in the admin."""
+    if FormPage.objects.filter(slug=CONTACT["slug"]).exists():
+        return 0
+    page = FormPage(**CONTACT)
+    page.form_fields = [
+        FormField(
+            label=label,
+            field_type=field_type,
+            required=required,
+            help_text=help_text,
+            choices=CONTACT_TOPICS if field_type == "dropdown" else "",
+            sort_order=index,
+        )
+        for index, (label, field_type, required, help_text) in enumerate(CONTACT_FIELDS)
+    ]
+    HomePage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    return 1
+
+
+def load_editor_product_content_permission():
+    """Editors keep the products' words and pictures in Wagtail (portal/cms/product_content.py).
+
+    Never their prices, stock or rules: those stay in Oscar's dashboard, which editors cannot open.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    from .people import EDITOR_SNIPPET_ACTIONS, EDITORS
+
+    editors = Group.objects.get(name=EDITORS)
+    if editors.permissions.filter(codename="publish_productcontent").exists():
+        return 0
+    codenames = [f"{action}_productcontent" for action in EDITOR_SNIPPET_ACTIONS]
+    editors.permissions.add(*Permission.objects.filter(content_type__app_label="cms", codename__in=codenames))
     return 1

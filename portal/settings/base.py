@@ -276,6 +276,13 @@ OSCAR_DASHBOARD_NAVIGATION = [
         ],
     },
     {
+        "label": _("Analytics"),
+        "icon": "fas fa-chart-bar",
+        "children": [
+            {"label": _("Margins"), "url_name": "analytics-dashboard:margins"},
+        ],
+    },
+    {
         "label": _("Customer care"),
         "icon": "fas fa-life-ring",
         "children": [
@@ -333,9 +340,12 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILDOCS_EXTENSIONS = ["pdf"]
+# Videos (and their WebVTT captions) are documents too: the video block plays them from our origin.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "mp4", "webm", "vtt"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Submissions kept per form page and client address (portal/cms/form_pages.py): past it, refused in words.
+CMS_FORM_RATE = env("CMS_FORM_RATE", default="5/h")
 # Avatars from our own origin only: Gravatar's images broke the CSP (img-src 'self') on every admin page.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The time zones editors may choose: Wagtail offers every name zoneinfo lists, and on Debian that

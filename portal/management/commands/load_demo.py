@@ -20,11 +20,13 @@ STEPS = [
     ("home page", content.load_home_page),
     ("content pages", content.load_content_pages),
     ("story pages", content.load_story_pages),
+    ("contact form", content.load_contact_form),
     ("navigation", content.load_navigation),
     ("footer", content.load_footer),
     ("help centre", help_centre.load_help_centre),
     ("help links", help_centre.load_help_links),
     ("groups", people.load_groups),
+    ("editors' product content", content.load_editor_product_content_permission),
     ("help workflow", help_centre.load_help_workflow),
     ("users", people.load_users),
     ("orders", orders.load_orders),
@@ -47,6 +49,7 @@ STEPS = [
     # Last: the paid orders' line costs read the families, routings and work center rates above.
     ("stocked products' costs", value_analytics.load_product_costs),
     ("order line costs", value_analytics.load_line_costs),
+    ("merchandiser", value_analytics.load_merchandiser),
 ]
 
 
