@@ -16,6 +16,7 @@ from django.urls import resolve
 from oscar.core.loading import get_class
 from oscar.views.decorators import check_permissions
 
+from analytics.access import ANALYSTS
 from care.access import CARE_AGENTS, CARE_REMAKERS
 from loyalty.access import LOYALTY_STAFF, REMINDER_ANALYSTS
 from production.access import PLANNERS
@@ -48,6 +49,7 @@ ROLES = {
     "assisted-dashboard": CARE_AGENTS,
     "loyalty-dashboard": LOYALTY_STAFF,
     "reminders:dashboard": REMINDER_ANALYSTS,
+    "analytics-dashboard": ANALYSTS,
     "portal:health": STAFF,
     "payments:refund": REFUNDERS,
     "payments:to-refund": ORDER_VIEWERS,

@@ -71,6 +71,7 @@ urlpatterns = [
     path("", include("care.surveys.urls")),
     path("", include("loyalty.urls")),
     path("dashboard/loyalty/", include("loyalty.dashboard.urls")),
+    path("dashboard/analytics/", include("analytics.dashboard.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.
     path("accounts/logout/", views.sign_out, name="sign-out"),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -293,17 +293,39 @@ def margin_by_option(period, *, family=None, lines=None):
     ]
 
 
+@dataclass(frozen=True)
+class OrderShare:
+    """One order line behind a row of the option table: its share of revenue and cost."""
+
+    number: str
+    placed: datetime
+    customer: str
+    revenue: Decimal
+    cost: Decimal
+
+    @property
+    def margin(self):
+        return self.revenue - self.cost
+
+
 def orders_behind_option(period, *, family, option, value):
-    """The lines (one per order line) whose option share makes one row of the option table:
-    [(order number, revenue share, cost share, margin)], the worst first."""
+    """The order lines whose option share makes one row of the option table, the worst first:
+    [OrderShare]. Two queries: the lines, then their orders' dates and customers."""
     lines = costed_lines(period, family=family)
     free_text = _free_text(_option_words({family}))
     shares = shares_for(lines, family_slug=family, option=option, value=value, free_text=free_text)
+    Order = get_model("order", "Order")
+    orders = {
+        number: (placed, email or "Guest")
+        for number, placed, email in Order.objects.filter(number__in={s.order_number for s in shares}).values_list(
+            "number", "date_placed", "user__email"
+        )
+    }
     rows = [
-        (s.order_number, s.revenue.quantize(PENNY), s.cost.quantize(PENNY), (s.revenue - s.cost).quantize(PENNY))
+        OrderShare(s.order_number, *orders[s.order_number], s.revenue.quantize(PENNY), s.cost.quantize(PENNY))
         for s in shares
     ]
-    return sorted(rows, key=lambda row: (row[3], row[0]))
+    return sorted(rows, key=lambda row: (row.margin, row.number))
 
 
 def option_label(family, option, value):
@@ -336,11 +358,26 @@ def _words(words, family, option, value):
     known = words.get(family, {}).get(option)
     if known is not None and known["kind"] == "text":
         return known.get("name", option), "(any text)"
-    parsed = json.loads(value) if value else None
-    if known is None:
-        return option, "" if parsed is None else str(parsed)
+    parsed = _parsed(value)
+    as_stored = "" if parsed is None else str(parsed)
+    if known is None or not _plain(parsed):  # a value no table row holds (a tampered link): as it came
+        return known.get("name", option) if known else option, as_stored
     described = describe_options([known], {option: parsed}, with_quantity=True)
-    return known.get("name", option), described[0][2] if described else ("" if parsed is None else str(parsed))
+    return known.get("name", option), described[0][2] if described else as_stored
+
+
+def _parsed(value):
+    try:
+        return json.loads(value) if value else None
+    except ValueError:
+        return value
+
+
+def _plain(value):
+    """A value an option can hold: a choice, a number, yes or no, a list of choices."""
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return isinstance(value, str | int | float | bool)
 
 
 # Contributions ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Demo costs: what the stocked accessories cost us, and every paid demo order's line costs
-frozen, as `order_paid` would.
+frozen, as `order_paid` would; and a merchandiser who reads the margins.
 
 The demo pays its orders by recording the payment (orders.record_payment) without sending
 `order_paid`, so this step calls the same service the effect's task calls, once the factory's
@@ -8,6 +8,8 @@ routings and rates exist. Costs already kept are left as they are.
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from oscar.core.loading import get_model
 
 from analytics.models import ProductCost
@@ -33,4 +35,31 @@ def load_line_costs():
     paid = Order.objects.filter(status__in=[*PURCHASED, OrderStatus.REFUNDED], lines__cost__isnull=True)
     for order_id in paid.distinct().order_by("pk").values_list("pk", flat=True):
         created += len(freeze_order_costs(order_id=order_id))
+    return created
+
+
+MERCHANDISERS = "Merchandisers"
+MERCHANDISER = ("merchandiser@atelier.example", "atelier-merchant", "Maya", "Kowalski")
+
+
+def load_merchandiser():
+    """The Merchandisers group may read the value analytics (the margin dashboard), and Maya is
+    one of them: staff, that page and nothing else of the dashboard. The admin, a superuser, may too."""
+    created = 0
+    group, was_created = Group.objects.get_or_create(name=MERCHANDISERS)
+    created += was_created
+    permission = Permission.objects.get(content_type__app_label="value_analytics", codename="view_analytics")
+    if not group.permissions.filter(pk=permission.pk).exists():
+        group.permissions.add(permission)
+        created += 1
+    email, password, first_name, last_name = MERCHANDISER
+    user_model = get_user_model()
+    if not user_model.objects.filter(email=email).exists():
+        user = user_model.objects.create_user(
+            email=email, password=password, first_name=first_name, last_name=last_name
+        )
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.groups.add(group)
+        created += 1
     return created

@@ -1,0 +1,1 @@
+"""The value analytics pages of Oscar's dashboard (/dashboard/analytics/), for merchandisers."""
