@@ -139,3 +139,34 @@ def test_the_number_of_queries_does_not_grow_with_the_orders(shop):
     build_shop()  # as many orders again, two more customers
     assert count() == before
     assert before <= 30
+
+
+def test_a_family_filter_counts_only_its_lines_in_the_contributions(shop):
+    rows = {row.key: row for row in margins.contributions(PERIOD, family="stocked")}
+
+    assert list(rows) == [shop.ben.pk]
+    assert contribution_figures(rows[shop.ben.pk]) == (
+        1, D("25.00"), D("0.00"), D("0.00"), D("0.00"), D("0.00"), D("0.00"), D("25.00"), 1,
+    )  # fmt: skip
+    assert rows[shop.ben.pk].complete is False
+
+
+def test_a_repair_counts_like_a_remake_and_a_remake_of_an_uncosted_line_is_flagged(shop):
+    from django.utils import timezone
+
+    from production.models import Plant, WorkOrder
+
+    line = shop.second.lines.get()
+    WorkOrder.objects.create(
+        order=shop.second, line=line, kind=WorkOrder.REPAIR, remake_key="test:margins:repair",
+        plant=Plant.objects.first(), family_slug="printed-tote", title=line.title, quantity=1,
+        released_at=timezone.now(), due_at=timezone.now(),
+    )  # fmt: skip
+    ben = {row.key: row for row in margins.contributions(PERIOD)}[shop.ben.pk]
+    assert (ben.remakes, ben.contribution) == (D("10.15"), D("103.35"))  # one bag at 7.20 + 2.95 planned
+
+    line.cost.delete()  # Ben's totes lose their cost: the repair's cost is unknown too
+
+    ben = {row.key: row for row in margins.contributions(PERIOD)}[shop.ben.pk]
+
+    assert (ben.remakes, ben.remakes_unknown, ben.unknown_lines, ben.complete) == (D("0.00"), 1, 2, False)
