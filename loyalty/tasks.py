@@ -5,6 +5,7 @@ from decimal import Decimal
 from celery import shared_task
 
 from . import recompute
+from .selectors.orders import cancelled_order
 from .services import earning, holds, order_notes, refunds, vesting
 
 
@@ -12,7 +13,12 @@ from .services import earning, holds, order_notes, refunds, vesting
 def earn_for_paid_order(order_id, number):
     """The checkout's points hold spent and the order's points recorded (portal/events.order_paid,
     and the `points` reconciler for one whose task was lost). A failure is noted on the order
-    once, for staff, and raised: the reconciler sends it again on its next run."""
+    once, for staff, and raised: the reconciler sends it again on its next run.
+
+    An order cancelled before this ran (a busy worker) earns nothing and spends nothing: the
+    cancellation released its held points and its refund found nothing to take back."""
+    if cancelled_order(order_id=order_id):
+        return
     try:
         holds.spend_hold(order_number=number)
         earning.earn_for_order(order_id=order_id)

@@ -2,6 +2,10 @@
 
 from typing import NamedTuple
 
+from oscar.core.loading import get_model
+
+from atelier.orders import OrderStatus
+
 from ..models import PendingEarn, PointsHold
 
 
@@ -24,3 +28,10 @@ def points_of_order(*, order_number):
         redeemed=(hold.points - hold.restored_points) if hold else 0,
         earned=(pending.points - pending.reversed_points) if pending else 0,
     )
+
+
+def cancelled_order(*, order_id):
+    """Whether the order is cancelled: a paid one the customer cancelled before production, whose
+    points its refund and the cancellation's hold release have settled."""
+    Order = get_model("order", "Order")
+    return Order.objects.filter(pk=order_id, status=OrderStatus.CANCELLED).exists()

@@ -292,3 +292,34 @@ def test_cancelling_re_plans_the_plant_after_commit(checkout, paid_order, monkey
 
     plant_id = paid_order.work_orders.get().plant_id
     assert asked == [(plant_id, f"order {paid_order.number} cancelled")]
+
+
+def test_an_order_cancelled_before_its_points_task_ran_earns_nothing_and_returns_the_points(
+    client, checkout, shopper, stripe_mode, stripe_client, monkeypatch
+):
+    """A busy worker runs order_paid's points task after the cancellation: it spends and earns nothing."""
+    from loyalty import tasks as loyalty_tasks
+    from loyalty.services.staff import adjust_points
+    from tests.payments.test_stripe_checkout import _signed, confirm_in_browser
+
+    adjust_points(user_id=shopper.pk, points=2000, reason="Test balance", staff=User.objects.filter(is_staff=True)[0])
+    account = LoyaltyAccount.objects.get(user=shopper)
+    before = account.available
+    late = []
+    monkeypatch.setattr(loyalty_tasks.earn_for_paid_order, "delay", lambda *args: late.append(args))
+    checkout.add_configured("atelier-fridge")
+    checkout.to_preview()
+    client.post("/checkout/points/", {"points": "2000"})
+    order = checkout.place_order()
+    intent_id = confirm_in_browser(stripe_mode, stripe_client, order)
+    [event] = stripe_mode.events_of("payment_intent.succeeded", intent_id)
+    checkout.post("/stripe/webhook/", **_signed(stripe_mode, event["id"]))
+
+    cancel(checkout, order)
+    with checkout.capture(execute=True):
+        loyalty_tasks.earn_for_paid_order(*late[0])
+
+    account.refresh_from_db()
+    assert account.available == before
+    assert not PendingEarn.objects.filter(order_number=order.number).exists()
+    assert len(stripe_mode.refunds) == 1
