@@ -351,3 +351,22 @@ def test_finish_without_quantities_from_the_planners_board_still_works(frame, op
 def test_parse_count_refuses_huge_numbers():
     with pytest.raises(ProductionActionError):
         terminal.parse_count("9999999", "Good pieces")
+
+
+def test_a_start_or_finish_replans_and_a_repeat_or_a_pause_does_not(
+    login, frame, monkeypatch, django_capture_on_commit_callbacks
+):
+    from production import tasks
+
+    triggers = []
+    monkeypatch.setattr(tasks.replan_plant, "delay", lambda plant_id, trigger: triggers.append(trigger))
+    client = login(OPERATOR)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(frame, "start"))
+        client.post(url(frame, "start"))
+        client.post(url(frame, "pause"))
+        client.post(url(frame, "finish"), {"good": "1", "scrap": "0"})
+        client.post(url(frame, "finish"), {"good": "1", "scrap": "0"})
+
+    assert triggers == [f"{frame} start on the floor", f"{frame} finish on the floor"]

@@ -12,6 +12,13 @@
     });
   });
 
+  // Back to a page kept in the browser's cache: its buttons are tappable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[method=post] button[type=submit][disabled]").forEach(function (button) {
+      if (!button.hasAttribute("data-waiting")) button.disabled = false;
+    });
+  });
+
   var form = document.querySelector("form[data-scanner]");
   if (!form || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
   var start = form.querySelector("[data-camera]");
