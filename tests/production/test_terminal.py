@@ -74,8 +74,12 @@ def test_shoppers_and_other_staff_are_refused_and_change_nothing(client, login, 
     assert frame.status == Operation.PLANNED and events(frame) == []
 
 
-def test_the_operator_does_not_see_the_dashboard(login):
-    assert login(OPERATOR).get("/dashboard/production/").status_code in (302, 403)
+@pytest.mark.parametrize("path", ["/dashboard/", "/dashboard/production/", "/cms/", "/django-admin/"])
+def test_the_operator_does_not_get_into_staff_areas(login, path):
+    response = login(OPERATOR).get(path)
+
+    assert response.status_code in (302, 403)
+    assert response.status_code == 403 or "login" in response["Location"]
 
 
 # --- The queue and the scan box --------------------------------------------------------------
