@@ -26,7 +26,8 @@ def refund_cancellation(*, cancellation_id):
     token (and so the gateway's idempotency key) derives from the order, and nothing is asked once
     the payment is refunded. A refusal or an unreachable gateway is noted on the order once, for
     staff (the order is also listed under "Paid but cancelled: to refund"), and None returned;
-    the `cancellation-refunds` reconciler asks again. Returns the RefundRequest, or None."""
+    so is any other failure (the customer's request must not fail after the cancellation
+    committed); the `cancellation-refunds` reconciler asks again. Returns the RefundRequest, or None."""
     cancellation = Cancellation.objects.select_related("order", "requested_by").get(pk=cancellation_id)
     order = cancellation.order
     amount = refundable(order)
@@ -45,13 +46,17 @@ def refund_cancellation(*, cancellation_id):
             reason=REASON,
         )
     except RefundRefused as refused:
-        message = (
-            f"The refund of this cancelled order was not made: {refused} It is asked for again automatically "
-            "every 15 minutes (the same refund, never twice); or refund it from Payment and refunds."
-        )
-        if warn_once(order, message):
-            logger.warning("Order %s: %s", order.number, message)
-        return None
+        reason = str(refused)
+    except Exception as error:  # anything else too: the cancellation stands and the reconciler asks again
+        logger.exception("Order %s: the cancellation's refund failed", order.number)
+        reason = f"{type(error).__name__}: {error}"
+    message = (
+        f"The refund of this cancelled order was not made: {reason} It is asked for again automatically "
+        "every 15 minutes (the same refund, never twice); or refund it from Payment and refunds."
+    )
+    if warn_once(order, message):
+        logger.warning("Order %s: %s", order.number, message)
+    return None
 
 
 def cancellations_to_refund(*, within=timedelta(days=30), limit=200):

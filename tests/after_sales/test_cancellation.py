@@ -323,3 +323,28 @@ def test_an_order_cancelled_before_its_points_task_ran_earns_nothing_and_returns
     assert account.available == before
     assert not PendingEarn.objects.filter(order_number=order.number).exists()
     assert len(stripe_mode.refunds) == 1
+
+
+def test_an_unexpected_gateway_error_leaves_the_cancellation_and_a_stale_request_is_asked_again(
+    client, checkout, paid_order, stripe_mode
+):
+    """Stripe answering in a way the gateway does not expect (a card error on a refund) must not fail
+    the customer's request after the cancellation committed; the request left behind is asked again."""
+    from portal.payments.models import RefundRequest
+
+    stripe_mode.fail_next("/v1/refunds", status=402)
+
+    response = cancel(checkout, paid_order)
+
+    assert response.status_code == 302
+    paid_order.refresh_from_db()
+    assert paid_order.status == "Cancelled"
+    assert paid_order.notes.filter(note_type="Warning", message__contains="was not made").exists()
+    RefundRequest.objects.filter(order=paid_order).update(created_at=timezone.now() - timedelta(minutes=11))
+
+    with checkout.capture(execute=True):
+        reconcile("cancellation-refunds")
+
+    [stripe_refund] = stripe_mode.refunds
+    assert stripe_refund["amount"] == int(paid_order.total_incl_tax * 100)
+    assert paid_order.sources.get().amount_refunded == paid_order.total_incl_tax
