@@ -374,3 +374,15 @@ def test_a_start_or_finish_replans_and_a_repeat_or_a_pause_does_not(
         client.post(url(frame, "finish"), {"good": "1", "scrap": "0"})
 
     assert triggers == [f"{frame} start on the floor", f"{frame} finish on the floor"]
+
+
+def test_the_planners_board_shows_a_pause_and_the_scrap(login, frame, operator):
+    day = frame.planned_start.date().isoformat()
+    terminal.start(operation=frame, user=operator)
+    terminal.pause(operation=frame, user=operator)
+    board = login("planner@atelier.example").get(f"/dashboard/production/?view=week&day={day}").content.decode()
+    assert "Started, paused since" in board
+
+    terminal.finish(operation=frame, user=operator, good=0, scrap=1, reason="Foam torn")
+    board = login("planner@atelier.example").get(f"/dashboard/production/?view=week&day={day}").content.decode()
+    assert "Finished (1 scrapped)" in board
