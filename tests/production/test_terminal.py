@@ -112,6 +112,7 @@ def test_the_travelers_qr_code_holds_a_code_the_terminal_opens(frame, monkeypatc
     travelers.traveler_html(frame.work_order)
 
     assert scan(frame.work_center, written[0]).operation == frame
+    assert "Scan at your work center's terminal" in travelers.traveler_html(frame.work_order)
 
 
 @pytest.mark.parametrize(
