@@ -5,6 +5,7 @@ analytics.selectors.margins'; these views parse, call and render."""
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.views.decorators import permissions_required
 
@@ -84,6 +85,8 @@ def _option_words(row):
 
 
 def _filename(name, period, family):
+    # The names come from the query string: slugified, so no quote or line break reaches the header.
+    name, family = slugify(name)[:60] or "table", slugify(family)[:60]
     return f"margins-{name}-{period.start.isoformat()}-{period.end.isoformat()}{'-' + family if family else ''}.csv"
 
 

@@ -115,6 +115,18 @@ def test_the_drill_down_lists_the_orders_behind_an_option_value(login, shop):
     ]
 
 
+def test_a_tampered_option_cannot_reach_the_download_header(login, shop):
+    params = {**FILTERS, "family": "printed-tote", "option": 'print_text"\r\nSet-Cookie: x=1', "csv": "orders"}
+
+    response = login(MERCHANDISER).get(DRILL, params)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="margins-print_text-set-cookie-x1-orders-2021-03-01-2021-04-30-printed-tote.csv"'
+    )
+    assert rows_of(response) == [["order", "placed", "customer", "revenue_share_excl_tax", "cost_share", "margin"]]
+
+
 def test_an_unknown_option_or_a_tampered_value_shows_no_orders(login, shop):
     for params in ({"option": "nope"}, {"option": "sides", "value": '{"x": 1}'}, {"option": "sides", "value": "[["}):
         response = login(MERCHANDISER).get(DRILL, {**FILTERS, "family": "printed-tote", **params})
