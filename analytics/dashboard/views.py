@@ -84,6 +84,13 @@ def _option_words(row):
     return f"{row.option_name}: {row.value_text}" if row.value_text else row.option_name
 
 
+def _bar_label(row, *, with_family):
+    """The option value in words, after its family when several are shown; cut to fit beside the bar
+    (the table under the chart has it whole)."""
+    words = f"{row.family} — {_option_words(row)}" if with_family else _option_words(row)
+    return words if len(words) <= 46 else words[:45] + "…"
+
+
 def _filename(name, period, family):
     # The names come from the query string: slugified, so no quote or line break reaches the header.
     name, family = slugify(name)[:60] or "table", slugify(family)[:60]
@@ -118,7 +125,7 @@ def margins_page(request):
             description=_("The table below the chart gives each family's figures."),
         ),
         "option_chart": margin_bars(
-            [(_option_words(r), r.margin) for r in rows["options"]],
+            [(_bar_label(r, with_family=not family), r.margin) for r in rows["options"]],
             title=_("Margin by option value, excl. tax"),
             description=_("Bars to the left lose money. The table below the chart gives each option value's figures."),
             label_width=280,
