@@ -393,8 +393,9 @@ def contributions(period, *, by="customer", family=None):
     """[Contribution] by customer, RFM segment or loyalty tier, the lowest first (who costs us).
 
     Five grouped queries whatever the size: lines (revenue, discounts, cost), points, refunds,
-    remakes, orders and customers. With a family, only that family's lines count for revenue and
-    cost, and the order-wide figures (points, refunds, discounts) only for orders with such a line.
+    remakes, orders and customers. With a family, the orders with a line of it count whole: the
+    points and refunds belong to an order, not to a line, and taking them off one family's lines
+    alone would make its discounts go negative.
     """
     group = GROUPS[by]
     orders = orders_in(period)
@@ -406,7 +407,8 @@ def contributions(period, *, by="customer", family=None):
         return found.setdefault(key, Contribution(key=key, label=""))
 
     lines = (
-        lines_in(period, family=family)
+        lines_in(period)
+        .filter(order__in=orders)
         .values(f"order__{group}")
         .annotate(
             before=Sum("line_price_before_discounts_excl_tax"),
@@ -445,8 +447,6 @@ def contributions(period, *, by="customer", family=None):
         row(item[f"order__{group}"]).refunds = _money(item["refunded"])
 
     remade = WorkOrder.objects.filter(order__in=orders, kind__in=[WorkOrder.REMAKE, WorkOrder.REPAIR])
-    if family:
-        remade = remade.filter(line__in=lines_in(period, family=family).values("pk"))
     remakes = (
         remade.annotate(known=_known("line__cost__"))
         .values(f"order__{group}")

@@ -141,7 +141,11 @@ def test_the_number_of_queries_does_not_grow_with_the_orders(shop):
     assert before <= 30
 
 
-def test_a_family_filter_counts_only_its_lines_in_the_contributions(shop):
+def test_a_family_filter_counts_the_orders_with_a_line_of_it_whole_in_the_contributions(shop):
+    totes = {row.key: row.contribution for row in margins.contributions(PERIOD, family="printed-tote")}
+    # Ada's order whole (its points and refund with it); of Ben's, the totes' order only.
+    assert totes == {shop.ada.pk: D("43.60"), shop.ben.pk: D("88.50")}
+
     rows = {row.key: row for row in margins.contributions(PERIOD, family="stocked")}
 
     assert list(rows) == [shop.ben.pk]
