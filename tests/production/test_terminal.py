@@ -4,6 +4,7 @@ with quantities, a repeated tap that changes nothing, and worked time that leave
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from production.models import Operation, ProductionEvent
@@ -12,6 +13,7 @@ from production.selectors.specification import changes_by_operation
 from production.services import terminal
 from production.services.floor import ProductionActionError
 from tests.factories import CustomerFactory
+from tests.helpers import at_once
 
 pytestmark = pytest.mark.django_db
 OPERATOR = "operator@atelier.example"
@@ -387,3 +389,41 @@ def test_the_planners_board_shows_a_pause_and_the_scrap(login, frame, operator):
     terminal.finish(operation=frame, user=operator, good=0, scrap=1, reason="Foam torn")
     board = login("planner@atelier.example").get(f"/dashboard/production/?view=week&day={day}").content.decode()
     assert "Finished (1 scrapped)" in board
+
+
+def _fresh(op):
+    return Operation.objects.select_related("work_order", "work_center").get(pk=op.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
+def test_six_taps_of_finish_at_once_finish_once_and_the_others_are_told(committed_demo_shop, sofa, operator):
+    frame = sofa.operations.get(code="frame")
+    terminal.start(operation=_fresh(frame), user=operator)
+    terminal.pause(operation=_fresh(frame), user=operator)
+    copies = [_fresh(frame) for _ in range(6)]
+
+    outcomes = at_once(lambda op: terminal.finish(operation=op, user=operator, good=1, scrap=0, reason=""), copies)
+
+    assert [outcome.changed for outcome in outcomes].count(True) == 1
+    assert all("already finished" in outcome.message for outcome in outcomes if not outcome.changed)
+    assert events(frame).count("finished") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
+def test_six_taps_of_resume_at_once_count_the_pause_once(committed_demo_shop, sofa, operator):
+    frame = sofa.operations.get(code="frame")
+    began = timezone.now() - timedelta(minutes=30)
+    terminal.start(operation=_fresh(frame), user=operator, now=began)
+    terminal.pause(operation=_fresh(frame), user=operator, now=began + timedelta(minutes=10))
+    copies = [_fresh(frame) for _ in range(6)]
+
+    outcomes = at_once(
+        lambda op: terminal.resume(operation=op, user=operator, now=began + timedelta(minutes=20)), copies
+    )
+
+    assert [outcome.changed for outcome in outcomes].count(True) == 1
+    frame.refresh_from_db()
+    assert (frame.paused_at, frame.paused_seconds) == (None, 600)
+    assert events(frame).count("resumed") == 1
