@@ -283,13 +283,6 @@ OSCAR_DASHBOARD_NAVIGATION = [
         ],
     },
     {
-        "label": _("Analytics"),
-        "icon": "fas fa-chart-bar",
-        "children": [
-            {"label": _("Margins"), "url_name": "analytics-dashboard:margins"},
-        ],
-    },
-    {
         "label": _("Customer care"),
         "icon": "fas fa-life-ring",
         "children": [

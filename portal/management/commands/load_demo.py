@@ -50,7 +50,6 @@ STEPS = [
     ("stocked products' costs", value_analytics.load_product_costs),
     ("order line costs", value_analytics.load_line_costs),
     ("merchandiser", value_analytics.load_merchandiser),
-    ("merchandiser", value_analytics.load_merchandiser),
 ]
 
 
