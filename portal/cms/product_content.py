@@ -7,7 +7,11 @@ page shows the published version in place of Oscar's description and gallery; a 
 one keeps Oscar's. Nothing here writes to the catalogue.
 """
 
+import uuid
+
+from django.core.cache import cache
 from django.db import models
+from django.template import Context, Template
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -15,6 +19,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, Orderable, PreviewableMixin, RevisionMixin
+from wagtail.rich_text import expand_db_html
 
 DESCRIPTION_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
@@ -57,6 +62,9 @@ class ProductContent(PreviewableMixin, DraftStateMixin, RevisionMixin, Clusterab
     def get_preview_template(self, request, mode_name):
         return "cms/previews/product_content.html"
 
+    def get_preview_context(self, request, mode_name):
+        return {**super().get_preview_context(request, mode_name), "content": _page_data(self)}
+
     @cached_property
     def live_story_page(self):
         page = self.story_page
@@ -83,3 +91,54 @@ def live_product_content(product):
         .prefetch_related("images__image")
         .first()
     )
+
+
+# The product page is read far more than editors publish: what it shows of the content is kept
+# as plain data (the pictures as their HTML), so a warm page costs no query for it. Any change
+# to product content, its images or a page (a story's title or address) starts a new generation.
+CACHE_SECONDS = 300
+GENERATION_KEY = "cms:product-content:generation"
+GRID_SIZES = "(min-width: 992px) 33vw, (min-width: 576px) 50vw, 100vw"
+LEAD_SIZES = "(min-width: 768px) 50vw, 100vw"
+PICTURE = (
+    "{% load wagtailimages_tags %}"
+    "{% picture image format-{webp,jpeg} width-{400,800,1200} sizes=sizes alt=alt loading=loading %}"
+)
+
+
+def _picture(item, sizes, loading):
+    # The same tag as the gallery block's template, rendered once here so the HTML can be cached.
+    context = Context({"image": item.image, "sizes": sizes, "alt": item.alt_text, "loading": loading})
+    return Template(PICTURE).render(context)
+
+
+def _page_data(content):
+    images = list(content.images.all())
+    story = content.live_story_page
+    return {
+        "headline": content.headline,
+        "description": expand_db_html(content.description),
+        "lead": {"picture": _picture(images[0], LEAD_SIZES, "eager"), "caption": images[0].caption} if images else None,
+        "images": [{"picture": _picture(item, GRID_SIZES, "lazy"), "caption": item.caption} for item in images],
+        "story": {"url": story.get_url(), "title": story.title} if story else None,
+    }
+
+
+def product_page_content(product):
+    """What the product page shows of the published content for `product`, as plain data; None without one."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, None)
+        generation = cache.get(GENERATION_KEY, generation)
+    key = f"cms:product-content:{generation}:{product.pk}"
+    data = cache.get(key)
+    if data is None:
+        content = live_product_content(product)
+        data = _page_data(content) if content else {}
+        cache.set(key, data, CACHE_SECONDS)
+    return data or None
+
+
+def clear_product_page_content(**kwargs):
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)

@@ -19,11 +19,12 @@ from portal.cms.models import (
     NavigationLink,
     NavigationMenu,
     PrivacyPage,
+    ProductContent,
     ProductStoryPage,
     SiteFooter,
 )
 
-from .catalogue import product
+from .catalogue import PRODUCTS, product
 
 HOSTNAME = "127.0.0.1"
 PORT = 8000
@@ -469,4 +470,23 @@ def load_editor_product_content_permission():
         return 0
     codenames = [f"{action}_productcontent" for action in EDITOR_SNIPPET_ACTIONS]
     editors.permissions.add(*Permission.objects.filter(content_type__app_label="cms", codename__in=codenames))
+    return 1
+
+
+FRIDGE_CONTENT_HEADLINE = "Built around your kitchen, not the other way round"
+
+
+def load_product_content():
+    """The fridge's words as editors keep them in Wagtail (the catalogue's, and a link to its story)."""
+    fridge = product("ATL-FRIDGE")
+    if ProductContent.objects.filter(product=fridge).exists():
+        return 0
+    content = ProductContent(
+        product=fridge,
+        headline=FRIDGE_CONTENT_HEADLINE,
+        description=next(spec.description for spec in PRODUCTS if spec.upc == "ATL-FRIDGE"),
+        story_page=ProductStoryPage.objects.filter(slug=STORY["slug"]).first(),
+    )
+    content.save()
+    content.save_revision().publish()
     return 1

@@ -201,7 +201,9 @@ def test_a_product_without_published_content_keeps_oscars_description(client):
 
 def test_a_configurable_products_page_shows_the_editors_words_beside_its_configurator(client):
     fridge = Product.objects.get(upc="ATL-FRIDGE")
-    _published(fridge, description="<p>Hinges on either side, made for your alcove.</p>")
+    content = ProductContent.objects.get(product=fridge)  # the demo's
+    content.description = "<p>Hinges on either side, made for your alcove.</p>"
+    content.save_revision().publish()
 
     html = client.get(fridge.get_absolute_url()).content.decode()
 
@@ -222,3 +224,13 @@ def test_the_content_preview_shows_the_product_section(client, login):
     assert "Words not yet saved." in response.content.decode()
     client.logout()
     assert "Words not yet saved." not in client.get(product.get_absolute_url()).content.decode()
+
+
+def test_the_demo_fridge_has_its_words_and_a_link_to_its_story(client):
+    fridge = Product.objects.get(upc="ATL-FRIDGE")
+
+    html = client.get(fridge.get_absolute_url()).content.decode()
+
+    assert ProductContent.objects.get(product=fridge).live
+    assert "Built around your kitchen, not the other way round" in html
+    assert 'href="/the-fridge-that-fits/">Read the story: The fridge that fits</a>' in html

@@ -2,14 +2,12 @@
 
 from django import template
 
-from portal.cms.product_content import live_product_content
+from portal.cms.product_content import product_page_content
 
 register = template.Library()
 
 
 @register.simple_tag
 def product_content(product):
-    """The published product content for `product`, or None; looked up once per product object."""
-    if not hasattr(product, "_live_cms_content"):
-        product._live_cms_content = live_product_content(product)
-    return product._live_cms_content
+    """The published product content for `product` as the page shows it (plain data), or None."""
+    return product_page_content(product)

@@ -21,6 +21,7 @@ STEPS = [
     ("content pages", content.load_content_pages),
     ("story pages", content.load_story_pages),
     ("contact form", content.load_contact_form),
+    ("product content", content.load_product_content),
     ("navigation", content.load_navigation),
     ("footer", content.load_footer),
     ("help centre", help_centre.load_help_centre),
