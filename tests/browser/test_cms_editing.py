@@ -30,6 +30,7 @@ def test_an_editor_rewrites_a_products_description_and_adds_a_gallery_to_its_sto
     sign_in(page, shop, EDITOR, DEMO_PASSWORDS[EDITOR])
 
     page.goto(f"{shop}/cms/snippets/cms/productcontent/edit/{content.pk}/")
+    expect(page.locator("#id_headline")).to_be_visible()
     description = page.locator(".Draftail-Editor [contenteditable='true']").first
     description.click()
     page.keyboard.press("Control+A")

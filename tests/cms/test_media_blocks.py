@@ -139,3 +139,12 @@ def test_a_content_page_renders_a_gallery_and_a_video(client):
     assert '<h2 id="gallery-' in html and "The workshop</h2>" in html
     assert 'alt="Our bench"' in html and 'type="image/webp"' in html
     assert "Watch “A day at the bench” (opens another site in a new tab)" in html
+
+
+def test_a_video_document_is_served_from_our_origin_as_video(client):
+    video = _document("workshop.mp4")
+
+    response = client.get(video.url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "video/mp4"

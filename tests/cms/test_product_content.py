@@ -234,3 +234,12 @@ def test_the_demo_fridge_has_its_words_and_a_link_to_its_story(client):
     assert ProductContent.objects.get(product=fridge).live
     assert "Built around your kitchen, not the other way round" in html
     assert 'href="/the-fridge-that-fits/">Read the story: The fridge that fits</a>' in html
+
+
+def test_editors_find_product_content_and_forms_in_the_admin_menu(client, login):
+    login(EDITOR)
+
+    html = client.get("/cms/").content.decode()
+
+    assert LISTING in html
+    assert "/cms/forms/" in html
