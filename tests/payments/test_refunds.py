@@ -121,3 +121,18 @@ def test_invoice_shows_the_refund(checkout, paid_order):
     text = pdf_text(staff(checkout).get(f"/orders/{paid_order.number}/invoice.pdf").content)
     assert "PARTLY REFUNDED" in text.upper()
     assert "20.00" in text
+
+
+def test_a_refund_stripe_answers_with_a_card_error_is_refused_in_words_and_can_be_tried_again(
+    checkout, paid_order, stripe_mode
+):
+    admin = staff(checkout)
+    stripe_mode.fail_next("/v1/refunds", status=402)
+
+    response = refund(checkout, admin, paid_order, "20.00")
+
+    assert response.status_code == 302  # back to the order with the reason, not a server error
+    assert not stripe_mode.refunds
+    assert not RefundRequest.objects.exists()
+    refund(checkout, admin, paid_order, "20.00")
+    assert len(stripe_mode.refunds) == 1

@@ -104,7 +104,8 @@ class StripeGateway:
         params = {"payment_intent": reference, "amount": amount, "metadata": metadata}
         try:
             refund = client().v1.refunds.create(params=params, options={"idempotency_key": idempotency_key})
-        except stripe.InvalidRequestError as error:
+        # A card error (402) is the bank saying no to this refund: the button may be tried again later.
+        except (stripe.InvalidRequestError, stripe.CardError) as error:
             raise PaymentDeclined(error.user_message or str(error)) from error
         except UNAVAILABLE as error:
             raise GatewayUnavailable(str(error)) from error
