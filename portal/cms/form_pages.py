@@ -27,8 +27,8 @@ from configurator.throttling import RateLimit, client_address
 
 HONEYPOT_FIELD = "website_url"
 HONEYPOT_MESSAGE = _(
-    "Your message was not sent: a field that must stay empty was filled in. "
-    "Leave the field marked “leave empty” blank and send it again."
+    "Your message was not sent: it looked automated (a hidden field that people leave empty was filled in, "
+    "sometimes by a browser's autofill). Please send it again, or write to us by e-mail."
 )
 RATE_MESSAGE = _(
     "Your message was not sent: this form has been sent from your connection too often in a short "

@@ -52,7 +52,7 @@ def test_a_filled_honeypot_is_refused_in_words_and_nothing_is_kept(client, conta
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Your message was not sent: a field that must stay empty was filled in." in html
+    assert "Your message was not sent: it looked automated (a hidden field that people leave empty" in html
     assert "reached the workshop" not in html
     assert _submissions(contact) == []
     assert mail.outbox == []
