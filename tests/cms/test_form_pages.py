@@ -5,7 +5,7 @@ from django.core import mail
 from wagtail.contrib.forms.models import FormSubmission
 
 from portal.cms.form_pages import HONEYPOT_FIELD
-from portal.cms.models import FormPage
+from portal.cms.models import FormPage, HomePage
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,13 @@ def test_shoppers_cannot_read_the_submissions(client, login, contact):
 
     assert response.status_code == 302
     assert "/cms/login/" in response["Location"]
+
+
+def test_an_editor_adds_a_form_page_under_the_home_page(client, login):
+    home = HomePage.objects.get()
+    login("editor@atelier.example")
+
+    response = client.get(f"/cms/pages/add/cms/formpage/{home.pk}/")
+
+    assert response.status_code == 200
+    assert 'name="form_fields-TOTAL_FORMS"' in response.content.decode()
