@@ -99,6 +99,11 @@ class FormPage(AbstractEmailForm):
     template = "cms/form_page.html"
     landing_page_template = "cms/form_page_landing.html"
 
+    def get_submissions_list_view_class(self):
+        from .form_submissions import SubmissionsWithoutFormulas  # admin views import models: load them first
+
+        return SubmissionsWithoutFormulas
+
     def serve(self, request, *args, **kwargs):
         if request.method != "POST":
             return super().serve(request, *args, **kwargs)

@@ -131,3 +131,14 @@ def test_an_editor_adds_a_form_page_under_the_home_page(client, login):
 
     assert response.status_code == 200
     assert 'name="form_fields-TOTAL_FORMS"' in response.content.decode()
+
+
+def test_a_formula_in_an_entry_stays_text_in_the_csv_export(client, login, contact):
+    client.post(contact.url, {**MESSAGE, "your_name": '=HYPERLINK("https://evil.example","Click")'})
+    login("editor@atelier.example")
+
+    export = client.get(f"/cms/forms/submissions/{contact.pk}/?export=csv")
+
+    csv = b"".join(export.streaming_content).decode()
+    assert "'=HYPERLINK(" in csv
+    assert ",=HYPERLINK(" not in csv and '"=HYPERLINK(' not in csv
