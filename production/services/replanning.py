@@ -1,7 +1,8 @@
 """Re-planning: the plant's open work planned by the engine and written back in one transaction.
 
 The plan is computed outside any transaction (`planning.snapshot`, then the engine), and
-written only if nobody changed the plan meanwhile (`Plant.plan_revision`, locked).
+written only if nobody changed the plan meanwhile (`Plant.plan_revision`, locked after the
+operations it writes, in the order every other writer of the plan takes them).
 """
 
 import logging
@@ -48,12 +49,21 @@ def replan(*, plant=None, trigger="re-plan", user=None, now=None):
         except scheduling.PlanningError as error:
             return _record_failure(plant, trigger, user, error, began)
         with transaction.atomic():
+            # The board's actions, the terminal and a cancellation lock an operation, then bump the
+            # plant; taking the locks in that order here too (operations by id, then the plant)
+            # keeps a re-plan from deadlocking with them on PostgreSQL.
+            _lock_operations(snap)
             locked = Plant.objects.select_for_update().get(pk=plant.pk)
             if locked.plan_revision != snap.revision:
                 plant = locked
                 continue
             return _write_plan(locked, snap, schedule, trigger=trigger, user=user, moved=moved, began=began)
     return _record_failure(plant, trigger, user, RuntimeError("the plan kept changing while it was computed"), began)
+
+
+def _lock_operations(snap):
+    ids = sorted(op.pk for op in snap.operations.values())
+    list(Operation.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _record_failure(plant, trigger, user, error, began):

@@ -4,7 +4,7 @@ changes nothing twice: the status is checked and changed in one UPDATE, and the 
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from production.models import Operation, ProductionEvent, WorkOrder
@@ -112,3 +112,58 @@ def test_recording_the_same_downtime_twice_keeps_one(planner):
     assert again == first
     assert cutter.downtimes.count() == 1
     assert ProductionEvent.objects.filter(kind="downtime").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and real concurrency")
+def test_a_replan_waits_for_a_board_action_holding_an_operation_instead_of_deadlocking(committed_demo_shop, planner):
+    """The action holds an operation's row and then bumps the plant; the re-plan, which writes every
+    operation, must take the operation's row before the plant's, or each waits for the other."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from production.models import Plant
+    from production.services import replanning
+    from tests.helpers import wait_for
+
+    operation = sofa_operation("frame")
+    plant = Plant.objects.get(pk=operation.work_order.plant_id)
+    holding, replan_outcome = threading.Event(), []
+
+    def replan():
+        try:
+            holding.wait()
+            replan_outcome.append(replanning.replan(plant=plant, trigger="test"))
+        except Exception as error:  # noqa: BLE001 -- asserted below
+            replan_outcome.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=replan)
+    thread.start()
+    try:
+        with transaction.atomic():
+            Operation.objects.filter(pk=operation.pk).update(pinned=True)  # the action's row lock
+            holding.set()
+            # The re-plan computes its plan (outside any transaction), then waits for this row.
+            wait_for(_waiting_on_a_lock, timeout=60, message="the re-plan to wait for the operation's row")
+            Plant.objects.filter(pk=plant.pk).update(plan_revision=models.F("plan_revision") + 1)
+    finally:
+        thread.join(timeout=120)
+        connections.close_all()
+
+    [outcome] = replan_outcome
+    assert not isinstance(outcome, Exception), outcome
+    assert outcome.outcome == "ok"
+
+
+def _waiting_on_a_lock():
+    from django.db import connections
+
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else a transaction sees its first snapshot again
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
