@@ -22,13 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DIR = ROOT / "var" / "bench"
-BENCH_DIR.mkdir(parents=True, exist_ok=True)
-os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.embedded"
-os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DIR / 'checkout.sqlite3'}"
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-os.environ["LOG_LEVEL"] = "WARNING"
-os.environ.pop("CELERY_BROKER_URL", None)
+from benchmarks.lib.embedded import use_private_sqlite  # noqa: E402
+
+use_private_sqlite("checkout")
 os.environ.pop("STRIPE_SECRET_KEY", None)
 
 import django  # noqa: E402
