@@ -45,12 +45,16 @@ def test_an_editor_rewrites_a_products_description_and_adds_a_gallery_to_its_sto
     page.locator("#panel-child-content-body-section").get_by_role("button", name="Insert a block").last.click()
     page.get_by_role("option", name="Gallery").click()
     gallery = page.locator("[data-contentpath='body'] [data-contentpath='images']").last
+    # The new block is drawn by script: on a busy machine the count below ran before it was there.
+    expect(gallery).to_be_visible()
     gallery_heading = page.locator("input[name$='-value-heading']").last
     gallery_heading.fill("From the workshop")
     if gallery.get_by_role("button", name="Choose an image").count() == 0:
         gallery.get_by_role("button", name="Insert a block").first.click()
     gallery.get_by_role("button", name="Choose an image").first.click()
-    page.get_by_role("dialog").get_by_role("link", name="Workshop bench").click()
+    chooser = page.get_by_role("dialog").filter(has=page.get_by_role("link", name="Workshop bench"))
+    expect(chooser).to_be_visible(timeout=60_000)  # the chooser's list comes by a second request
+    chooser.get_by_role("link", name="Workshop bench").click()
     page.locator("input[name$='-value-alt_text']").last.fill("The bench where the fridges are assembled")
     page.locator("input[name$='-value-caption']").last.fill("Our assembly bench")
     _publish(page)
