@@ -236,7 +236,9 @@ class TestDatabase:
         with _locked(self.folder):
             if rebuild or not self.templates.exists(schema):
                 self._build(schema, self._migrate)
-            if rebuild or not self.templates.exists(demo):
+            # A PostgreSQL template outlives the checkout that built it (another clone, the same
+            # code); its media folder does not: without the folder the template is built again.
+            if rebuild or not self.templates.exists(demo) or not media.is_dir():
                 self._build(demo, lambda building: self._load_demo(schema, building, media))
             for stale in self.templates.others(keep={schema, demo}):
                 self.templates.drop(stale)
