@@ -7,20 +7,16 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from loyalty.models import LoyaltyAccount
-from loyalty.services.staff import adjust_points
 from production.models import Operation
 from production.services import floor
 from tests.browser.accessibility import assert_accessible
-from tests.browser.checkout_steps import give_delivery_address
+from tests.browser.checkout_steps import give_delivery_address, set_points_balance
 from tests.browser.signing_in import sign_in
 
 
 def test_shopper_cancels_before_production_and_sees_the_refund_and_points_back(shop, page, settings):
     settings.STRIPE_SECRET_KEY = ""  # the demo gateway, as `make run` has it
-    ben = get_user_model().objects.get(email="ben@example.com")
-    admin = get_user_model().objects.get(email="admin@atelier.example")
-    current = LoyaltyAccount.objects.get(user=ben).available
-    adjust_points(user_id=ben.pk, points=3000 - current, reason="Browser test balance", staff=admin)
+    ben = set_points_balance("ben@example.com", 3000)
 
     sign_in(page, shop, "ben@example.com")
     page.goto(shop + "/configure/atelier-fridge/")

@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 from configurator import services as configurator_services
 from configurator.models import SavedDesign
 from loyalty.models import LoyaltyAccount
-from loyalty.services.staff import adjust_points
 from tests.browser.accessibility import assert_accessible
-from tests.browser.checkout_steps import give_delivery_address
+from tests.browser.checkout_steps import give_delivery_address, set_points_balance
 from tests.browser.signing_in import sign_in
 
 
@@ -79,10 +78,7 @@ def test_past_a_limit_the_page_says_so_and_keeps_the_choices(shop, browser, sett
 
 
 def test_points_held_at_checkout_are_given_back_only_by_their_button(shop, page):
-    ben = get_user_model().objects.get(email="ben@example.com")
-    admin = get_user_model().objects.get(email="admin@atelier.example")
-    current = LoyaltyAccount.objects.get(user=ben).available
-    adjust_points(user_id=ben.pk, points=3000 - current, reason="Browser test balance", staff=admin)
+    ben = set_points_balance("ben@example.com", 3000)
     sign_in(page, shop, "ben@example.com")
     page.goto(shop + "/configure/atelier-fridge/")
     page.get_by_role("button", name="Add to basket").click()
