@@ -8,8 +8,12 @@ Later changes price the orders to come and never rewrite one already sold.
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from loyalty.models import ValueClass
 
 
 class ProductCost(models.Model):
@@ -95,3 +99,97 @@ class LineCost(models.Model):
         """The whole line's planned cost, to the penny; None while unknown."""
         unit = self.unit_cost
         return None if unit is None else (unit * self.quantity).quantize(Decimal("0.01"))
+
+
+class ValueClassRules(models.Model):
+    """The cut that sorts customers into value classes, set by merchandisers (one row).
+
+    From 12-month contribution (revenue − cost − discounts − points − refunds − remakes):
+    premium are the top `premium_percent` of buying customers, major the next ones up to
+    `major_percent`, ordinary the rest; restricted whoever contributed less than nothing or
+    abuses (refunds or complaints above the limits over at least `abuse_min_orders` orders);
+    potential whoever registered and never bought.
+    """
+
+    premium_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("4.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text="the top share of buying customers, by contribution, who are premium",
+    )
+    major_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text="the top share of buying customers who are premium or major (the Pareto cut)",
+    )
+    refund_rate_limit = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("100"))],
+        help_text="per cent of revenue refunded above which a customer is restricted",
+    )
+    complaint_rate_limit = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("100"))],
+        help_text="complaints per hundred orders above which a customer is restricted",
+    )
+    abuse_min_orders = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="the refund and complaint limits apply from this many orders in 12 months",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "value class rules"
+        verbose_name_plural = "value class rules"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(premium_percent__lte=models.F("major_percent")),
+                name="analytics_premium_within_major",
+            )
+        ]
+
+    def __str__(self):
+        return f"Premium top {self.premium_percent}%, major to {self.major_percent}%"
+
+    def clean(self):
+        if (
+            self.premium_percent is not None
+            and self.major_percent is not None
+            and self.premium_percent > self.major_percent
+        ):
+            raise ValidationError({"major_percent": "The major cut includes the premium customers: at least as large."})
+
+
+class ValueClassHistory(models.Model):
+    """A customer's value class, recorded once each time it changes (the first classification
+    included), with the figures that decided it. Nightly runs that change nothing add nothing."""
+
+    user_id = models.BigIntegerField()  # no FK: history outlives the join cost at a million customers
+    computed_on = models.DateField()
+    value_class = models.CharField(max_length=16, choices=ValueClass.choices)
+    previous_class = models.CharField(max_length=16, choices=ValueClass.choices, blank=True)
+    contribution_12m = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    orders_12m = models.PositiveIntegerField(default=0)
+    reason = models.CharField(max_length=200, blank=True, help_text="why restricted, when it is")
+
+    class Meta:
+        ordering = ["-computed_on", "user_id"]
+        verbose_name_plural = "value class history"
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "computed_on"], name="analytics_value_class_once_a_day")
+        ]
+        indexes = [models.Index(fields=["computed_on", "value_class"], name="analytics_class_day")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.value_class} from {self.computed_on}"

@@ -28,6 +28,18 @@ class Segment(models.TextChoices):
     NEW = "new", _("New")
 
 
+class ValueClass(models.TextChoices):
+    """What a customer is worth to the shop over 12 months (computed nightly by the analytics app,
+    which owns the rule; kept here beside the RFM segment so reminders, campaigns and content can
+    target it without reading the analytics app)."""
+
+    PREMIUM = "premium", _("Premium")
+    MAJOR = "major", _("Major")
+    ORDINARY = "ordinary", _("Ordinary")
+    RESTRICTED = "restricted", _("Restricted")
+    POTENTIAL = "potential", _("Potential")
+
+
 class Tier(models.Model):
     """A level of the programme, reached by rolling 12-month spend, with its benefits."""
 
@@ -73,6 +85,8 @@ class LoyaltyAccount(models.Model):
         Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts", db_index=False
     )
     segment = models.CharField(max_length=16, choices=Segment.choices, default=Segment.NEW)
+    # Written nightly by analytics (its value-class run); not indexed, for the same reason as tier.
+    value_class = models.CharField(max_length=16, choices=ValueClass.choices, default=ValueClass.POTENTIAL)
     spend_12m = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     # A downgrade waits until this date (the grace period); cleared when spend recovers.
     downgrade_due_on = models.DateField(null=True, blank=True)
@@ -309,6 +323,11 @@ class Campaign(models.Model):
     )
     category = models.ForeignKey(
         "catalogue.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    value_classes = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("Comma-separated value classes the campaign is for; empty means every customer"),
     )
     active = models.BooleanField(default=True)
 

@@ -77,6 +77,11 @@ class ReminderRule(models.Model):
     segments = models.CharField(
         max_length=200, blank=True, help_text=_("Comma-separated loyalty segment codes; empty means every customer")
     )
+    value_classes = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("Comma-separated value classes (premium, major, ordinary, restricted, potential); empty: everyone"),
+    )
     send_email = models.BooleanField(_("email"), default=True)
     send_inbox = models.BooleanField(_("inbox"), default=True)
     weekly_cap = models.PositiveSmallIntegerField(
