@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reminderrule',
             name='value_classes',
-            field=models.CharField(blank=True, help_text='Comma-separated value classes (premium, major, ordinary, restricted, potential); empty means every customer', max_length=100),
+            field=models.CharField(blank=True, help_text='Comma-separated value classes (premium, major, ordinary, restricted, potential); empty: everyone', max_length=100),
         ),
     ]
