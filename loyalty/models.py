@@ -86,7 +86,10 @@ class LoyaltyAccount(models.Model):
     )
     segment = models.CharField(max_length=16, choices=Segment.choices, default=Segment.NEW)
     # Written nightly by analytics (its value-class run); not indexed, for the same reason as tier.
-    value_class = models.CharField(max_length=16, choices=ValueClass.choices, default=ValueClass.POTENTIAL)
+    # db_default too: the nightly recompute and the benchmarks create accounts in plain SQL.
+    value_class = models.CharField(
+        max_length=16, choices=ValueClass.choices, default=ValueClass.POTENTIAL, db_default=ValueClass.POTENTIAL
+    )
     spend_12m = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     # A downgrade waits until this date (the grace period); cleared when spend recovers.
     downgrade_due_on = models.DateField(null=True, blank=True)
