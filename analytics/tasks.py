@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import services
+from . import reclassify, services
 
 
 @shared_task(
@@ -24,3 +24,10 @@ def freeze_order_costs(order_id):
 def record_actual_labour():
     """Beat, hourly: the actual labour of the lines whose work order has finished."""
     return services.record_actual_labour()
+
+
+@shared_task(name="analytics.tasks.reclassify_customers")
+def reclassify_customers():
+    """Beat, nightly after loyalty's recompute (and the dashboard's "recompute now"): every
+    customer's value class. Idempotent: a run that finds nothing changed writes nothing."""
+    return reclassify.reclassify_customers().as_dict()
