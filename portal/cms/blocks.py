@@ -6,7 +6,9 @@ price change in the dashboard shows on the home page without republishing it.
 
 import posixpath
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.functional import cached_property
 from oscar.core.loading import get_class, get_model
 from wagtail import blocks
@@ -14,6 +16,9 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from loyalty.models import Segment, ValueClass
+
+from .audience import NEW, RETURNING, Target, audience_of
 from .choosers import product_chooser_viewset
 
 ProductChooserBlock = product_chooser_viewset.get_block_class(
@@ -259,7 +264,112 @@ class ConfiguratorBlock(blocks.StructBlock):
         return context
 
 
-class HomeStreamBlock(blocks.StreamBlock):
+def tier_choices():
+    from loyalty.models import Tier
+
+    return list(Tier.objects.order_by("min_spend_12m").values_list("code", "name"))
+
+
+VISITORS = [(NEW, "New visitors (not signed in, or no order yet)"), (RETURNING, "Returning customers (has bought)")]
+MATCHES = [("any", "Any one kind of choice above"), ("all", "Every kind of choice above")]
+
+
+class SegmentBlock(blocks.StructBlock):
+    """Blocks only the chosen visitors see; everyone else sees nothing in their place.
+
+    Shared by the home page's and the content pages' versions, which differ in the blocks they
+    hold (`content`, declared by each). Who matches is `audience.Target`; the visitor's facts are
+    `audience.audience_of`, read once per request and never for a visitor not signed in.
+    """
+
+    value_classes = blocks.MultipleChoiceBlock(
+        choices=ValueClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What the customer brought us over 12 months, computed every night",
+    )
+    tiers = blocks.MultipleChoiceBlock(
+        choices=tier_choices, required=False, widget=forms.CheckboxSelectMultiple, help_text="Loyalty tiers"
+    )
+    segments = blocks.MultipleChoiceBlock(
+        choices=Segment.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="RFM segments",
+        help_text="By how recently, how often and how much they buy",
+    )
+    visitors = blocks.MultipleChoiceBlock(
+        choices=VISITORS, required=False, widget=forms.CheckboxSelectMultiple, label="New or returning"
+    )
+    saved_design = blocks.BooleanBlock(required=False, label="Shoppers with a saved design")
+    match = blocks.ChoiceBlock(
+        choices=MATCHES,
+        default="any",
+        help_text="Any: shown to a visitor who fits one kind of choice (a premium customer, or anyone with a "
+        "saved design). Every: only to one who fits each kind chosen (a premium customer with a saved design).",
+    )
+
+    class Meta:
+        icon = "group"
+        template = "cms/blocks/segment.html"
+        label = "Content for a segment"
+        description = "Blocks shown only to chosen customers: value classes, tiers, segments, new or returning"
+        help_text = (
+            "Visitors who are not signed in count as new visitors and see the page as one. "
+            "Preview the page as each kind of visitor with the preview's mode."
+        )
+        preview_value = {
+            "visitors": [NEW, RETURNING],
+            "content": [
+                (
+                    "call_to_action",
+                    {
+                        "heading": "Early access for our best customers",
+                        "text": "New fabrics a week before everyone else.",
+                        "action": {"label": "See them first", "url": "/catalogue/"},
+                        "tone": "ink",
+                    },
+                )
+            ],
+        }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if target_of(value).is_empty():
+            raise StructBlockValidationError(
+                non_block_errors=ErrorList(
+                    [
+                        ValidationError(
+                            "Choose who sees these blocks: at least one value class, tier, RFM segment, "
+                            "new or returning visitors, or shoppers with a saved design"
+                        )
+                    ]
+                )
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["shown"] = target_of(value).admits(audience_of((parent_context or {}).get("request")))
+        return context
+
+    def get_searchable_content(self, value):
+        # The search index is one for every visitor: words only some may see stay out of it.
+        return []
+
+
+def target_of(value):
+    return Target(
+        value_classes=frozenset(value.get("value_classes") or ()),
+        tiers=frozenset(value.get("tiers") or ()),
+        segments=frozenset(value.get("segments") or ()),
+        visitors=frozenset(value.get("visitors") or ()),
+        saved_design=bool(value.get("saved_design")),
+        require_all=value.get("match") == "all",
+    )
+
+
+class HomeBlocks(blocks.StreamBlock):
     hero = HeroBlock()
     featured_products = FeaturedProductsBlock()
     features = FeatureListBlock()
@@ -270,7 +380,7 @@ class HomeStreamBlock(blocks.StreamBlock):
     video = VideoBlock()
 
 
-class ContentStreamBlock(blocks.StreamBlock):
+class ContentBlocks(blocks.StreamBlock):
     rich_text = RichTextBlock()
     configurator = ConfiguratorBlock()
     featured_products = FeaturedProductsBlock()
@@ -279,6 +389,22 @@ class ContentStreamBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     gallery = GalleryBlock()
     video = VideoBlock()
+
+
+class HomeSegmentBlock(SegmentBlock):
+    content = HomeBlocks(help_text="Shown only to the visitors chosen above")
+
+
+class ContentSegmentBlock(SegmentBlock):
+    content = ContentBlocks(help_text="Shown only to the visitors chosen above")
+
+
+class HomeStreamBlock(HomeBlocks):
+    segment = HomeSegmentBlock()
+
+
+class ContentStreamBlock(ContentBlocks):
+    segment = ContentSegmentBlock()
 
 
 class FeaturedProduct:

@@ -7,6 +7,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .audience import SegmentPreviewMixin
 from .blocks import ContentStreamBlock, HomeStreamBlock
 from .form_pages import FormField, FormPage
 from .navigation import FooterLink, NavigationLink, NavigationMenu, SiteFooter
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 
-class HomePage(Page):
+class HomePage(SegmentPreviewMixin, Page):
     body = StreamField(HomeStreamBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
@@ -39,7 +40,7 @@ class HomePage(Page):
     template = "cms/home_page.html"
 
 
-class _IntroducedPage(Page):
+class _IntroducedPage(SegmentPreviewMixin, Page):
     """A title, an introduction and content blocks, under the home page or a content page.
 
     Content pages and product stories share this shape but stay two page types, so that editors

@@ -29,6 +29,24 @@ from .catalogue import PRODUCTS, product
 HOSTNAME = "127.0.0.1"
 PORT = 8000
 
+
+def _segment(audience, *blocks):
+    """A segment block's value: the audience chosen (any one kind matching) and its blocks."""
+    return (
+        "segment",
+        {
+            "value_classes": [],
+            "tiers": [],
+            "segments": [],
+            "visitors": [],
+            "saved_design": False,
+            "match": "any",
+            **audience,
+            "content": list(blocks),
+        },
+    )
+
+
 HOME_BODY = [
     (
         "hero",
@@ -43,6 +61,46 @@ HOME_BODY = [
             "image": None,
             "illustration": "workshop",
         },
+    ),
+    # Content for a segment (docs/content.md): each visitor sees at most the ones meant for them;
+    # a visitor not signed in is a new visitor and sees the welcome.
+    _segment(
+        {"value_classes": ["premium"]},
+        (
+            "call_to_action",
+            {
+                "heading": "Thank you for being one of our best customers",
+                "text": "Early access for you: next season's fabrics and finishes open to you a week before "
+                "anyone else, and your next order goes to the front of the workshop's queue.",
+                "action": {"label": "See the new fabrics first", "page": None, "url": "/catalogue/"},
+                "tone": "ink",
+            },
+        ),
+    ),
+    _segment(
+        {"visitors": ["new"]},
+        (
+            "call_to_action",
+            {
+                "heading": "New to Atelier? Welcome",
+                "text": "Nothing here is made until you order it. Start from one of our designs below, change "
+                "what you like, and see your price and ship date as you go.",
+                "action": {"label": "How made-to-order works", "page": None, "url": "/how-it-works/"},
+                "tone": "sage",
+            },
+        ),
+    ),
+    _segment(
+        {"saved_design": True},
+        (
+            "call_to_action",
+            {
+                "heading": "Your saved designs are waiting",
+                "text": "Pick up where you left off: every design you saved keeps its options and its price.",
+                "action": {"label": "Open my designs", "page": None, "url": "/designs/"},
+                "tone": "clay",
+            },
+        ),
     ),
     (
         "featured_products",
