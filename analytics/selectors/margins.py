@@ -147,11 +147,8 @@ def lines_in(period, *, family=None):
     """Lines of the orders counted, with `known` (a complete cost) and `line_cost` annotated."""
     Line = get_model("order", "Line")
     start, end = period.bounds()
-    lines = Line.objects.filter(
-        order__status__in=COUNTED, order__date_placed__gte=start, order__date_placed__lt=end
-    ).annotate(
-        known=_known("cost__"),
-        line_cost=ExpressionWrapper(unit_cost("cost__") * F("cost__quantity"), output_field=MONEY),
+    lines = costed(
+        Line.objects.filter(order__status__in=COUNTED, order__date_placed__gte=start, order__date_placed__lt=end)
     )
     if family == STOCKED:
         return lines.filter(cost__family_slug="")
@@ -160,6 +157,14 @@ def lines_in(period, *, family=None):
     if family:
         return lines.filter(cost__family_slug=family)
     return lines
+
+
+def costed(lines):
+    """Lines with `known` (a complete cost) and `line_cost` annotated: what every margin reads."""
+    return lines.annotate(
+        known=_known("cost__"),
+        line_cost=ExpressionWrapper(unit_cost("cost__") * F("cost__quantity"), output_field=MONEY),
+    )
 
 
 def unit_cost(prefix):
@@ -386,19 +391,28 @@ GROUPS = {
     "customer": "user_id",
     "segment": "user__loyalty_account__segment",
     "tier": "user__loyalty_account__tier__name",
+    "order": "pk",  # one row per order: what the campaign ROI (selectors.roi) folds into its own groups
 }
 
 
-def contributions(period, *, by="customer", family=None):
+def contributions(period, *, by="customer", family=None, orders=None):
     """[Contribution] by customer, RFM segment or loyalty tier, the lowest first (who costs us).
 
     Five grouped queries whatever the size: lines (revenue, discounts, cost), points, refunds,
     remakes, orders and customers. With a family, the orders with a line of it count whole: the
     points and refunds belong to an order, not to a line, and taking them off one family's lines
     alone would make its discounts go negative.
+
+    `orders`, instead of a period: the orders to count (those of them that were paid), for a reader
+    whose orders are not one period's (the ROI's attribution windows run past the period's end).
     """
     group = GROUPS[by]
-    orders = orders_in(period)
+    if orders is not None:
+        orders = orders.filter(status__in=COUNTED)
+        every_line = costed(get_model("order", "Line").objects.filter(order__in=orders))
+    else:
+        orders = orders_in(period)
+        every_line = lines_in(period)
     if family:
         orders = orders.filter(pk__in=lines_in(period, family=family).values("order_id"))
     found = {}
@@ -407,8 +421,7 @@ def contributions(period, *, by="customer", family=None):
         return found.setdefault(key, Contribution(key=key, label=""))
 
     lines = (
-        lines_in(period)
-        .filter(order__in=orders)
+        every_line.filter(order__in=orders)
         .values(f"order__{group}")
         .annotate(
             before=Sum("line_price_before_discounts_excl_tax"),
@@ -493,6 +506,8 @@ def _label(found, by):
             }
         if None in found:
             found[None].label = "Guests (no account)"
+    elif by == "order":
+        return  # read by key (the order's id), never shown as such
     elif by == "segment":
         segments = dict(Segment.choices)
         for key, entry in found.items():
