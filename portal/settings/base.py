@@ -280,6 +280,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-chart-bar",
         "children": [
             {"label": _("Margins"), "url_name": "analytics-dashboard:margins"},
+            {"label": _("Value classes"), "url_name": "analytics-dashboard:value-classes"},
         ],
     },
     {
@@ -436,6 +437,12 @@ CELERY_BEAT_SCHEDULE.update(
 CELERY_BEAT_SCHEDULE["analytics-actual-labour"] = {
     "task": "analytics.tasks.record_actual_labour",
     "schedule": crontab(minute=20),
+}
+# Value classes (analytics/reclassify.py) after loyalty's nightly recompute at 02:00, which opens the
+# accounts of the day's new customers; the 12-month contribution is read from the orders then.
+CELERY_BEAT_SCHEDULE["analytics-value-classes"] = {
+    "task": "analytics.tasks.reclassify_customers",
+    "schedule": crontab(hour=2, minute=20),
 }
 
 # --- Customer care ------------------------------------------------------------------------
