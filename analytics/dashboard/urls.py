@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import value_classes, views
+from . import cohort_views, promise_views, value_classes, views
 
 app_name = "analytics-dashboard"
 urlpatterns = [
@@ -8,4 +8,8 @@ urlpatterns = [
     path("margins/option/", views.option_orders, name="option-orders"),
     path("value-classes/", value_classes.value_classes_page, name="value-classes"),
     path("value-classes/<slug:code>/", value_classes.class_customers, name="value-class-customers"),
+    path("cohorts/", cohort_views.cohorts_page, name="cohorts"),
+    path("cohorts/orders/", cohort_views.cohort_orders, name="cohort-orders"),
+    path("promises/", promise_views.promises_page, name="promises"),
+    path("promises/orders/", promise_views.promise_orders, name="promise-orders"),
 ]
