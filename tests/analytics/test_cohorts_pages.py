@@ -57,7 +57,7 @@ def test_the_triangle_is_a_heat_map_whose_cells_say_their_figure_and_open_their_
     assert 'data-table="triangle"' in html
     assert 'class="num shade-3" data-cell="2021-01+1"' in html  # 50 %
     assert 'class="num shade-0" data-cell="2021-01+2"' in html  # no one
-    assert "January 2021, 1 months on: 1 of 2, 50.0%" in html
+    assert "January 2021, 1 month on: 1 of 2, 50.0%" in html
     assert "50.0%<br><small>(1)</small>" in html and "33.3%<br><small>(1)</small>" in html
     assert "?start=2021-01-01&amp;end=2021-02-28&amp;family=&amp;segment=&amp;cohort=2021-01&amp;offset=1" in html
     # Two charts (tiers, scores), each with a title and the table as its text.
