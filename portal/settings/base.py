@@ -280,6 +280,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-chart-bar",
         "children": [
             {"label": _("Margins"), "url_name": "analytics-dashboard:margins"},
+            {"label": _("Campaign ROI"), "url_name": "analytics-dashboard:roi"},
             {"label": _("Cohorts"), "url_name": "analytics-dashboard:cohorts"},
             {"label": _("Promises kept"), "url_name": "analytics-dashboard:promises"},
             {"label": _("Value classes"), "url_name": "analytics-dashboard:value-classes"},
