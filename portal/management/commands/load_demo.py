@@ -8,6 +8,7 @@ from portal.demo import analytics as value_analytics
 from portal.demo import care as customer_care
 from portal.demo import catalogue, content, designs, families, help_centre, loyalty, orders, people, reminders
 from portal.demo import production as factory
+from portal.demo import roi as campaign_roi
 from portal.demo import surveys as customer_surveys
 
 STEPS = [
@@ -51,6 +52,7 @@ STEPS = [
     ("stocked products' costs", value_analytics.load_product_costs),
     ("order line costs", value_analytics.load_line_costs),
     ("merchandiser", value_analytics.load_merchandiser),
+    ("reminder hold-outs for the ROI page", campaign_roi.load_roi_sends),
 ]
 
 
