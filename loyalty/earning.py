@@ -4,7 +4,8 @@ points = floor(Σ line amount × points per £ × family/category multiplier × 
 multiplier × tier multiplier) + campaign bonuses. The family/category multiplier is the
 largest that matches (they do not stack); one campaign per scope can be active at a time
 (overlapping conflicting campaigns are refused), and the largest matching one applies.
-A tier with early access sees a campaign that many days before it starts.
+A tier with early access sees a campaign that many days before it starts. A campaign for chosen
+value classes (premium, major...) counts only for their customers.
 """
 
 import math
@@ -27,11 +28,18 @@ class EarnRules:
     tier_multiplier: Decimal
 
     @classmethod
-    def load(cls, *, day: date, tier: Tier | None):
+    def load(cls, *, day: date, tier: Tier | None, value_class: str | None = None):
+        """The rules in force on `day` for a customer of `tier` and `value_class` (a campaign for
+        some value classes only counts for them; None, a guest or a preview without an account,
+        sees only the campaigns for everyone)."""
         early = timedelta(days=tier.early_access_days if tier else 0)
-        campaigns = list(
-            Campaign.objects.filter(Q(active=True), starts_on__lte=day + early, ends_on__gte=day).order_by("pk")
-        )
+        campaigns = [
+            campaign
+            for campaign in Campaign.objects.filter(
+                Q(active=True), starts_on__lte=day + early, ends_on__gte=day
+            ).order_by("pk")
+            if campaign.is_for(value_class)
+        ]
         return cls(
             points_per_unit=ProgrammeRules.current().points_per_unit,
             multipliers=list(EarnMultiplier.objects.all()),

@@ -40,6 +40,21 @@ class ValueClass(models.TextChoices):
     POTENTIAL = "potential", _("Potential")
 
 
+def value_class_codes(text):
+    """The codes of a comma-separated list of value classes (a campaign's, a reminder rule's)."""
+    return [code.strip() for code in (text or "").split(",") if code.strip()]
+
+
+def check_value_classes(text):
+    """Refuse a code that is no value class, naming it and the codes there are."""
+    unknown = [code for code in value_class_codes(text) if code not in ValueClass.values]
+    if unknown:
+        raise ValidationError(
+            _("Not a value class: %(unknown)s. Use %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(ValueClass.values)}
+        )
+
+
 class Tier(models.Model):
     """A level of the programme, reached by rolling 12-month spend, with its benefits."""
 
@@ -346,15 +361,33 @@ class Campaign(models.Model):
             errors["ends_on"] = _("A campaign ends on or after the day it starts.")
         if self.multiplier is not None and self.multiplier <= 0:
             errors["multiplier"] = _("The multiplier must be more than zero.")
+        try:
+            check_value_classes(self.value_classes)
+        except ValidationError as error:
+            errors["value_classes"] = error.messages
         if errors:
             raise ValidationError(errors)
         if self.active and self.starts_on and self.ends_on:
-            clash = self.conflicts().first()
+            # Campaigns for different value classes reach different customers: they may overlap.
+            clash = next((other for other in self.conflicts() if self._shares_customers_with(other)), None)
             if clash is not None:
                 raise ValidationError(
                     _("Overlaps “%(name)s” (%(start)s to %(end)s) on the same products with different rules.")
                     % {"name": clash.name, "start": clash.starts_on, "end": clash.ends_on}
                 )
+
+    @property
+    def value_class_codes(self):
+        return value_class_codes(self.value_classes)
+
+    def is_for(self, value_class):
+        """Whether a customer of this value class earns with the campaign (empty: everyone)."""
+        codes = self.value_class_codes
+        return not codes or value_class in codes
+
+    def _shares_customers_with(self, other):
+        mine, theirs = set(self.value_class_codes), set(other.value_class_codes)
+        return not mine or not theirs or bool(mine & theirs)
 
     def conflicts(self):
         """Active campaigns on the same scope whose dates overlap and whose rules differ."""

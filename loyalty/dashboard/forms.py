@@ -1,6 +1,6 @@
 from django import forms
 
-from ..models import Campaign, EarnMultiplier, ProgrammeRules, Tier
+from ..models import Campaign, EarnMultiplier, ProgrammeRules, Tier, ValueClass
 
 
 class RulesForm(forms.ModelForm):
@@ -22,13 +22,31 @@ class TierForm(forms.ModelForm):
 
 
 class CampaignForm(forms.ModelForm):
+    # Kept as comma-separated codes on the model (like a reminder rule's), chosen here as boxes.
+    value_classes = forms.MultipleChoiceField(
+        label="For value classes",
+        choices=ValueClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every customer. The classes are computed nightly from 12-month contribution.",
+    )
+
     class Meta:
         model = Campaign
-        fields = ["name", "starts_on", "ends_on", "multiplier", "bonus_points", "product_class", "category", "active"]
+        fields = ["name", "starts_on", "ends_on", "multiplier", "bonus_points", "product_class", "category",
+                  "value_classes", "active"]  # fmt: skip
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["value_classes"] = self.instance.value_class_codes
+
+    def clean_value_classes(self):
+        return ",".join(self.cleaned_data["value_classes"])
 
 
 class MultiplierForm(forms.ModelForm):

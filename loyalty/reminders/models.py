@@ -11,6 +11,7 @@ end of the customer's quiet hours).
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.text import format_lazy
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
+from loyalty.models import check_value_classes, value_class_codes
 from loyalty.wording import check_placeholders, language_choices
 
 from . import placeholders
@@ -100,6 +102,7 @@ class ReminderRule(models.Model):
         FieldPanel("enabled"),
         FieldRowPanel([FieldPanel("threshold"), FieldPanel("lookback_days")]),
         FieldPanel("segments"),
+        FieldPanel("value_classes"),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("send_email"), FieldPanel("send_inbox")]), FieldPanel("weekly_cap")],
             heading=_("Channels and frequency"),
@@ -122,6 +125,17 @@ class ReminderRule(models.Model):
     @property
     def segment_codes(self):
         return [code.strip() for code in self.segments.split(",") if code.strip()]
+
+    @property
+    def value_class_codes(self):
+        return value_class_codes(self.value_classes)
+
+    def clean(self):
+        super().clean()
+        try:
+            check_value_classes(self.value_classes)
+        except ValidationError as error:
+            raise ValidationError({"value_classes": error.messages}) from error
 
     @property
     def threshold_meaning(self):

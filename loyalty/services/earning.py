@@ -32,7 +32,7 @@ def earn_for_order(*, order_id, today=None):
         account = locked_account(order.user_id)
         if already_posted(key) or PendingEarn.objects.filter(order_number=order.number).exists():
             return PendingEarn.objects.filter(order_number=order.number).first()
-        rules = EarnRules.load(day=today, tier=account.tier)
+        rules = EarnRules.load(day=today, tier=account.tier, value_class=account.value_class)
         points, campaigns = rules.points(order_lines(order))
         first_order = not PendingEarn.objects.filter(account=account).exists()
         programme = ProgrammeRules.current()

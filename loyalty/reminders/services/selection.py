@@ -42,12 +42,16 @@ def is_held_out(rule, user_id):
 
 
 def _eligible(selection, rule, now):
-    """Add what every trigger shares to the trigger's own query: still in the same statement."""
+    """Add what every trigger shares to the trigger's own query: still in the same statement. The
+    segments and value classes are the ones the nightly runs wrote on the customer's account."""
     prefix = selection.user_prefix
     qs = selection.queryset.filter(**{f"{prefix}is_active": True})
     segments = rule.segment_codes
     if segments:
         qs = qs.filter(**{f"{prefix}loyalty_account__segment__in": segments})
+    value_classes = rule.value_class_codes
+    if value_classes:
+        qs = qs.filter(**{f"{prefix}loyalty_account__value_class__in": value_classes})
     if rule.weekly_cap:
         at_cap = (
             ReminderSend.objects.filter(status=ReminderSend.Status.SENT, sent_at__gte=now - timedelta(days=7))
