@@ -23,6 +23,7 @@ class AccountSummary:
     segment: str
     benefits: list = field(default_factory=list)
     point_value: Decimal = Decimal("0.01")
+    value_class: str = ""  # premium, major... written nightly by the analytics app
 
     @property
     def available_value(self):
@@ -62,6 +63,7 @@ def account_summary(*, user):
         spend_to_next=to_next,
         progress=progress,
         segment=account.segment,
+        value_class=account.value_class,
         benefits=[str(b) for b in tier.benefits()] if tier else [],
         point_value=ProgrammeRules.current().point_value,
     )

@@ -1,7 +1,10 @@
-"""What a product or a basket earns, for the storefront's templates."""
+"""What a product or a basket earns, for the storefront's templates; a customer's value class as
+a badge, for every staff page that shows a customer."""
 
 from django import template
+from django.utils.html import format_html
 
+from ..models import ValueClass
 from ..selectors import previews
 
 register = template.Library()
@@ -21,3 +24,27 @@ def points_for_basket(context, basket):
     if basket is None or basket.is_empty:
         return 0
     return previews.points_for_basket(user=getattr(request, "user", None), basket=basket)
+
+
+# Bootstrap's badges whose text keeps a 4.5:1 contrast (info, primary and success do not).
+BADGES = {
+    ValueClass.PREMIUM: "badge-warning",
+    ValueClass.MAJOR: "badge-dark",
+    ValueClass.ORDINARY: "badge-light border",
+    ValueClass.RESTRICTED: "badge-danger",
+    ValueClass.POTENTIAL: "badge-secondary",
+}
+
+
+@register.simple_tag
+def value_class_badge(code):
+    """The class in words on a small badge ("Premium"); nothing for a customer without one (a guest)."""
+    if code not in ValueClass.values:
+        return ""
+    return format_html(
+        '<span class="badge {} value-class-badge" data-value-class="{}" title="{}">{}</span>',
+        BADGES[code],
+        code,
+        "Value class, from 12-month contribution (computed nightly)",
+        ValueClass(code).label,
+    )
