@@ -127,6 +127,35 @@ class Downtime(models.Model):
             raise ValidationError({"end": "Downtime ends after it starts."})
 
 
+class Overtime(models.Model):
+    """Extra open time on a work center over [start, end), outside or across its calendar's shifts
+    (a Saturday morning, two more hours on Tuesday): what a planner adds to catch up a late order."""
+
+    work_center = models.ForeignKey(WorkCenter, on_delete=models.CASCADE, related_name="overtimes")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["work_center", "start"]
+        constraints = [
+            # A double click on "Add overtime" must not add the same hours twice.
+            models.UniqueConstraint(fields=["work_center", "start", "end"], name="one_overtime_per_span"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="overtime_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.work_center} overtime from {self.start:%d %b %H:%M}"
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "Overtime ends after it starts."})
+
+
 class RoutingTemplate(models.Model):
     """How a product family is made; one per configurator family (by slug)."""
 
