@@ -78,7 +78,11 @@ class LineCost(models.Model):
         # Margins, contributions and the rest of the value analytics read every customer's orders:
         # a permission of their own, given to merchandisers (portal/demo/analytics.py).
         permissions = [("view_analytics", "Can view the value analytics (margins, contributions)")]
-        indexes = [models.Index(fields=["computed_at"], name="analytics_cost_computed")]
+        indexes = [
+            models.Index(fields=["computed_at"], name="analytics_cost_computed"),
+            # The nightly roll-up finds the old days whose actual labour arrived since its last run.
+            models.Index(fields=["actual_recorded_at"], name="analytics_cost_actual"),
+        ]
 
     def __str__(self):
         return f"Cost of line {self.line_id} (order {self.order_id})"
@@ -193,3 +197,7 @@ class ValueClassHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.value_class} from {self.computed_on}"
+
+
+# The margin dashboard's nightly roll-ups live in a module of their own (analytics/rollup.py writes them).
+from .rollup_models import ContributionDay, FamilyMarginDay, OptionMarginDay, RollupDay, RollupRun  # noqa: E402, F401

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import reclassify, services
+from . import reclassify, rollup, services
 
 
 @shared_task(
@@ -31,3 +31,12 @@ def reclassify_customers():
     """Beat, nightly after loyalty's recompute (and the dashboard's "recompute now"): every
     customer's value class. Idempotent: a run that finds nothing changed writes nothing."""
     return reclassify.reclassify_customers().as_dict()
+
+
+@shared_task(name="analytics.tasks.roll_up_margins")
+def roll_up_margins():
+    """Beat, nightly: the margin dashboard's roll-ups brought up to yesterday, the days touched
+    since the last run rebuilt (analytics/rollup.py). Idempotent; a day that fails is left to the
+    raw pages and tried again the next night."""
+    result = rollup.roll_up()
+    return {"days": result.days, "failed": result.failed, "seconds": round(result.seconds, 2)}

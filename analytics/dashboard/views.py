@@ -11,7 +11,7 @@ from oscar.views.decorators import permissions_required
 
 from ..access import ANALYSTS
 from ..charts import margin_bars
-from ..selectors import margins
+from ..selectors import margins, rollups
 from .export import csv_response
 from .forms import read_filters
 
@@ -41,14 +41,17 @@ def _contribution_cells(row):
             row.contribution, row.unknown_lines, row.remakes_unknown]  # fmt: skip
 
 
-def _tables(period, family):
-    """Each table of the page as (header, rows of cells) for its CSV, and the rows for the page."""
-    families = margins.margin_by_family(period, family=family)
-    months = margins.margin_by_month(period, family=family)
-    options = margins.margin_by_option(period, family=family)
-    customers = margins.contributions(period, by="customer", family=family)
-    segments = margins.contributions(period, by="segment", family=family)
-    tiers = margins.contributions(period, by="tier", family=family)
+def _tables(period, family, *, every_customer=False):
+    """Each table of the page as (header, rows of cells) for its CSV, and the rows for the page: from
+    the nightly roll-ups, with the days not rolled up yet read raw (analytics/selectors/rollups.py)."""
+    families = rollups.margin_by_family(period, family=family)
+    months = rollups.margin_by_month(period, family=family)
+    options = rollups.margin_by_option(period, family=family)
+    # The page shows the lowest contributions; only the CSV download needs every customer's.
+    lowest = None if every_customer else CUSTOMERS_SHOWN
+    customers = rollups.contributions(period, by="customer", family=family, lowest=lowest)
+    segments = rollups.contributions(period, by="segment", family=family)
+    tiers = rollups.contributions(period, by="tier", family=family)
     rows = {
         "families": families,
         "months": months,
@@ -102,8 +105,8 @@ def margins_page(request):
     period, family, form, errors = read_filters(request)
     for error in errors:
         messages.warning(request, _("%(error)s Showing the last 12 months instead.") % {"error": error})
-    rows, csv_tables = _tables(period, family)
     wanted = request.GET.get("csv")
+    rows, csv_tables = _tables(period, family, every_customer=wanted == "customers")
     if wanted in csv_tables:
         return csv_response(_filename(wanted, period, family), *csv_tables[wanted])
     filters = {"start": period.start.isoformat(), "end": period.end.isoformat(), "family": family or ""}

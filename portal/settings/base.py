@@ -441,6 +441,15 @@ CELERY_BEAT_SCHEDULE["analytics-actual-labour"] = {
     "task": "analytics.tasks.record_actual_labour",
     "schedule": crontab(minute=20),
 }
+# The margin dashboard's roll-ups (analytics/rollup.py), after the loyalty recompute (segments,
+# tiers) and the hour's actual labour. Pages read raw orders for the days not rolled up yet.
+CELERY_BEAT_SCHEDULE["analytics-roll-up-margins"] = {
+    "task": "analytics.tasks.roll_up_margins",
+    "schedule": crontab(hour=2, minute=40),
+}
+# Where the dashboards read (docs/operations.md): a read replica's alias in DATABASES when one is
+# configured; the roll-up always writes to "default".
+ANALYTICS_DATABASE = env("ANALYTICS_DATABASE", default="default")
 # Value classes (analytics/reclassify.py) after loyalty's nightly recompute at 02:00, which opens the
 # accounts of the day's new customers; the 12-month contribution is read from the orders then.
 CELERY_BEAT_SCHEDULE["analytics-value-classes"] = {

@@ -1,0 +1,258 @@
+"""The margin dashboard's figures from the nightly roll-ups: the same functions and rows as
+analytics.selectors.margins, to the penny, without reading every order of the period.
+
+A period is read from the summary tables for the days the roll-up has built (`RollupDay`) and
+from the raw orders, by the same SQL the roll-up runs (analytics/rollup_sql.py), for the days it
+has not: today, and a day whose roll-up failed. Both halves are one UNION ALL that the database
+sums, rounded once at the end; so a page is exact whatever is built, and as fast as the roll-ups
+where they are. What the roll-ups do not hold is read raw: the contributions filtered by a family
+(an order with a line of the family counts whole, a fact of the order the customer's day does not
+keep) and the orders behind an option value (a drill-down lists orders).
+
+A built day is as of its roll-up: a refund recorded since shows in the raw selectors at once and
+here after the next nightly run (analytics/rollup.py rebuilds the days it touched).
+
+The reads go to `settings.ANALYTICS_DATABASE` (default "default"): a read replica when one is set
+(docs/operations.md).
+"""
+
+import json
+from datetime import date, timedelta
+from decimal import Context, Decimal
+
+from django.conf import settings
+from django.db import connections, transaction
+
+from loyalty.models import LoyaltyAccount, Tier
+
+from .. import rollup_sql
+from ..models import ContributionDay, FamilyMarginDay, OptionMarginDay, RollupDay
+from ..option_shares import PENNY, ZERO, OptionMargin, value_key
+from . import margins
+from .margins import Contribution, Margin, OptionRow, family_label, family_names
+
+_FLOAT = Context(prec=15)  # how Django reads SQLite's floating sums into Decimals
+
+
+def database():
+    return getattr(settings, "ANALYTICS_DATABASE", "default")
+
+
+def unbuilt_ranges(period, alias=None):
+    """[Period] of the days in `period` the roll-up has not built, as few ranges as possible."""
+    built = set(
+        RollupDay.objects.using(alias or database())
+        .filter(day__gte=period.start, day__lte=period.end)
+        .values_list("day", flat=True)
+    )
+    ranges, start, day = [], None, period.start
+    while day <= period.end:
+        if day in built:
+            if start is not None:
+                ranges.append(margins.Period(start, day - timedelta(days=1)))
+                start = None
+        elif start is None:
+            start = day
+        day += timedelta(days=1)
+    if start is not None:
+        ranges.append(margins.Period(start, period.end))
+    return ranges
+
+
+def _rows(model, columns, sources, period, alias):
+    """(sql, params): the table's rows for the period's built days and the sources' rows for the others."""
+    table = connections[alias].ops.quote_name(model._meta.db_table)
+    # Names from the models and rollup_sql, SELECTs compiled by the ORM: every value is bound.
+    parts = [f"SELECT {', '.join(columns)} FROM {table} WHERE day >= %s AND day <= %s"]  # noqa: S608
+    params = [period.start, period.end]
+    for missing in unbuilt_ranges(period, alias):
+        for sql, more in sources(missing):
+            parts.append(f"SELECT * FROM ({sql}) raw_{len(parts)}")  # noqa: S608
+            params.extend(more)
+    return " UNION ALL ".join(parts), params
+
+
+def _fetch(sql, params, alias):
+    connection = connections[alias]
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A page's query is short: compiling it (JIT, which its estimated cost can trigger) takes
+            # longer than running it.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _decimal(value):
+    if value is None:
+        return ZERO
+    if isinstance(value, float):
+        return _FLOAT.create_decimal_from_float(value)
+    return Decimal(value)
+
+
+def _money(value):
+    return _decimal(value).quantize(PENNY)
+
+
+def _day(value):
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+# Margins -----------------------------------------------------------------------------------------
+
+
+def _family_rows(period, family, *, by_day):
+    alias = database()
+    union, params = _rows(
+        FamilyMarginDay,
+        rollup_sql.FAMILY_COLUMNS,
+        lambda p: [rollup_sql.family_margins(p, alias)],
+        period,
+        alias,
+    )
+    key = "day" if by_day else "family_key"
+    where = "WHERE family_key = %s" if family else ""
+    sql = (
+        f"SELECT {key}, SUM(lines), SUM(revenue), SUM(cost), SUM(unknown_lines), SUM(unknown_revenue) "  # noqa: S608
+        f"FROM ({union}) r {where} GROUP BY {key}"
+    )
+    return _fetch(sql, [*params, *([family] if family else [])], alias)
+
+
+def _margin(key, label, lines, revenue, cost, unknown_lines, unknown_revenue):
+    return Margin(
+        key=key,
+        label=label,
+        lines=int(lines or 0),
+        revenue=_money(revenue),
+        cost=_money(cost),
+        unknown_lines=int(unknown_lines or 0),
+        unknown_revenue=_money(unknown_revenue),
+    )
+
+
+def margin_by_family(period, *, family=None):
+    """As margins.margin_by_family, from the roll-ups."""
+    names = family_names()
+    rows = [
+        _margin(key, family_label(key, names), *figures) for key, *figures in _family_rows(period, family, by_day=False)
+    ]
+    return sorted(rows, key=lambda m: (-m.margin, m.label))
+
+
+def margin_by_month(period, *, family=None):
+    """As margins.margin_by_month, from the roll-ups (summed by day in SQL, by month here: a
+    dialect-free month, and at most a few hundred days)."""
+    months = {}
+    for day, *figures in _family_rows(period, family, by_day=True):
+        month = _day(day).replace(day=1)
+        total = months.setdefault(month, [0, ZERO, ZERO, 0, ZERO])
+        for index, value in enumerate(figures):
+            total[index] += int(value or 0) if index in (0, 3) else _decimal(value)
+    return [_margin(month, month.strftime("%B %Y"), *months[month]) for month in sorted(months)]
+
+
+def margin_by_option(period, *, family=None):
+    """As margins.margin_by_option, from the roll-ups. The stored value is read back into the raw
+    computation's key (option_shares.value_key), and a free-text option's values are one row."""
+    alias = database()
+    vendor = connections[alias].vendor
+    union, params = _rows(
+        OptionMarginDay,
+        rollup_sql.OPTION_COLUMNS,
+        lambda p: [rollup_sql.option_margins(p, alias, vendor)],
+        period,
+        alias,
+    )
+    where = "WHERE family_slug = %s" if family else ""
+    sql = (
+        f"SELECT family_slug, option, value, SUM(lines), SUM(revenue), SUM(cost) FROM ({union}) r {where} "  # noqa: S608
+        "GROUP BY family_slug, option, value"
+    )
+    rows = _fetch(sql, [*params, *([family] if family else [])], alias)
+    words = margins._option_words({slug for slug, *_ in rows})
+    free_text = margins._free_text(words)
+    totals = {}
+    for slug, option, value, lines, revenue, cost in rows:
+        key = "" if not value or (slug, option) in free_text else value_key(json.loads(value))
+        total = totals.setdefault((slug, option, key), OptionMargin(slug, option, key))
+        total.lines += int(lines)
+        total.revenue += _decimal(revenue)
+        total.cost += _decimal(cost)
+    for total in totals.values():
+        total.revenue, total.cost = total.revenue.quantize(PENNY), total.cost.quantize(PENNY)
+    ordered = sorted(totals.values(), key=lambda t: (t.margin, t.family_slug, t.option, t.value))
+    names = family_names()
+    return [
+        OptionRow(m, family_label(m.family_slug, names), *margins._words(words, m.family_slug, m.option, m.value))
+        for m in ordered
+    ]
+
+
+# Contributions -----------------------------------------------------------------------------------
+
+_GROUPS = {"customer": "r.user_id", "segment": "a.segment", "tier": "t.name"}
+
+
+def contributions(period, *, by="customer", family=None, lowest=None):
+    """As margins.contributions, from the roll-ups; with a family, from the raw orders (see above).
+
+    `lowest`: only the customers with the lowest contributions, that many (the page's table; the
+    CSV has everyone). The database picks them by the contribution it sums, rounded as the rows
+    are, with room to spare for ties; the rows are then ordered exactly as the raw ones."""
+    if family or by not in _GROUPS:
+        return margins.contributions(period, by=by, family=family)
+    group = _GROUPS[by]
+    alias = database()
+    union, params = _rows(
+        ContributionDay,
+        rollup_sql.CONTRIBUTION_COLUMNS,
+        lambda p: rollup_sql.contributions(p, alias),
+        period,
+        alias,
+    )
+    quote = connections[alias].ops.quote_name
+    # The group from _GROUPS, the tables from the models: every value is bound.
+    sql = (
+        f"SELECT {group}, COUNT(DISTINCT r.user_id), SUM(r.orders), SUM(r.revenue), SUM(r.paid), SUM(r.cost), "  # noqa: S608
+        "SUM(r.unknown_lines), SUM(r.points), SUM(r.refunds), SUM(r.remakes), SUM(r.remakes_unknown) "
+        f"FROM ({union}) r "
+        f"LEFT JOIN {quote(LoyaltyAccount._meta.db_table)} a ON a.user_id = r.user_id "
+        f"LEFT JOIN {quote(Tier._meta.db_table)} t ON t.id = a.tier_id "
+        f"GROUP BY {group}"
+    )
+    if lowest is not None and by == "customer":
+        # revenue - cost - discounts - points - refunds - remakes = paid - cost - refunds - remakes.
+        sql += (
+            " ORDER BY ROUND(SUM(r.paid), 2) - ROUND(SUM(r.cost), 2) - ROUND(SUM(r.refunds), 2)"
+            " - ROUND(SUM(r.remakes), 2), r.user_id LIMIT %s"
+        )
+        params = [*params, 2 * lowest + 10]
+    found = {}
+    for key, people, orders, revenue, paid, cost, unknown, points, refunds, remakes, remakes_unknown in _fetch(
+        sql, params, alias
+    ):
+        entry = Contribution(
+            key=key,
+            label="",
+            orders=int(orders or 0),
+            customers=int(people or 0),
+            revenue=_money(revenue),
+            cost=_money(cost),
+            points=_money(points),
+            refunds=_money(refunds),
+            remakes=_money(remakes),
+            unknown_lines=int(unknown or 0),
+            remakes_unknown=int(remakes_unknown or 0),
+        )
+        # What Oscar took off the lines that the points did not: offers and vouchers.
+        entry.discounts = entry.revenue - _money(paid) - entry.points
+        found[key] = entry
+    margins._label(found, by)
+    ordered = sorted(found.values(), key=lambda c: (c.contribution, c.label))
+    return ordered if lowest is None else ordered[:lowest]
+
+
+orders_behind_option = margins.orders_behind_option
+option_label = margins.option_label
