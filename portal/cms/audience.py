@@ -15,10 +15,11 @@ children. The facts, and what they mean:
 - **has a saved design**: a design of their own kept in "My designs" (presets staff made for
   pages are not a shopper's design).
 
-The facts are read lazily, once per request (one query, and none at all when the request
-carries no session cookie), and kept on the request. Previews put a chosen audience there
-instead (`show_as`), from Wagtail's preview view only: nothing a visitor sends (a query string,
-a cookie) can choose one.
+The facts are read lazily, once per request, and kept on the request: one query for a signed-in
+customer; none for a visitor not signed in (without a session cookie not even the session is
+read; with one, only what the page's header reads anyway to know nobody is signed in).
+Previews put a chosen audience there instead (`show_as`), from Wagtail's preview view only:
+nothing a visitor sends (a query string, a cookie) can choose one.
 """
 
 from dataclasses import dataclass, field, replace
