@@ -166,9 +166,42 @@ class RoutingTemplate(models.Model):
     rush_option = models.CharField(max_length=60, blank=True)
     rush_weight = models.PositiveSmallIntegerField(default=3)
     quantity_option = models.CharField(max_length=60, blank=True, help_text="Option holding the run length.")
+    # Counts the saves made on the factory pages: a planner's form carries the number it was read
+    # at, and a save from an older form (a second planner) is refused, so no edit is lost.
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return self.name
+
+
+class RoutingRevision(models.Model):
+    """A routing's steps as they stood, kept for the work orders made with them.
+
+    Written on every save from the factory pages (the first save also keeps the routing as it
+    stood before it), with the number of the configurator's family version current at that
+    moment; a work order records the revision it was released with (`WorkOrder.routing_revision`).
+    """
+
+    routing = models.ForeignKey(RoutingTemplate, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    family_version = models.PositiveIntegerField(null=True, blank=True)
+    steps = models.JSONField(default=list)
+    saved_at = models.DateTimeField(auto_now_add=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["routing", "-number"]
+        constraints = [models.UniqueConstraint(fields=["routing", "number"], name="production_routing_revision_once")]
+
+    def __str__(self):
+        return f"{self.routing.family_slug} r{self.number}"
 
 
 class RoutingStep(models.Model):
@@ -227,6 +260,10 @@ class WorkOrder(models.Model):
     released_at = models.DateTimeField()
     due_at = models.DateTimeField()
     frozen = models.BooleanField(default=False)
+    # The routing as it stood when this work order was released (None: before any revision was kept).
+    routing_revision = models.ForeignKey(
+        RoutingRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

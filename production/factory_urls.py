@@ -1,0 +1,22 @@
+"""The factory pages' routes, mounted under the board's namespace (production:factory-…)."""
+
+from django.urls import path
+
+from . import factory_views as views
+
+urlpatterns = [
+    path("factory/", views.index, name="factory"),
+    path("factory/calendars/<int:pk>/", views.calendar, name="factory-calendar"),
+    path("factory/calendars/<int:pk>/holidays/", views.add_holiday, name="factory-add-holiday"),
+    path(
+        "factory/calendars/<int:pk>/holidays/<int:holiday_pk>/remove/",
+        views.remove_holiday,
+        name="factory-remove-holiday",
+    ),
+    path("factory/calendars/<int:pk>/overtime/", views.add_overtime, name="factory-add-overtime"),
+    path(
+        "factory/calendars/<int:pk>/overtime/<int:overtime_pk>/remove/",
+        views.remove_overtime,
+        name="factory-remove-overtime",
+    ),
+]
