@@ -302,6 +302,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-industry",
         "children": [
             {"label": _("Planner board"), "url_name": "production:board"},
+            {"label": _("Factory: calendars, centers, routings"), "url_name": "production:factory"},
         ],
     },
     {
