@@ -1,5 +1,5 @@
 """Demo costs: what the stocked accessories cost us, and every paid demo order's line costs
-frozen, as `order_paid` would; and a merchandiser who reads the margins.
+frozen, as `order_paid` would; a merchandiser who reads the margins; and the customers' value classes.
 
 The demo pays its orders by recording the payment (orders.record_payment) without sending
 `order_paid`, so this step calls the same service the effect's task calls, once the factory's
@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from oscar.core.loading import get_model
 
 from analytics.models import ProductCost
+from analytics.reclassify import reclassify_customers
 from analytics.services import freeze_order_costs
 from atelier.orders import PURCHASED, OrderStatus
 
@@ -63,3 +64,10 @@ def load_merchandiser():
         user.groups.add(group)
         created += 1
     return created
+
+
+def load_value_classes():
+    """Every demo customer's value class, as the nightly run would set it, so the value-classes page,
+    the staff pages of a customer and the targeted content show them. After the line costs: the
+    contribution reads them. Run again, it changes nothing."""
+    return reclassify_customers().changed

@@ -53,6 +53,8 @@ STEPS = [
     ("order line costs", value_analytics.load_line_costs),
     ("merchandiser", value_analytics.load_merchandiser),
     ("reminder hold-outs for the ROI page", campaign_roi.load_roi_sends),
+    # After the line costs: a customer's class is read from their 12-month contribution.
+    ("value classes", value_analytics.load_value_classes),
 ]
 
 
