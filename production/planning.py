@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import scheduling
-from .models import Downtime, Holiday, Operation, WorkCenter, WorkOrder
+from .models import Downtime, Holiday, Operation, Overtime, WorkCenter, WorkOrder
 
 
 def plant_zone():
@@ -71,10 +71,22 @@ def open_spans(work_center, clock: Clock, days: int, shifts, breaks, holidays, d
     return spans
 
 
-def machine_for(work_center, clock: Clock, days: int, calendar_rows, downtimes) -> scheduling.Machine:
+def overtime_spans(clock: Clock, overtimes, horizon_end: int):
+    """Overtime as open spans (engine minutes), clipped to the horizon. Open exactly as given: a
+    planner who books 15:30-18:00 works through what would be a break; downtime still closes it."""
+    spans = []
+    for extra in overtimes:
+        start, end = max(0, clock.minute(extra.start)), min(horizon_end, clock.minute(extra.end))
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def machine_for(work_center, clock: Clock, days: int, calendar_rows, downtimes, overtimes=()) -> scheduling.Machine:
     shifts, breaks, holidays = calendar_rows[work_center.calendar_id]
     horizon_end = days * 24 * 60
     openings = open_spans(work_center, clock, days, shifts, breaks, holidays, downtimes)
+    openings += overtime_spans(clock, overtimes, horizon_end)
     closed = list(scheduling.closures_from_openings(openings, 0, horizon_end))
     for down in downtimes:
         start, end = max(0, clock.minute(down.start)), min(horizon_end, clock.minute(down.end))
@@ -102,8 +114,21 @@ class Snapshot:
     revision: int = 0
 
 
-def snapshot(plant, *, now=None) -> Snapshot:
-    """Read the plant's open work into a Problem (plus the current plan as a hint)."""
+@dataclass(frozen=True)
+class Changes:
+    """Changes a what-if adds to what the database holds, never saved: unsaved Overtime and
+    Downtime rows, and work orders' weights ({work order pk: weight}) as if made rush."""
+
+    overtimes: tuple = ()
+    downtimes: tuple = ()
+    weights: dict = field(default_factory=dict)
+
+
+def snapshot(plant, *, now=None, changes: Changes | None = None) -> Snapshot:
+    """Read the plant's open work into a Problem (plus the current plan as a hint).
+
+    `changes` (a what-if) are planned as if they were in the database; nothing is written."""
+    changes = changes or Changes()
     now = now or timezone.now()
     clock = Clock(plan_origin(now))
     days = settings.PRODUCTION_HORIZON_DAYS
@@ -122,8 +147,16 @@ def snapshot(plant, *, now=None) -> Snapshot:
     downtimes = {}
     for down in Downtime.objects.filter(work_center__plant=plant, end__gt=clock.origin, start__lt=horizon_end_moment):
         downtimes.setdefault(down.work_center_id, []).append(down)
+    overtimes = {}
+    for extra in Overtime.objects.filter(work_center__plant=plant, end__gt=clock.origin, start__lt=horizon_end_moment):
+        overtimes.setdefault(extra.work_center_id, []).append(extra)
+    for down in changes.downtimes:
+        downtimes.setdefault(down.work_center_id, []).append(down)
+    for extra in changes.overtimes:
+        overtimes.setdefault(extra.work_center_id, []).append(extra)
     machines = tuple(
-        machine_for(wc, clock, days, calendar_rows, downtimes.get(wc.pk, [])) for wc in work_centers.values()
+        machine_for(wc, clock, days, calendar_rows, downtimes.get(wc.pk, []), overtimes.get(wc.pk, []))
+        for wc in work_centers.values()
     )
     by_id = {wc.pk: wc for wc in work_centers.values()}
 
@@ -175,7 +208,7 @@ def snapshot(plant, *, now=None) -> Snapshot:
                     operations=tuple(job_ops),
                     release=max(0, clock.minute(work_order.released_at)),
                     due=clock.minute(work_order.due_at),
-                    weight=work_order.weight,
+                    weight=changes.weights.get(work_order.pk, work_order.weight),
                 )
             )
     snap.problem = scheduling.Problem(

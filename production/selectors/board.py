@@ -10,6 +10,7 @@ from django.db.models import Max, Min, Q
 from .. import planning
 from ..models import Operation, PlanRun, Plant, ProductionEvent, WorkCenter, WorkOrder
 from ..scheduling import closures_from_openings
+from ..scheduling.calendars import merge_windows
 
 
 def default_plant():
@@ -125,6 +126,8 @@ def work_center_load(plant, start, end):
         )
         total = end - start
         horizon = int(total.total_seconds() // 60)
+        extra = center.overtimes.filter(start__lt=end, end__gt=start)
+        spans = merge_windows([*spans, *planning.overtime_spans(snap_clock, extra, horizon)])
         open_minutes = sum(max(0, min(b, horizon) - max(a, 0)) for a, b in spans) * center.capacity
         planned = 0
         for op in Operation.objects.filter(work_center=center, planned_start__lt=end, planned_end__gt=start):
@@ -156,6 +159,7 @@ def closed_spans(plant, start, end):
         spans = planning.open_spans(
             center, clock, days, list(calendar.shifts.all()), list(calendar.breaks.all()), holidays, []
         )
+        spans += planning.overtime_spans(clock, center.overtimes.filter(start__lt=end, end__gt=start), horizon)
         closed = [(clock.moment(a), clock.moment(b)) for a, b in closures_from_openings(spans, 0, horizon)]
         closed += [(d.start, d.end) for d in center.downtimes.filter(start__lt=end, end__gt=start)]
         result[center.pk] = closed
