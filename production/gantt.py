@@ -27,14 +27,43 @@ def _x(moment, start, end):
     return LABEL + (WIDTH - LABEL) * max(0.0, min(1.0, (moment - start).total_seconds() / span))
 
 
-def gantt_svg(work_centers, operations, start, end, *, late_work_orders=frozenset(), closures=None):
-    """SVG text: `operations` (with work_center, planned_start/end, status) between `start` and `end`."""
+def _drag_data(drag, start, end):
+    """The svg's data for the board's drag and drop (drag.js): window, geometry, revision, drop URL."""
+    if drag is None:
+        return ""
+    return (
+        f' data-drop-url="{escape(drag["url"])}" data-revision="{int(drag["revision"])}"'
+        f' data-start="{start.isoformat()}" data-end="{end.isoformat()}"'
+        f' data-left="{LABEL}" data-width="{WIDTH}" data-row="{ROW}" data-axis="{AXIS}"'
+    )
+
+
+def _bar_drag_data(op, drag, late):
+    """A bar the planner may drag: its place, its eligible centers (pk:minutes) and its name in words."""
+    if drag is None or op.status != "planned" or op.work_order.frozen:
+        return ""
+    eligible = " ".join(f"{pk}:{minutes}" for pk, minutes in drag["eligible"].get(op.pk, {}).items())
+    when = f"{timezone.localtime(op.planned_start):%A %d %B %H:%M}–{timezone.localtime(op.planned_end):%H:%M}"
+    words = f"{op.work_order.number}, {op.name}, on {op.work_center.name}, {when}" + (", late order" if late else "")
+    return (
+        f' data-draggable="1" data-center="{op.work_center_id}" data-op-start="{op.planned_start.isoformat()}"'
+        f' data-op-end="{op.planned_end.isoformat()}" data-eligible="{eligible}" data-words="{escape(words)}"'
+    )
+
+
+def gantt_svg(work_centers, operations, start, end, *, late_work_orders=frozenset(), closures=None, drag=None):
+    """SVG text: `operations` (with work_center, planned_start/end, status) between `start` and `end`.
+
+    With `drag` ({"url", "revision", "eligible": {op pk: {center pk: minutes}}}) rows and planned
+    bars carry what the board's drag and drop needs; without it the chart is as before.
+    """
     rows = {wc.pk: index for index, wc in enumerate(work_centers)}
     height = AXIS + ROW * len(rows) + 6
     week = (end - start) > timedelta(days=1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="group" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" aria-label="Plan per work center, {"week" if week else "day"} view">'
+        f'width="100%" aria-label="Plan per work center, {"week" if week else "day"} view"'
+        f"{_drag_data(drag, start, end)}>"
     ]
     # Axis: days in the week view, every two hours in the day view.
     step = timedelta(days=1) if week else timedelta(hours=2)
@@ -54,7 +83,8 @@ def gantt_svg(work_centers, operations, start, end, *, late_work_orders=frozense
     for wc in work_centers:
         y = AXIS + ROW * rows[wc.pk]
         parts.append(
-            f'<rect x="0" y="{y}" width="{WIDTH}" height="{ROW}" fill="{"#fafafa" if rows[wc.pk] % 2 else "#fff"}"/>'
+            f'<rect class="gantt-row" data-center="{wc.pk}" data-name="{escape(wc.name)}" x="0" y="{y}" '
+            f'width="{WIDTH}" height="{ROW}" fill="{"#fafafa" if rows[wc.pk] % 2 else "#fff"}"/>'
         )
         parts.append(f'<text x="6" y="{y + ROW / 2 + 4}" font-size="12" fill="#222">{escape(wc.name)}</text>')
         for closed_start, closed_end in (closures or {}).get(wc.pk, ()):
@@ -76,7 +106,7 @@ def gantt_svg(work_centers, operations, start, end, *, late_work_orders=frozense
         )
         parts.append(
             f'<a href="#op-{op.pk}"><title>{title}</title>'
-            f'<g class="gantt-bar" data-operation="{op.pk}" data-status="{op.status}">'
+            f'<g class="gantt-bar" data-operation="{op.pk}" data-status="{op.status}"{_bar_drag_data(op, drag, late)}>'
             f'<rect x="{x1:.1f}" y="{y}" width="{width:.1f}" height="{ROW - 10}" rx="3" '
             f'fill="{COLOURS.get(op.status, "#6c757d")}"{stroke}/>'
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import factory_urls, views
+from . import drag_views, factory_urls, views
 
 app_name = "production"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("work-orders/<int:pk>/freeze/", views.freeze, name="freeze"),
     path("work-orders/<int:pk>/traveler.pdf", views.traveler, name="traveler"),
     path("operations/<int:pk>/move/", views.move, name="move"),
+    path("operations/<int:pk>/drop/", drag_views.drop, name="drop"),
     path("operations/<int:pk>/status/", views.set_status, name="status"),
     path("travelers/", views.print_day, name="print-day"),
     path("travelers/<int:pk>/", views.batch, name="batch"),

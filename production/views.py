@@ -62,9 +62,12 @@ def board(request):
     standings = figures.open_work_orders(plant)
     late_ids = frozenset(standing.work_order.pk for standing in late)
     load = figures.work_center_load(plant, start, end)
-    eligible = {}
+    eligible, minutes = {}, {}
     for op in operations:
-        eligible[op.pk] = [alt.work_center for alt in op.alternatives.select_related("work_center")]
+        alternatives = list(op.alternatives.select_related("work_center"))
+        eligible[op.pk] = [alt.work_center for alt in alternatives]
+        minutes[op.pk] = {alt.work_center_id: alt.setup + alt.minutes for alt in alternatives}
+    drag = {"url": reverse("production:drop", args=[0]), "revision": plant.plan_revision, "eligible": minutes}
     context = {
         "plant": plant,
         "view": view,
@@ -81,6 +84,7 @@ def board(request):
                 end,
                 late_work_orders=late_ids,
                 closures=figures.closed_spans(plant, start, end),
+                drag=drag,
             )
         ),
         "load_chart": mark_safe(gantt.load_svg(load)),
