@@ -5,7 +5,8 @@ from django.forms import inlineformset_factory
 
 from . import planning
 from .factory_rules import WEEKDAYS
-from .models import Break, Calendar, Shift, WorkCenter
+from .models import Break, Calendar, RoutingStep, Shift, WorkCenter
+from .services.work_centers import MAX_CAPACITY
 
 WEEKDAY_CHOICES = list(enumerate(WEEKDAYS))
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -80,3 +81,33 @@ class OvertimeForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", "Overtime ends after it starts.")
         return data
+
+
+class WorkCenterForm(forms.ModelForm):
+    """A work center's own fields and the routing steps it may run (its alternatives)."""
+
+    steps = forms.ModelMultipleChoiceField(
+        queryset=RoutingStep.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Routing steps it may run",
+    )
+
+    class Meta:
+        model = WorkCenter
+        fields = ["name", "capacity", "rate_per_hour", "calendar"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["steps"].queryset = RoutingStep.objects.filter(routing__plant=self.instance.plant).select_related(
+            "routing"
+        )
+        self.fields["steps"].label_from_instance = lambda step: f"{step.routing.name}: {step.name}"
+        self.fields["capacity"].widget.attrs.update(min=1, max=MAX_CAPACITY)
+        self.fields["rate_per_hour"].widget.attrs.update(min=0)
+        if self.instance.pk and not self.is_bound:
+            self.initial["steps"] = list(self.instance.routing_steps.values_list("pk", flat=True))
+
+    def _post_clean(self):
+        # The service saves and checks against the database under lock; the form only parses.
+        pass

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import factory_forms as forms
 from .models import Calendar, Holiday, Overtime, Plant, RoutingTemplate, WorkCenter
-from .services import calendars
+from .services import calendars, work_centers
 from .services.replanning import replan
 from .views import planner_required
 
@@ -176,3 +176,45 @@ def remove_overtime(request, pk, overtime_pk):
             done=f"Overtime removed from {overtime.work_center}.",
         )
     return redirect("production:factory-calendar", pk=calendar.pk)
+
+
+@planner_required
+@require_http_methods(["GET", "POST"])
+def work_center(request, pk):
+    """A work center's page: capacity, rate per hour, calendar, and the routing steps it may run."""
+    center = get_object_or_404(WorkCenter.objects.select_related("plant", "calendar"), pk=pk)
+    form = forms.WorkCenterForm(request.POST or None, instance=center, prefix="center")
+    if request.method == "POST":
+        if not form.is_valid():
+            messages.error(request, "Nothing was changed: correct the fields marked below.")
+            return _work_center_page(request, center, form, status=400)
+        data = form.cleaned_data
+        try:
+            changes = work_centers.update_work_center(
+                work_center=center,
+                name=data["name"],
+                capacity=data["capacity"],
+                rate_per_hour=data["rate_per_hour"],
+                calendar=data["calendar"],
+                steps=list(data["steps"]),
+                user=request.user,
+            )
+        except calendars.FactoryError as error:
+            _refused(request, error)
+            return _work_center_page(request, center, form, status=400)
+        if not changes:
+            messages.info(request, f"{center} is already as given; nothing changed.")
+        else:
+            _replan(request, [center.plant], trigger=f"{center} changed", done=f"{center} saved: {'; '.join(changes)}.")
+        return redirect("production:factory-work-center", pk=center.pk)
+    return _work_center_page(request, center, form)
+
+
+def _work_center_page(request, center, form, *, status=200):
+    context = {
+        "center": center,
+        "form": form,
+        "overtimes": center.overtimes.all(),
+        "downtimes": center.downtimes.order_by("-start")[:10],
+    }
+    return render(request, "production/factory/work_center.html", context, status=status)
