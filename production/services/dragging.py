@@ -2,7 +2,9 @@
 
 A drop is the planner's decision about one operation, so the operation is held where it was
 dropped (`Operation.frozen` at the start, `pinned` on the center) and the re-plan that follows
-moves the rest around it; the planner is told which other operations moved.
+moves the rest around it; the planner is told which other operations moved. The engine holds an
+operation only with the steps before it held too (scheduling.validation), so those planned steps
+are held where the plan has them; they all end before the drop.
 
 Every check is made here, whatever the page allowed: only a planned operation of a work order
 that is not frozen moves; the center must be one of its eligible ones; the whole operation must
@@ -105,8 +107,8 @@ def drop_operation(*, operation, work_center, start, revision, user, now=None):
         raise StalePlan("The plan changed since this board was drawn; it was reloaded. Nothing was moved.")
     if start < now:
         raise DropRefused(f"{_when(start)} has passed; an operation moves to a time still ahead.")
+    chain = _check_order(operation, start, end)
     _check_open(work_center, start, end)
-    _check_order(operation, start, end)
     _check_room(operation, work_center, start, end, now)
     with transaction.atomic():
         # As the board's form: written only if the operation is still planned where it was read,
@@ -116,6 +118,13 @@ def drop_operation(*, operation, work_center, start, revision, user, now=None):
         held = {"work_center": work_center, "planned_start": start, "planned_end": end, "pinned": True, "frozen": True}
         if not Operation.objects.filter(pk=operation.pk, status=Operation.PLANNED, **read).update(**held):
             raise DropConflict(f"{operation} changed meanwhile; nothing was moved. Reload the board.")
+        # The engine holds an operation only with the steps before it held too: they stay where
+        # the plan has them (all end before the drop, as checked).
+        for before in chain:
+            still = {"status": Operation.PLANNED, "planned_start": before.planned_start}
+            if not Operation.objects.filter(pk=before.pk, **still).update(frozen=True):
+                transaction.set_rollback(True)
+                raise DropConflict(f"{before} changed meanwhile; nothing was moved. Reload the board.")
         plant = Plant.objects.filter(pk=operation.work_order.plant_id, plan_revision=revision)
         if not plant.update(plan_revision=F("plan_revision") + 1):
             transaction.set_rollback(True)
@@ -209,19 +218,36 @@ def _is_held(op):
     return op.status in (Operation.STARTED, Operation.FINISHED) or op.frozen or op.work_order.frozen
 
 
+def _earlier_steps(operation):
+    """Every step the operation waits for, directly or through others (withdrawn ones aside)."""
+    seen, todo = {}, [operation]
+    while todo:
+        for before in todo.pop().after.exclude(status=Operation.WITHDRAWN).select_related("work_order"):
+            if before.pk not in seen:
+                seen[before.pk] = before
+                todo.append(before)
+    return list(seen.values())
+
+
 def _check_order(operation, start, end):
-    """After every predecessor's planned end; before every successor the re-plan cannot push."""
-    live = ~Q(status=Operation.WITHDRAWN)
-    for before in operation.after.filter(live).exclude(planned_end=None).select_related("work_order"):
+    """After every earlier step's planned end; before every later step the re-plan cannot push.
+
+    Returns the earlier steps to hold with it (planned, not held yet)."""
+    earlier = _earlier_steps(operation)
+    for before in earlier:
+        if before.planned_end is None:
+            raise DropRefused(f"{operation} waits for {before.name}, which is not planned yet; nothing was moved.")
         if before.planned_end > start:
             raise DropRefused(
                 f"{operation} comes after {before.name}, planned to end {_when(before.planned_end)}; nothing was moved."
             )
+    live = ~Q(status=Operation.WITHDRAWN)
     for after in operation.before.filter(live).exclude(planned_start=None).select_related("work_order"):
         if _is_held(after) and after.planned_start < end:
             raise DropRefused(
                 f"{operation} must end before {after.name}, held at {_when(after.planned_start)}; nothing was moved."
             )
+    return [before for before in earlier if before.status == Operation.PLANNED and not before.frozen]
 
 
 def _check_room(operation, work_center, start, end, now):
