@@ -63,7 +63,8 @@ ANONYMOUS = Audience()
 class Target:
     """Whom a segment block is for. Within one kind, any value chosen will do (a customer has one
     value class); across kinds, any one kind matching will do, or every kind chosen when
-    `require_all`. Nothing chosen is nobody (the block refuses to be saved so)."""
+    `require_all`. With `exclude` the block is for everyone but those (a promotion kept from
+    restricted customers). Nothing chosen is nobody (the block refuses to be saved so)."""
 
     value_classes: frozenset = field(default_factory=frozenset)
     tiers: frozenset = field(default_factory=frozenset)
@@ -71,6 +72,7 @@ class Target:
     visitors: frozenset = field(default_factory=frozenset)
     saved_design: bool = False
     require_all: bool = False
+    exclude: bool = False
 
     def is_empty(self):
         return not (self.value_classes or self.tiers or self.segments or self.visitors or self.saved_design)
@@ -89,7 +91,8 @@ class Target:
             verdicts.append(audience.has_saved_design)
         if not verdicts:
             return False
-        return all(verdicts) if self.require_all else any(verdicts)
+        chosen = all(verdicts) if self.require_all else any(verdicts)
+        return chosen != self.exclude
 
 
 def audience_of(request):

@@ -272,6 +272,7 @@ def tier_choices():
 
 VISITORS = [(NEW, "New visitors (not signed in, or no order yet)"), (RETURNING, "Returning customers (has bought)")]
 MATCHES = [("any", "Any one kind of choice above"), ("all", "Every kind of choice above")]
+SHOW = [("only", "Only to the visitors chosen"), ("except", "To everyone except the visitors chosen")]
 
 
 class SegmentBlock(blocks.StructBlock):
@@ -308,12 +309,20 @@ class SegmentBlock(blocks.StructBlock):
         help_text="Any: shown to a visitor who fits one kind of choice (a premium customer, or anyone with a "
         "saved design). Every: only to one who fits each kind chosen (a premium customer with a saved design).",
     )
+    show = blocks.ChoiceBlock(
+        choices=SHOW,
+        default="only",
+        help_text="Everyone except: for instance a promotion every visitor sees but restricted customers",
+    )
 
     class Meta:
         icon = "group"
         template = "cms/blocks/segment.html"
         label = "Content for a segment"
-        description = "Blocks shown only to chosen customers: value classes, tiers, segments, new or returning"
+        description = (
+            "Blocks shown only to chosen visitors, or to everyone but them: value classes, tiers, "
+            "segments, new or returning"
+        )
         help_text = (
             "Visitors who are not signed in count as new visitors and see the page as one. "
             "Preview the page as each kind of visitor with the preview's mode."
@@ -366,6 +375,7 @@ def target_of(value):
         visitors=frozenset(value.get("visitors") or ()),
         saved_design=bool(value.get("saved_design")),
         require_all=value.get("match") == "all",
+        exclude=value.get("show") == "except",
     )
 
 

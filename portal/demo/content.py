@@ -41,6 +41,7 @@ def _segment(audience, *blocks):
             "visitors": [],
             "saved_design": False,
             "match": "any",
+            "show": "only",
             **audience,
             "content": list(blocks),
         },
@@ -73,6 +74,19 @@ HOME_BODY = [
                 "text": "Early access for you: next season's fabrics and finishes open to you a week before "
                 "anyone else, and your next order goes to the front of the workshop's queue.",
                 "action": {"label": "See the new fabrics first", "page": None, "url": "/catalogue/"},
+                "tone": "ink",
+            },
+        ),
+    ),
+    _segment(
+        {"value_classes": ["major"]},
+        (
+            "call_to_action",
+            {
+                "heading": "Good to see you again",
+                "text": "Your past orders and saved designs are in your account: order one again as it was, or "
+                "change a detail first.",
+                "action": {"label": "Go to your account", "page": None, "url": "/accounts/"},
                 "tone": "ink",
             },
         ),
@@ -140,6 +154,19 @@ HOME_BODY = [
                 },
             ],
         },
+    ),
+    # A promotion for everyone but restricted customers (those who cost the shop more than they bring).
+    _segment(
+        {"value_classes": ["restricted"], "show": "except"},
+        (
+            "call_to_action",
+            {
+                "heading": "Double points this winter",
+                "text": "Every order earns twice the usual points while our winter campaign runs.",
+                "action": {"label": "Start designing", "page": None, "url": "/catalogue/"},
+                "tone": "sage",
+            },
+        ),
     ),
     (
         "quote",

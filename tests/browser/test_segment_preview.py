@@ -46,7 +46,14 @@ def test_an_editor_previews_the_home_page_as_a_premium_customer_and_as_a_new_vis
         for block in draft.body
         if block.block_type == "segment"
     ]
-    assert audiences == [(["premium"], [], False), ([], ["new"], False), ([], [], True)]
+    assert audiences == [
+        (["premium"], [], False),
+        (["major"], [], False),
+        ([], ["new"], False),
+        ([], [], True),
+        (["restricted"], [], False),
+    ]
+    assert [block.value["show"] for block in draft.body if block.block_type == "segment"][-1] == "except"
 
 
 def test_a_premium_customer_and_a_new_visitor_get_their_own_home_page(shop, page):

@@ -15,6 +15,7 @@ def segment(text, **audience):
         "visitors": [],
         "saved_design": False,
         "match": "any",
+        "show": "only",
         **audience,
         "content": [("rich_text", f"<p>{text}</p>")],
     }

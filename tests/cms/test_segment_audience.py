@@ -147,6 +147,14 @@ NEW_WITH_DESIGN = Audience(signed_in=True, value_class="potential", tier="member
         (Target(value_classes=frozenset({"premium"}), saved_design=True, require_all=True), []),
         (Target(tiers=frozenset({"gold"}), visitors=frozenset({"returning"}), require_all=True), [PREMIUM_GOLD]),
         (Target(), []),
+        # Everyone but those chosen: visitors not signed in included.
+        (Target(value_classes=frozenset({"premium"}), exclude=True), [ANONYMOUS, NEW_WITH_DESIGN]),
+        (Target(visitors=frozenset({"new"}), exclude=True), [PREMIUM_GOLD]),
+        (
+            Target(value_classes=frozenset({"premium"}), saved_design=True, require_all=True, exclude=True),
+            [ANONYMOUS, PREMIUM_GOLD, NEW_WITH_DESIGN],
+        ),
+        (Target(exclude=True), []),  # nothing chosen is nobody, either way
     ],
 )
 def test_who_a_target_admits(target, admitted):

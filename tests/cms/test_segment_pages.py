@@ -78,6 +78,51 @@ def test_every_kind_chosen_must_match_when_the_editor_asks_for_all(client):
     ]
 
 
+def test_everyone_but_the_chosen_sees_an_except_block(client):
+    page = segmented_page(segment("Only for non-restricted", value_classes=["restricted"], show="except"))
+
+    assert _shown(client.get(page.url)) == ["Only for non-restricted"]
+    assert _shown(_as(Client(), customer(value_class="ordinary", paid=True)).get(page.url)) == [
+        "Only for non-restricted"
+    ]
+    assert _shown(_as(Client(), customer(value_class="restricted", paid=True)).get(page.url)) == []
+
+
+# The demo home page's segment content (portal/demo/content.py), by heading.
+THANKS = "Thank you for being one of our best customers"
+REGULARS = "Good to see you again"
+WELCOME = "New to Atelier? Welcome"
+DESIGNS = "Your saved designs are waiting"
+WINTER = "Double points this winter"
+DEMO_SEGMENTS = [THANKS, REGULARS, WELCOME, DESIGNS, WINTER]
+
+
+def _demo_segments(response):
+    html = response.content.decode()
+    return [heading for heading in DEMO_SEGMENTS if f"<h2>{heading}</h2>" in html]
+
+
+@pytest.mark.parametrize(
+    ("value_class", "paid", "shown"),
+    [
+        ("premium", True, [THANKS, WINTER]),
+        ("major", True, [REGULARS, WINTER]),
+        ("ordinary", True, [WINTER]),
+        ("restricted", True, []),
+        ("potential", False, [WELCOME, WINTER]),
+    ],
+)
+def test_the_demo_home_page_for_a_customer_of_each_value_class(client, value_class, paid, shown):
+    response = _as(client, customer(value_class=value_class, paid=paid)).get("/")
+
+    assert _demo_segments(response) == shown
+
+
+def test_the_demo_home_page_for_a_visitor_not_signed_in_and_a_shopper_with_a_design(client):
+    assert _demo_segments(client.get("/")) == [WELCOME, WINTER]
+    assert _demo_segments(_as(Client(), customer(design=True)).get("/")) == [WELCOME, DESIGNS, WINTER]
+
+
 # --- The anonymous page stays one page -------------------------------------------------------------
 
 AUDIENCE_TABLES = ("loyalty_", "configurator_saveddesign", '"order_order"', "django_session")
@@ -109,10 +154,7 @@ def test_visitors_not_signed_in_all_get_the_same_page_and_no_audience_query():
 def test_the_home_page_for_a_visitor_not_signed_in_is_the_new_visitors_page(client):
     response = client.get("/")
 
-    html = response.content.decode()
-    assert "New to Atelier? Welcome" in html
-    assert "Thank you for being one of our best customers" not in html
-    assert "Your saved designs are waiting" not in html
+    assert _demo_segments(response) == [WELCOME, WINTER]
     assert "private" not in response.get("Cache-Control", "")
 
 
@@ -237,10 +279,6 @@ def test_the_editor_previews_the_demo_home_page_as_premium_and_as_a_new_visitor(
     home = HomePage.objects.get()
     _as(client, get_user_model().objects.get(email=EDITOR))
 
-    premium = _preview(client, home, "class-premium").content.decode()
-    new = _preview(client, home, "").content.decode()
-
-    assert "Thank you for being one of our best customers" in premium
-    assert "New to Atelier? Welcome" not in premium
-    assert "New to Atelier? Welcome" in new
-    assert "Thank you for being one of our best customers" not in new
+    assert _demo_segments(_preview(client, home, "class-premium")) == [THANKS, WINTER]
+    assert _demo_segments(_preview(client, home, "")) == [WELCOME, WINTER]
+    assert _demo_segments(_preview(client, home, "class-restricted")) == []
