@@ -4,9 +4,11 @@ explanations out; no Django, so the 500-order factory is explained in the benchm
 For each late or at-risk job (at risk: it finishes on time but with fewer than `at_risk_minutes`
 of its last work center's open time to spare; the board uses 8 working hours, one shift):
 
-- the bottleneck: the work center where its operations waited longest for the center to be
-  free, counted in that center's open minutes (a night or a weekend is not waiting). A job that
-  never waited is late by its own work or its release: the center of its longest operation.
+- the bottleneck: following its critical chain back from its last operation (each time the
+  predecessor it waited for), the last operation that waited (at least `MIN_WAIT` of its work
+  center's open minutes: a night or a weekend is not waiting) for its center to be free or for
+  room to run in one piece before a closure. Starting earlier upstream of that wait would only
+  wait there instead. A job that never waited: the chain's longest wait, or longest operation.
 - the jobs ahead: those whose operations ran on the bottleneck while it waited, each with why
   (frozen or running, rush, weighs more, due earlier; or none of these: the plan's total
   weighted lateness is lower that way).
@@ -28,6 +30,7 @@ from .scheduling.calendars import merge_windows
 DAY = 24 * 60
 AT_RISK_MINUTES = 8 * 60
 MAX_OVERTIME_PER_DAY = 4 * 60
+MIN_WAIT = 15  # open minutes; shorter waits are a plan's rounding, not a bottleneck
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,17 @@ def explain(
     return result
 
 
+def _critical_chain(job, schedule):
+    """From its last operation back: each time the predecessor that ended last (what it waited for)."""
+    ops = {op.id: op for op in job.operations}
+    op = max(job.operations, key=lambda o: schedule.assignments[o.id].end)
+    chain = [op]
+    while op.predecessors:
+        op = ops[max(op.predecessors, key=lambda p: schedule.assignments[p].end)]
+        chain.append(op)
+    return chain
+
+
 def _ready(op, job, problem, schedule):
     ready = max(job.release, problem.horizon_start)
     for before in op.predecessors:
@@ -206,7 +220,7 @@ def _explain_job(
     job, completion, late, slack, short, problem, schedule, calendars, by_machine, ops, job_of, facts, frozen_ops
 ):
     waits = []
-    for op in job.operations:
+    for op in _critical_chain(job, schedule):
         if op.id in frozen_ops:
             continue
         a = schedule.assignments[op.id]
@@ -215,7 +229,9 @@ def _explain_job(
     if not waits:  # everything is running or frozen: nothing to plan differently
         a = schedule.assignments[job.operations[-1].id]
         return Explanation(job.id, job.due, completion, late, slack, a.machine_id, job.operations[-1].id, 0, (), 0, ())
-    waited, _length, op, ready = max(waits, key=lambda w: (w[0], w[1]))
+    # The last real wait on the chain binds: starting earlier upstream would only wait there instead.
+    binding = [w for w in waits if w[0] >= MIN_WAIT]
+    waited, _length, op, ready = binding[0] if binding else max(waits, key=lambda w: (w[0], w[1]))
     a = schedule.assignments[op.id]
     machine = a.machine_id
     calendar = calendars[machine]

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import drag_views, factory_urls, views
+from . import drag_views, factory_urls, lateness_views, views
 
 app_name = "production"
 urlpatterns = [
     path("", views.board, name="board"),
     path("replan/", views.replan_now, name="replan"),
+    path("why-late/", lateness_views.why_late, name="why-late"),
+    path("why-late/<int:pk>/fix/", lateness_views.apply_fix, name="apply-fix"),
+    path("what-if/", lateness_views.what_if_page, name="what-if"),
+    path("what-if/commit/", lateness_views.what_if_commit, name="what-if-commit"),
     path("downtime/", views.downtime, name="downtime"),
     path("rates/", views.rate, name="rate"),
     path("work-orders/<int:pk>/freeze/", views.freeze, name="freeze"),

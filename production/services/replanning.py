@@ -20,7 +20,7 @@ from .audit import record_event
 logger = logging.getLogger(__name__)
 
 
-def replan(*, plant=None, trigger="re-plan", user=None, now=None):
+def replan(*, plant=None, trigger="re-plan", user=None, now=None, stability_weight=None):
     """Plan the plant's open work and write the plan back in one transaction.
 
     Starts from the plan on the floor (the engine's incremental re-plan, charging each moved
@@ -28,6 +28,8 @@ def replan(*, plant=None, trigger="re-plan", user=None, now=None):
     capacity in the horizon) changes no operation and is recorded with its message, so the
     board keeps showing the previous plan and says why. If another write changed the plan while
     this one was being computed, the computation is repeated on the new state (at most 3 times).
+    `stability_weight` (the engine's cost of moving an operation) is lowered after a planner adds
+    capacity to fix a late order: the plan should use the hours bought, not keep to the old one.
     Returns the PlanRun.
     """
     plant = plant or default_plant()
@@ -42,7 +44,8 @@ def replan(*, plant=None, trigger="re-plan", user=None, now=None):
             previous = planning.previous_schedule(snap)
             limit = settings.PRODUCTION_PLAN_SECONDS
             if previous is not None:
-                result = scheduling.replan(previous, snap.problem, time_limit=limit)
+                stability = {} if stability_weight is None else {"stability_weight": stability_weight}
+                result = scheduling.replan(previous, snap.problem, time_limit=limit, **stability)
                 schedule, moved = result.schedule, len(result.moved_operations)
             else:
                 schedule, moved = scheduling.solve(snap.problem, time_limit=limit), 0
