@@ -29,7 +29,7 @@ def _positions(plant):
 def _replan_showing_moves(request, plant, trigger, done):
     before = _positions(plant)
     # One minute of lateness outweighs one moved operation: the plan takes up the fix.
-    run = replan(plant=plant, trigger=trigger, user=request.user, stability_weight=1)
+    run = replan(plant=plant, trigger=trigger, user=request.user, stability_weight=what_if.COMMIT_STABILITY)
     if run is not None and run.outcome == run.FAILED:
         messages.error(request, run.message)
         return

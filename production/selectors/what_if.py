@@ -12,6 +12,7 @@ from .promises import DEFAULT_LEAD_DAYS
 from .release import routing_steps
 
 LOAD_DAYS = 7  # the load compared: the coming week
+COMMIT_STABILITY = 1  # a fix's re-plan: one minute of lateness outweighs one moved operation
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def compare(plant, *, changes=None, family=None, quantity=1, now=None):
     limit = settings.PRODUCTION_PLAN_SECONDS
     previous = planning.previous_schedule(snap)
     if previous is not None:
-        schedule = scheduling.replan(previous, problem, time_limit=limit).schedule
+        # As the commit re-plans (lateness before stability), so the comparison is what it will do.
+        schedule = scheduling.replan(previous, problem, time_limit=limit, stability_weight=COMMIT_STABILITY).schedule
     else:
         schedule = scheduling.solve(problem, time_limit=limit)
     centers = tuple(sorted(snap.work_centers.values(), key=lambda wc: wc.code))
