@@ -29,8 +29,6 @@ from .audit import record_event
 from .floor import ProductionActionError
 from .replanning import replan
 
-SNAP = timedelta(minutes=15)
-
 
 class DropRefused(ProductionActionError):
     """A drop that cannot be done as asked (bad input): nothing was changed; the message says why."""
@@ -80,9 +78,9 @@ def _when(moment):
 
 
 def snapped(moment):
-    """The start rounded down to the board's quarter hour (the page snaps; the server does not trust it)."""
-    local = timezone.localtime(moment).replace(second=0, microsecond=0)
-    return local - timedelta(minutes=local.minute % 15)
+    """The start to the minute, as the engine plans. The page moves bars by quarter hours from where
+    the plan put them (at any minute), so a bar only moved to another center keeps its start."""
+    return timezone.localtime(moment).replace(second=0, microsecond=0)
 
 
 def drop_operation(*, operation, work_center, start, revision, user, now=None):

@@ -122,7 +122,7 @@ def test_a_drop_later_in_time_says_what_the_replan_moved(planner_client, sofa, u
 
 def first_open_slot(operation, center, *, after):
     """The first quarter hour from `after` where the service would take the operation on `center`."""
-    moment = dragging.snapped(after) + timedelta(minutes=15)
+    moment = dragging.snapped(after).replace(minute=0) + timedelta(hours=1)
     minutes = operation.alternatives.get(work_center=center)
     for _ in range(4 * 24 * 14):
         end = moment + timedelta(minutes=minutes.setup + minutes.minutes)

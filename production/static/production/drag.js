@@ -2,7 +2,7 @@
  *
  * Progressive enhancement: the server draws the chart and the move form works without this.
  * Here planned bars become focusable buttons that can be picked up and dropped on another
- * time (snapped to 15 minutes) or another eligible work center. A drop POSTs to the board's
+ * time (by quarter hours) or another eligible work center. A drop POSTs to the board's
  * drop endpoint with the plan revision the page was drawn from; the server checks everything
  * again and answers in words. After a drop the board reloads and says what the re-plan moved,
  * highlighting those bars.
@@ -243,7 +243,7 @@
       lift(press.bar, "pointer");
     }
     var shift = ((at.x - press.from.x) / (width - left)) * (t1 - t0);
-    lifted.start = Math.round((lifted.originalStart + shift) / STEP) * STEP;
+    lifted.start = lifted.originalStart + Math.round(shift / STEP) * STEP; // by quarter hours
     var index = Math.floor((at.y - axis) / rowHeight);
     index = Math.max(0, Math.min(rows.length - 1, index));
     lifted.center = rows[index].center;
