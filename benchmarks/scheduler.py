@@ -15,12 +15,15 @@ import json
 import math
 import random
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from production import lateness  # noqa: E402
 from production.scheduling import (  # noqa: E402  (the path is set just above)
     Alternative,
     Job,
@@ -299,6 +302,45 @@ def replan_stage(args, problem: Problem, plan) -> dict:
     return figures
 
 
+def why_late_stage(args, problem: Problem, plan) -> dict:
+    """Why late for every late or at-risk order of the factory's plan; then one what-if: the
+    first suggested overtime of the latest order, re-planned on a copy within the planning limit."""
+    began = time.perf_counter()
+    explained = lateness.explain(problem, plan)
+    whylate_s = time.perf_counter() - began
+    late = [e for e in explained if e.late]
+    progress(f"why late: {len(late)} late and {len(explained) - len(late)} at risk explained in {whylate_s:.2f}s")
+    overtime = next((f for e in late for f in e.fixes if f.kind == "overtime"), None)
+    figures = {"whylate_s": round(whylate_s, 3), "whylate_orders": len(explained), "whylate_late": len(late)}
+    if overtime is None:
+        figures.update({"whatif_s": None, "whatif_tardiness": None})
+        return figures
+    began = time.perf_counter()
+    machines = tuple(
+        replace(m, unavailable=tuple(lateness.opened(m.unavailable, overtime.spans)))
+        if m.id == overtime.machine_id
+        else m
+        for m in problem.machines
+    )
+    result = replan(plan, replace(problem, machines=machines), time_limit=args.whatif_time, workers=2,
+                    deterministic=not args.free, stability_weight=1)  # fmt: skip
+    whatif_s = time.perf_counter() - began
+    figures.update(
+        {
+            "whatif_s": round(whatif_s, 3),
+            "whatif_time_limit": args.whatif_time,
+            "whatif_overtime_minutes": sum(b - a for a, b in overtime.spans),
+            "whatif_tardiness": result.schedule.weighted_tardiness,
+            "whatif_late_jobs": _late(result.schedule),
+        }
+    )
+    progress(
+        f"what-if: {figures['whatif_overtime_minutes']} min overtime on {overtime.machine_id}: weighted tardiness "
+        f"{plan.weighted_tardiness} -> {result.schedule.weighted_tardiness} in {whatif_s:.2f}s"
+    )
+    return figures
+
+
 def _late(schedule) -> int:
     return sum(1 for late in schedule.tardiness.values() if late)
 
@@ -314,6 +356,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--factory-time", type=float, default=30.0)
     parser.add_argument("--replan-time", type=float, default=3.0, help="search seconds (the whole re-plan: +1-2 s)")
+    parser.add_argument("--whatif-time", type=float, default=5.0, help="a what-if's limit (production's plan limit)")
     parser.add_argument("--free", action="store_true", help="CP-SAT's wall-clock portfolio, not deterministic mode")
     args = parser.parse_args()
     if args.instances:
@@ -355,6 +398,7 @@ def main() -> None:
         figures["ratio_met"] = figures["ratio"] is not None and figures["ratio"] <= 0.5
         progress(f"factory ratio {figures['ratio']} (target <= 0.5: {'met' if figures['ratio_met'] else 'MISSED'})")
         figures.update(replan_stage(args, problem, plan))
+        figures.update(why_late_stage(args, problem, plan))
     print(json.dumps(figures))
 
 

@@ -345,13 +345,13 @@ def _earliest(busy, calendar, earliest, length, capacity, *, latest):
 def _gain_with(spans, calendar, ready, ahead, capacity, a):
     """Minutes earlier the operation would end with overtime `spans`: the work ahead of it
     first, then itself in one piece."""
-    extended = _Calendar(_without(calendar.closed, spans), calendar.horizon_end)
+    extended = _Calendar(opened(calendar.closed, spans), calendar.horizon_end)
     cursor = extended.after_open(ready, ahead // capacity)
     start = _earliest([], extended, cursor, a.end - a.start, 1, latest=a.start)
     return 0 if start is None else a.start - start
 
 
-def _without(closed, spans):
+def opened(closed, spans):
     """Closed spans with the open `spans` cut out of them."""
     result = list(closed)
     for start, end in spans:
