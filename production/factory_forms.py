@@ -111,3 +111,116 @@ class WorkCenterForm(forms.ModelForm):
     def _post_clean(self):
         # The service saves and checks against the database under lock; the form only parses.
         pass
+
+
+class StepForm(forms.Form):
+    """One routing step; its rules are rows of the rule formset naming the step by code."""
+
+    code = forms.SlugField(max_length=50)
+    name = forms.CharField(max_length=80)
+    sequence = forms.IntegerField(min_value=0, max_value=32767)
+    minutes = forms.IntegerField(min_value=0, max_value=100000)
+    setup = forms.IntegerField(min_value=0, max_value=100000, initial=0)
+    per_piece = forms.IntegerField(min_value=0, max_value=100000, initial=0, label="Minutes per piece")
+    work_centers = forms.ModelMultipleChoiceField(
+        queryset=WorkCenter.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    after = forms.CharField(
+        required=False, max_length=400, help_text="codes of the steps it waits for, comma-separated"
+    )
+
+    def __init__(self, *args, centers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_centers"].queryset = centers
+
+    def clean_after(self):
+        return [code.strip() for code in self.cleaned_data["after"].split(",") if code.strip()]
+
+
+class RuleForm(forms.Form):
+    """A rule: when `option` equals a value, add setup and minutes; or, with no value, add
+    `per_unit` minutes per unit of the option's number."""
+
+    step = forms.SlugField(max_length=50, help_text="the step's code")
+    option = forms.SlugField(max_length=40)
+    equals = forms.CharField(max_length=80, required=False, help_text="blank: per unit")
+    setup = forms.IntegerField(min_value=0, max_value=100000, required=False)
+    minutes = forms.IntegerField(min_value=-100000, max_value=100000, required=False)
+    per_unit = forms.IntegerField(min_value=0, max_value=100000, required=False)
+
+    def rule(self):
+        """The rule as `RoutingStep.rules` keeps it (only the keys that say something)."""
+        data = self.cleaned_data
+        rule = {"option": data["option"]}
+        if data["equals"] != "":
+            value = data["equals"]
+            rule["equals"] = {"true": True, "false": False}.get(value.lower(), value)
+            for key in ("setup", "minutes"):
+                if data[key]:
+                    rule[key] = data[key]
+        elif data["per_unit"]:
+            rule["per_unit"] = data["per_unit"]
+        return rule
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True)
+RuleFormSet = forms.formset_factory(RuleForm, extra=2, can_delete=True)
+
+
+def step_initial(routing):
+    steps = routing.steps.prefetch_related("work_centers", "after").order_by("sequence", "pk")
+    return [
+        {
+            "code": step.code,
+            "name": step.name,
+            "sequence": step.sequence,
+            "minutes": step.minutes,
+            "setup": step.setup,
+            "per_piece": step.per_piece,
+            "work_centers": list(step.work_centers.all()),
+            "after": ", ".join(sorted(before.code for before in step.after.all())),
+        }
+        for step in steps
+    ]
+
+
+def rule_initial(routing):
+    rows = []
+    for step in routing.steps.order_by("sequence", "pk"):
+        for rule in step.rules or []:
+            equals = rule.get("equals", "")
+            rows.append(
+                {
+                    "step": step.code,
+                    "option": rule.get("option", ""),
+                    "equals": str(equals).lower() if isinstance(equals, bool) else equals,
+                    "setup": rule.get("setup") or None,
+                    "minutes": rule.get("minutes") or None,
+                    "per_unit": rule.get("per_unit") or None,
+                }
+            )
+    return rows
+
+
+def routing_steps_from(steps_formset, rules_formset):
+    """([step dicts for services.routings.save_routing], [problems]) from two valid formsets."""
+    steps = [
+        {**form.cleaned_data, "work_centers": list(form.cleaned_data["work_centers"]), "rules": []}
+        for form in steps_formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    by_code = {step["code"]: step for step in steps}
+    problems = []
+    for form in rules_formset.forms:
+        if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            continue
+        step = by_code.get(form.cleaned_data["step"])
+        if step is None:
+            problems.append(
+                f"A rule names the step “{form.cleaned_data['step']}”, which is not a step of this routing."
+            )
+        else:
+            step["rules"].append(form.rule())
+    for step in steps:
+        step.pop("DELETE", None)
+    return steps, problems

@@ -6,6 +6,7 @@ from . import factory_views as views
 
 urlpatterns = [
     path("factory/", views.index, name="factory"),
+    path("factory/routings/<int:pk>/", views.routing, name="factory-routing"),
     path("factory/work-centers/<int:pk>/", views.work_center, name="factory-work-center"),
     path("factory/calendars/<int:pk>/", views.calendar, name="factory-calendar"),
     path("factory/calendars/<int:pk>/holidays/", views.add_holiday, name="factory-add-holiday"),

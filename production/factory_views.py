@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import factory_forms as forms
 from .models import Calendar, Holiday, Overtime, Plant, RoutingTemplate, WorkCenter
-from .services import calendars, work_centers
+from .services import calendars, routings, work_centers
 from .services.replanning import replan
 from .views import planner_required
 
@@ -218,3 +218,60 @@ def _work_center_page(request, center, form, *, status=200):
         "downtimes": center.downtimes.order_by("-start")[:10],
     }
     return render(request, "production/factory/work_center.html", context, status=status)
+
+
+def _routing_formsets(routing, data=None):
+    centers = WorkCenter.objects.filter(plant=routing.plant)
+    if data is None:
+        return (
+            forms.StepFormSet(initial=forms.step_initial(routing), prefix="steps", form_kwargs={"centers": centers}),
+            forms.RuleFormSet(initial=forms.rule_initial(routing), prefix="rules"),
+        )
+    # Bound without `initial`: every row posted is read (a row left as it was is still a step).
+    return (
+        forms.StepFormSet(data, prefix="steps", form_kwargs={"centers": centers}),
+        forms.RuleFormSet(data, prefix="rules"),
+    )
+
+
+def _routing_page(request, routing, steps, rules, *, read_revision=None, status=200):
+    context = {
+        "routing": routing,
+        "steps": steps,
+        "rules": rules,
+        "read_revision": routing.revision if read_revision is None else read_revision,
+        "revisions": routing.revisions.select_related("saved_by").annotate(made=Count("work_orders")),
+        "options": routings.family_options(routing),
+    }
+    return render(request, "production/factory/routing.html", context, status=status)
+
+
+@planner_required
+@require_http_methods(["GET", "POST"])
+def routing(request, pk):
+    """A family's routing: steps, rules as rows, eligible centers, precedences; its revisions."""
+    template = get_object_or_404(RoutingTemplate.objects.select_related("plant", "updated_by"), pk=pk)
+    if request.method == "GET":
+        return _routing_page(request, template, *_routing_formsets(template))
+    steps, rules = _routing_formsets(template, request.POST)
+    read = request.POST.get("read_revision", "")
+    if not read.isdigit():
+        messages.error(request, "Nothing was changed: the form is incomplete; reload the page.")
+        return _routing_page(request, template, steps, rules, status=400)
+    if not (steps.is_valid() and rules.is_valid()):
+        messages.error(request, "Nothing was changed: correct the fields marked below.")
+        return _routing_page(request, template, steps, rules, read_revision=int(read), status=400)
+    data, problems = forms.routing_steps_from(steps, rules)
+    try:
+        if problems:
+            raise calendars.FactoryError(problems)
+        revision = routings.save_routing(routing=template, read_revision=int(read), steps=data, user=request.user)
+    except calendars.FactoryError as error:
+        _refused(request, error)
+        return _routing_page(request, template, steps, rules, read_revision=int(read), status=400)
+    messages.success(
+        request,
+        f"{template.name} saved as revision {revision.number}. Orders released from now on are made with it; "
+        "work already released keeps the routing it was made with.",
+    )
+    return redirect("production:factory-routing", pk=template.pk)

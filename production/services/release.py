@@ -127,8 +127,12 @@ def create_work_order(*, line, template, values, quantity, weight, ship_date, st
     of the template's, for a repair), due on `ship_date`. The caller holds the transaction.
 
     The specification is stored in words, from the family version the line was bought with, so
-    a later change to the family's options never rewrites its traveler."""
+    a later change to the family's options never rewrites its traveler; the routing's latest
+    revision is recorded, so the routing it was made with stays known after later edits."""
     options = options_bought_with(line, template.family_slug)
+    # The routing's revision it is made with (none kept before the first edit in the dashboard;
+    # that edit gives them the routing as it stood, services/routings.py).
+    fields.setdefault("routing_revision", template.revisions.order_by("-number").first())
     work_order = WorkOrder.objects.create(
         order_id=line.order_id,
         line=line,
