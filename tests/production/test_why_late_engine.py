@@ -106,3 +106,30 @@ def test_a_frozen_job_ahead_says_so_and_a_capacity_two_center_halves_the_missing
     # 1440 minutes of work against 480 open x 2 = 960 by its due time: 480 missing.
     assert why.missing == 480
     assert [d.missing for d in why.days] == [240, 240]  # at most 4 hours of overtime a day
+
+
+def test_the_bottleneck_is_the_last_wait_on_the_critical_chain():
+    ahead = one_step("A", "a", Alternative("M", 100), due=100)
+    job = Job(
+        "X",
+        (
+            Operation("x1", "X", (Alternative("M", 100),)),
+            Operation("x2", "X", (Alternative("N", 400),), predecessors=("x1",)),
+        ),
+        due=DAY + 60,
+    )
+    # x1 waits 100 minutes behind A on M; x2 (400 minutes) does not fit before N closes at 08:00 and
+    # waits for the next day: that wait decides when X ends, so N is the bottleneck.
+    problem, schedule = plan(
+        [ahead, job],
+        {"a": Assignment("M", 0, 100), "x1": Assignment("M", 100, 200), "x2": Assignment("N", DAY, DAY + 400)},
+    )
+
+    (why,) = lateness.explain(problem, schedule, only={"X"})
+
+    assert (why.bottleneck, why.operation_id, why.waited, why.ahead) == ("N", "x2", 280, ())
+    assert why.late == 340
+    overtime = why.fixes[0]
+    assert overtime.kind == "overtime" and overtime.machine_id == "N"
+    assert overtime.spans == ((480, 600),)  # 200 + 400 = 600: it fits by 10:00 on day 0
+    assert overtime.fixes_it
