@@ -109,10 +109,11 @@ def _costed_lines(period, alias):
 
 # The option shares of analytics.option_shares.shares_of, in SQL. {elements} expands a JSON array,
 # {text}/{number} read a member as text or number, {value} is the stored value as JSON text
-# ('' for none), read back into option_shares.value_key by the selectors.
+# ('' for none), read back into option_shares.value_key by the selectors. `t` is materialised so
+# that a line's list price total is summed once, not once for each of its options.
 _OPTION_SQL = """
 WITH s AS ({lines}),
-t AS (
+t AS MATERIALIZED (
     SELECT s.*, (SELECT COALESCE(SUM({x_price}), 0) FROM {x_elements}) AS listed FROM s
 )
 SELECT t.r_day, t.r_family, COALESCE({option}, '') AS option, {value} AS value, COUNT(*) AS lines,
