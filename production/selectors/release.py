@@ -40,6 +40,25 @@ def routing_steps(template):
     ]
 
 
+def revision_steps(revision):
+    """A routing revision's steps (kept as JSON) as the pure routing module reads them; the work
+    center ids are not kept (codes are), and nothing reading a revision's words needs them."""
+    return [
+        routing.StepSpec(
+            code=step["code"],
+            name=step["name"],
+            sequence=step["sequence"],
+            minutes=step["minutes"],
+            setup=step["setup"],
+            per_piece=step["per_piece"],
+            rules=tuple(step.get("rules") or ()),
+            work_center_ids=(),
+            after=tuple(step.get("after") or ()),
+        )
+        for step in revision.steps
+    ]
+
+
 def orders_missing_work_orders(*, days=30):
     """Paid orders (last `days` days) with a configured line that has no work order yet, and a
     routing for its family: the release was lost (a worker killed mid-task) and is due again.

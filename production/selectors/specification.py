@@ -13,7 +13,7 @@ from configurator.selectors import current_options, version_options
 from .. import routing
 from ..models import RoutingTemplate
 from ..specification import change_words, readable_specification, words_by_code
-from .release import configuration_of, routing_steps
+from .release import configuration_of, revision_steps, routing_steps
 
 
 def options_bought_with(line, family_slug):
@@ -41,9 +41,13 @@ def changes_by_operation(work_order, operations, *, steps=None):
     """{operation pk: [what the ordered choices change at it, in words]}.
 
     `operations` of the work order, with their alternatives prefetched; `steps` the routing's
-    (`release.routing_steps`), read here when not given. An operation whose step is gone, or
-    gives other minutes or setup today than it was released with, gets no words.
+    (`release.routing_steps`), read here when not given: the revision the work order was made
+    with when one was recorded, so a later edit of the routing does not silence its words. An
+    operation whose step is gone, or gives other minutes or setup than it was released with,
+    gets no words.
     """
+    if steps is None and work_order.routing_revision_id:
+        steps = revision_steps(work_order.routing_revision)
     if steps is None:
         template = RoutingTemplate.objects.filter(family_slug=work_order.family_slug).first()
         steps = routing_steps(template) if template is not None else []

@@ -3,11 +3,13 @@ family's options, eligible centers, precedences; each save a revision, released 
 the routing it was made with, and a second planner's stale save refused."""
 
 from datetime import date, time
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
 from production.models import Calendar, RoutingRevision, RoutingTemplate, Shift, WorkCenter, WorkOrder
+from production.selectors.specification import changes_by_operation
 from production.services.release import create_work_order
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +248,57 @@ def test_two_steps_with_one_code_are_refused(planner_client, fridge):
     steps = current_steps(fridge)
     steps.append({**steps[0], "sequence": 99})
     refused(planner_client, fridge, form(fridge, steps), "Two steps have the code “cabinet”; each step needs its own.")
+
+
+def test_a_released_work_orders_words_come_from_the_routing_it_was_made_with(planner_client, fridge):
+    released = WorkOrder.objects.get(order__number="DEMO-2001", family_slug="atelier-fridge")
+    doors = released.operations.prefetch_related("alternatives").get(code="doors")
+    words_before = changes_by_operation(released, [doors])[doors.pk]
+    assert words_before  # left hinge, ice maker, water kit
+
+    steps = current_steps(fridge)
+    for step in steps:
+        if step["code"] == "doors":
+            step["rules"] = [{**rule, "setup": 25} if rule.get("option") == "hinge" else rule for rule in step["rules"]]
+    assert planner_client.post(url(fridge), form(fridge, steps)).status_code == 302
+
+    released.refresh_from_db()
+    assert changes_by_operation(released, [doors])[doors.pk] == words_before
+
+
+class _Inputs(HTMLParser):
+    """The values a browser would post from the routing form (text, hidden, number, checked boxes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self.in_form = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method") == "post" and "action" not in attrs:
+            self.in_form = True
+        if tag != "input" or not self.in_form or "name" not in attrs:
+            return
+        if attrs.get("type") == "checkbox" and "checked" not in attrs:
+            return
+        self.data.append((attrs["name"], attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+
+
+def test_the_page_posted_as_it_is_saves_the_same_routing(planner_client, fridge):
+    parser = _Inputs()
+    parser.feed(planner_client.get(url(fridge)).content.decode())
+    data = {}
+    for name, value in parser.data:
+        data.setdefault(name, []).append(value)
+    before = current_steps(fridge)
+
+    response = planner_client.post(url(fridge), data)
+
+    assert response.status_code == 302
+    assert current_steps(fridge) == before
+    fridge.refresh_from_db()
+    assert fridge.revision == 1
