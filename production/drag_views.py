@@ -8,6 +8,7 @@ with a message in words and nothing changed.
 
 from datetime import datetime
 
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from . import planning
 from .models import Operation, WorkCenter
 from .services import dragging
-from .views import planner_required
+from .views import _back, _replan_and_report, planner_required
 
 
 def _start(value):
@@ -66,3 +67,16 @@ def drop(request, pk):
 
 def _refused(message, status, *, reload=False):
     return JsonResponse({"ok": False, "message": message, "reload": reload}, status=status)
+
+
+@planner_required
+@require_POST
+def release(request, pk):
+    """The form beside a held operation: the plan may move it again (and re-plans at once)."""
+    operation = get_object_or_404(Operation.objects.select_related("work_order__plant", "work_center"), pk=pk)
+    if not dragging.release_operation(operation=operation, user=request.user):
+        messages.info(request, f"{operation} is not held; nothing changed.")
+        return _back(request)
+    return _replan_and_report(
+        request, trigger=f"{operation} released", done=f"{operation} released; the plan may move it again."
+    )

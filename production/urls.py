@@ -16,6 +16,7 @@ urlpatterns = [
     path("work-orders/<int:pk>/traveler.pdf", views.traveler, name="traveler"),
     path("operations/<int:pk>/move/", views.move, name="move"),
     path("operations/<int:pk>/drop/", drag_views.drop, name="drop"),
+    path("operations/<int:pk>/release/", drag_views.release, name="release"),
     path("operations/<int:pk>/status/", views.set_status, name="status"),
     path("travelers/", views.print_day, name="print-day"),
     path("travelers/<int:pk>/", views.batch, name="batch"),

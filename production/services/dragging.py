@@ -262,3 +262,31 @@ def _check_room(operation, work_center, start, end, now):
     if len(busy) >= work_center.capacity:
         names = ", ".join(str(op) for op in busy[:3])
         raise DropRefused(f"{work_center} is taken then by {names}, which the plan cannot move; nothing was moved.")
+
+
+def release_operation(*, operation, user):
+    """Let the plan move a held operation again, with the held later steps of its work order (the
+    engine holds a step only with the steps before it). Releasing what is not held changes nothing.
+    Returns the number of operations released."""
+    chain, todo = {operation.pk: operation}, [operation]
+    while todo:
+        for after in todo.pop().before.filter(status=Operation.PLANNED, frozen=True).select_related("work_order"):
+            if after.pk not in chain:
+                chain[after.pk] = after
+                todo.append(after)
+    with transaction.atomic():
+        released = Operation.objects.filter(pk__in=chain, status=Operation.PLANNED, frozen=True).update(
+            frozen=False, pinned=False
+        )
+        if not released:
+            return 0
+        Plant.objects.filter(pk=operation.work_order.plant_id).update(plan_revision=F("plan_revision") + 1)
+        record_event(
+            kind="hold-released",
+            description=f"{operation} released to the plan by {user.get_full_name() or user.get_username()}"
+            + (f" with {released - 1} later step{'s' if released != 2 else ''}" if released > 1 else ""),
+            user=user,
+            work_order=operation.work_order,
+            operation=operation,
+        )
+    return released

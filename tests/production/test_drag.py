@@ -303,3 +303,34 @@ def test_a_drop_needs_the_csrf_token(django_user_model, upholster, other):
 
     assert response.status_code == 403
     assert state(upholster) == before
+
+
+def test_a_held_operation_is_released_to_the_plan_with_its_held_later_steps(planner_client, sofa, upholster, other):
+    assert drop(planner_client, upholster, other, upholster.planned_start).json()["changed"]
+    pack = sofa.operations.get(code="pack")
+    start = first_open_slot(pack, pack.work_center, after=upholster.planned_end + timedelta(hours=2))
+    assert drop(planner_client, pack, pack.work_center, start).json()["changed"]
+    day = timezone.localtime(upholster.planned_start).date().isoformat()
+    html = planner_client.get(f"/dashboard/production/?view=week&day={day}").content.decode()
+    assert reverse("production:release", args=[upholster.pk]) in html
+
+    response = planner_client.post(reverse("production:release", args=[upholster.pk]), follow=True)
+
+    assert "released; the plan may move it again" in response.content.decode()
+    upholster.refresh_from_db()
+    pack.refresh_from_db()
+    assert not upholster.frozen and not pack.frozen  # a later step is never held without the one before
+    assert PlanRun.objects.first().outcome == PlanRun.OK
+    assert ProductionEvent.objects.filter(kind="hold-released", operation=upholster).count() == 1
+    # Again: not held any more, nothing changes.
+    again = planner_client.post(reverse("production:release", args=[upholster.pk]), follow=True)
+    assert "is not held; nothing changed" in again.content.decode()
+    assert ProductionEvent.objects.filter(kind="hold-released").count() == 1
+
+
+def test_only_planners_release(login, upholster):
+    Operation.objects.filter(pk=upholster.pk).update(frozen=True)
+
+    assert login("editor@atelier.example").post(reverse("production:release", args=[upholster.pk])).status_code == 403
+    upholster.refresh_from_db()
+    assert upholster.frozen
