@@ -5,11 +5,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from analytics.selectors import roi
 from analytics.selectors.margins import Period
 from loyalty.models import Segment
-from tests.analytics.roi_shop import PERIOD, build_roi_shop
+from tests.analytics.roi_shop import PERIOD, build_roi_shop, when
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +141,17 @@ def test_seasons_are_meteorological():
     assert roi.Season.of(date(2022, 3, 1)).label == "Spring 2022"
     assert roi.Season.of(date(2022, 8, 31)).label == "Summer 2022"
     assert roi.Season.of(date(2022, 11, 30)).label == "Autumn 2022"
+
+
+def test_the_queries_do_not_grow_with_the_orders(shop):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            for kind in roi.KINDS:
+                roi.roi(kind, PERIOD)
+        return len(captured)
+
+    before = queries()
+    for who, day in (("Tia", 4), ("Tom", 6), ("Cy", 10), ("Kip", 20)):
+        OrderFactory(user=shop.people[who], placed=when(3 if day < 10 else 4 if day == 10 else 5, day))
+
+    assert queries() == before == 25  # per kind: its promotions, the orders, five for the contributions, …
