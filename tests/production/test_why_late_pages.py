@@ -39,6 +39,21 @@ def test_why_late_is_for_planners(login, email, expected):
     assert login(email).get(PAGE).status_code == expected
 
 
+def test_other_staff_cannot_apply_a_fix(login, late_sofa):
+    due = late_sofa.due_at
+    response = login("editor@atelier.example").post(
+        reverse("production:apply-fix", args=[late_sofa.pk]),
+        {
+            "kind": "promise",
+            "due": (due + timedelta(days=1)).isoformat(),
+            "revision": Plant.objects.get().plan_revision,
+        },
+    )
+
+    assert response.status_code == 403
+    assert WorkOrder.objects.get(pk=late_sofa.pk).due_at == due
+
+
 def test_signed_out_visitors_sign_in_first(client, late_sofa):
     assert client.get(PAGE).status_code == 302
     response = client.post(reverse("production:apply-fix", args=[late_sofa.pk]), {"kind": "promise"})
