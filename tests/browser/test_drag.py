@@ -53,8 +53,11 @@ def test_planner_drags_an_operation_to_another_center_and_back_by_keyboard(shop,
     bar.focus()
     page.keyboard.press("Enter")
     expect(status).to_contain_text("Picked up")
-    first_row = page.locator(f'svg.gantt .gantt-row[data-center="{first.pk}"]').bounding_box()
-    page.keyboard.press("ArrowUp" if first_row["y"] < row["y"] else "ArrowDown")
+
+    def row_y(center):  # the chart's own coordinates, whatever the page's scroll
+        return float(page.locator(f'svg.gantt .gantt-row[data-center="{center.pk}"]').get_attribute("y"))
+
+    page.keyboard.press("ArrowUp" if row_y(first) < row_y(other) else "ArrowDown")
     expect(status).to_contain_text(first.name)
     page.keyboard.press("Enter")
 
