@@ -4,12 +4,14 @@ list and a CSV (safe from formulas)."""
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from analytics import reclassify
-from analytics.models import ValueClassRules
+from analytics.models import ValueClassHistory, ValueClassRules
 from loyalty.models import LoyaltyAccount
 from tests.factories import CustomerFactory, LoyaltyAccountFactory, OrderFactory
 from tests.helpers import access_answer
@@ -133,3 +135,22 @@ def test_an_unknown_class_is_404(client, login):
     login(MERCHANDISER)
 
     assert client.get(PAGE + "gold/").status_code == 404
+
+
+def test_the_last_30_days_movers_are_shown_with_their_reason(client, login):
+    mover = CustomerFactory(email="mover@value.example")
+    LoyaltyAccountFactory(user=mover, value_class="restricted")
+    today = timezone.localdate()
+    ValueClassHistory.objects.create(user_id=mover.pk, computed_on=today - timedelta(days=40), value_class="major")
+    ValueClassHistory.objects.create(
+        user_id=mover.pk, computed_on=today - timedelta(days=2), value_class="restricted", previous_class="major",
+        reason="contributed -3.00 in 12 months",
+    )  # fmt: skip
+    login(MERCHANDISER)
+
+    page = client.get(PAGE).content.decode()
+
+    movers = page[page.index('data-table="movers"') :]
+    assert "mover@value.example" in movers and "contributed -3.00 in 12 months" in movers
+    movement = page[page.index('data-table="movement"') : page.index('data-table="movers"')]
+    assert "<td>Major</td><td>Restricted</td>" in movement
