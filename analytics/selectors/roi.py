@@ -413,12 +413,12 @@ def _credit(unit, order, *, promoted):
 # Matched controls: campaigns and offers ----------------------------------------------------------
 
 
-def _matched_units(facts, treated_orders, first, last, *, cost_of, eligible=lambda order: True):
+def _matched_units(facts, treated_orders, first, last, *, cost_of):
     """Units by (customer, season) from the orders placed from `first` to `last`: treated when one
     of their orders that season is in `treated_orders`, control otherwise."""
     grouped = defaultdict(list)
     for order in facts.values():
-        if first <= order.placed <= last and eligible(order):
+        if first <= order.placed <= last:
             grouped[(order.customer, Season.of(order.placed))].append(order)
     units = []
     for (customer, season), orders in grouped.items():
