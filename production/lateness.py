@@ -345,7 +345,11 @@ def _earliest(busy, calendar, earliest, length, capacity, *, latest):
 def _gain_with(spans, calendar, ready, ahead, capacity, a):
     """Minutes earlier the operation would end with overtime `spans`: the work ahead of it
     first, then itself in one piece."""
-    extended = _Calendar(opened(calendar.closed, spans), calendar.horizon_end)
+    # Only the closures between its ready time and its end matter: the calendar rebuilt on that
+    # window is what keeps 500 orders' explanations under the benchmark's 2 s.
+    first = bisect_right(calendar.ends, ready)
+    last = bisect_right(calendar.starts, a.end)
+    extended = _Calendar(opened(calendar.closed[first:last], spans), calendar.horizon_end)
     cursor = extended.after_open(ready, ahead // capacity)
     start = _earliest([], extended, cursor, a.end - a.start, 1, latest=a.start)
     return 0 if start is None else a.start - start
