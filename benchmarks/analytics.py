@@ -10,9 +10,10 @@ migrated if needed; --quick uses atelier_bench_rollup_quick).
    an order, five families, three options each) with their frozen costs (`LineCost`, materials as
    JSON), a points redemption on 5% of the orders and a refund on the 4% refunded, all written
    with generate_series straight into the real tables. --quick: 10,000 / 50,000 / 150,000.
-2. build_s: the full roll-up (`analytics.rollup.roll_up(full=True)`, the nightly code) up to the
-   day before yesterday. peak_mb: the highest resident memory of this process while it runs,
-   sampled every 20 ms (the work is SQL; this process holds no rows).
+2. build_s: the full roll-up, `manage.py analytics_rollup --full` in a process of its own (the
+   nightly task's code; yesterday has no orders yet), as the run records it (`RollupRun.seconds`).
+   peak_mb: that process's peak resident memory (and the increment's), Django loaded included;
+   the work is SQL, the process holds no rows.
 3. increment_s: one day's orders more (yesterday's, as many as an average day), then the nightly
    incremental run (it finds the new day, and the days of whatever changed, and rebuilds them).
 4. Pages: the margin dashboard through Django's test client (URL, permission check, selectors,
@@ -31,9 +32,10 @@ Progress on stderr; the last stdout line is one JSON object.
 import argparse
 import json
 import os
+import resource
 import statistics
+import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -62,8 +64,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from analytics import rollup  # noqa: E402
 from analytics.dashboard import views  # noqa: E402
+from analytics.models import RollupRun  # noqa: E402
 from analytics.selectors import margins  # noqa: E402
 from loyalty.models import Tier  # noqa: E402
 from portal.demo import loyalty as demo_loyalty  # noqa: E402
@@ -274,28 +276,19 @@ def add_yesterday(orders_per_day):
         cursor.execute("ANALYZE order_order")
 
 
-class PeakMemory:
-    """The highest resident set size of this process while it runs, sampled (Linux /proc)."""
-
-    def __init__(self):
-        self.peak_kb, self._stop = 0, threading.Event()
-
-    def _sample(self):
-        while not self._stop.is_set():
-            with open("/proc/self/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
-            self._stop.wait(0.02)
-
-    def __enter__(self):
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+def roll_up_in_a_process(*options):
+    """`manage.py analytics_rollup` in a process of its own, as beat's worker runs the code: (the
+    run's RollupRun, its peak resident memory in MB). The figure is the whole process's: Django,
+    Oscar and Wagtail loaded, and whatever the roll-up adds (it holds no rows)."""
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "analytics_rollup", "--no-progress", *options],
+        check=True,
+        env=os.environ,
+        stdout=subprocess.DEVNULL,
+    )
+    # ru_maxrss of the children is the largest of those waited for so far: the build runs first.
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return RollupRun.objects.filter(finished_at__isnull=False).latest(), peak_mb
 
 
 def staff_client():
@@ -357,17 +350,16 @@ def main():
         lines = cursor.fetchone()[0]
 
     today = timezone.localdate()
-    log("1. full roll-up (up to the day before yesterday)…")
-    with PeakMemory() as memory:
-        build = rollup.roll_up(full=True, through=today - timedelta(days=2))
-    log(f"   {build.days:,} days in {build.seconds:.1f} s, failed: {build.failed or 'none'}; "
-        f"peak {memory.peak_kb / 1024:.0f} MB")  # fmt: skip
+    log("1. full roll-up (manage.py analytics_rollup --full, a process of its own)…")
+    build, peak_mb = roll_up_in_a_process("--full")
+    log(
+        f"   {build.days:,} days in {build.seconds:.1f} s, failed: {build.failed_days or 'none'}; peak {peak_mb:.0f} MB"
+    )
 
     per_day = max(1, orders // 1095)
     log(f"2. one day more: {per_day:,} orders placed yesterday, then the nightly incremental run…")
     add_yesterday(per_day)
-    with PeakMemory() as increment_memory:
-        increment = rollup.roll_up()
+    increment, peak_mb = roll_up_in_a_process()
     log(f"   {increment.days} day(s) in {increment.seconds:.2f} s")
 
     client = staff_client()
@@ -394,11 +386,12 @@ def main():
     ratio = raw_month / rolled["30_days"]
     figures = {
         "build_s": round(build.seconds, 2),
+        "build_failed_days": build.failed_days,
         "increment_s": round(increment.seconds, 2),
         "increment_days": increment.days,
         "page_median_ms": round(max(rolled.values()), 1),
         "pages_ms": {name: round(ms, 1) for name, ms in rolled.items()},
-        "peak_mb": round(max(memory.peak_kb, increment_memory.peak_kb) / 1024, 1),
+        "peak_mb": round(peak_mb, 1),
         "raw_30_days_ms": round(raw_month, 1),
         "raw_12_months_ms": round(raw_year, 1) if raw_year is not None else None,
         "raw_12m_estimate_ms": round(raw_month * 365 / 30, 1) if raw_year is None else None,
