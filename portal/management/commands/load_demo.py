@@ -7,6 +7,7 @@ from portal.cli import add_progress_argument, progress
 from portal.demo import analytics as value_analytics
 from portal.demo import care as customer_care
 from portal.demo import catalogue, content, designs, families, help_centre, loyalty, orders, people, reminders
+from portal.demo import cohorts as cohort_history
 from portal.demo import production as factory
 from portal.demo import roi as campaign_roi
 from portal.demo import surveys as customer_surveys
@@ -36,6 +37,9 @@ STEPS = [
     # Tiers before the week's work orders: a Gold customer's order weighs more in the plan.
     ("loyalty tiers", loyalty.load_tiers),
     ("loyalty rules", loyalty.load_rules),
+    # After the tiers, before the points: these orders earn theirs like the others (the line costs,
+    # and with them the orders' families, are frozen at the end).
+    ("cohort and promise history", cohort_history.load_history),
     ("points history", loyalty.load_history),
     ("factory", factory.load_factory),
     ("planner permission", factory.load_planner_permission),
