@@ -102,7 +102,8 @@ def save_routing(*, routing, read_revision, steps, user):
     locked. FactoryError, nothing changed, for a stale form or steps that cannot be planned.
     Returns the new RoutingRevision."""
     with transaction.atomic():
-        current = RoutingTemplate.objects.select_for_update().select_related("updated_by").get(pk=routing.pk)
+        # No join here: PostgreSQL cannot lock the nullable side of an outer join (updated_by).
+        current = RoutingTemplate.objects.select_for_update().get(pk=routing.pk)
         if current.revision != read_revision:
             when = timezone.localtime(current.updated_at, planning.plant_zone()) if current.updated_at else None
             raise FactoryError(
