@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from production import planning
-from production.models import Calendar, Holiday, Operation
+from production.models import Calendar, Holiday, Operation, WorkCenter
 from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 
@@ -57,3 +57,29 @@ def test_planner_adds_a_holiday_and_the_plan_moves(shop, page):
     assert moved_to != day
     page.goto(f"{shop}/dashboard/production/?view=day&day={moved_to.isoformat()}")
     expect(page.locator(f'svg.gantt [data-operation="{op.pk}"]')).to_have_count(1)
+
+
+def test_planner_edits_a_routing_and_a_work_center(shop, page):
+    sign_in(page, shop, "planner@atelier.example", "atelier-planner")
+    page.goto(f"{shop}/dashboard/production/factory/")
+    page.get_by_role("region", name="Routings").get_by_role("link", name="Fridge").click()
+    expect(page.get_by_role("heading", name="Routing: Fridge (atelier-fridge)")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Minutes of step 2", exact=True).fill("70")
+    page.get_by_role("button", name="Save routing").click()
+    expect(page.get_by_text(re.compile("Fridge saved as revision 1"))).to_be_visible()
+    expect(page.locator("#revision-1")).to_contain_text("v1")
+    expect(page.locator("#revision-0")).to_contain_text("as it stood before the first edit in the dashboard")
+    assert_accessible(page)
+
+    page.goto(f"{shop}/dashboard/production/factory/")
+    page.get_by_role("region", name="Work centers").get_by_role("link", name="CNC cutting").click()
+    expect(page.get_by_role("heading", name=re.compile("Work center: CNC cutting"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("spinbutton", name="Capacity").fill("2")
+    page.get_by_role("checkbox", name="Fridge: Cut cabinet panels").uncheck()
+    page.get_by_role("button", name="Save work center").click()
+    expect(page.get_by_text(re.compile("step “Cut cabinet panels” would have no eligible work center"))).to_be_visible()
+    assert WorkCenter.objects.get(code="cut").capacity == 1  # nothing changed
+    assert_accessible(page)
