@@ -137,7 +137,7 @@ def test_a_tier_name_that_looks_like_a_formula_stays_text_in_the_csv(login, shop
 
 def test_the_page_takes_a_bounded_number_of_queries(login, shop, django_assert_max_num_queries):
     client = login(MERCHANDISER)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(14):
         assert client.get(PAGE, FILTERS).status_code == 200
 
 

@@ -105,5 +105,5 @@ def test_each_table_downloads_as_csv_and_formulas_stay_text(login, shop):
 
 def test_the_page_takes_a_bounded_number_of_queries(login, shop, django_assert_max_num_queries):
     client = login(MERCHANDISER)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(13):
         assert client.get(PAGE, FILTERS).status_code == 200
