@@ -2,24 +2,17 @@
 tests/analytics/cohort_shop.py: who may open them, the heat-map triangle and repurchase bars, bad
 filters answered with a message, CSV downloads safe from formulas, and a bounded number of queries."""
 
-import csv
-import io
 from datetime import date
 
 import pytest
 
 from loyalty.models import TierChange
 from tests.analytics.cohort_shop import COHORTS, build_cohort_shop
+from tests.analytics.pages import ADMIN, MERCHANDISER, PLANNER, SHOPPER, rows_of
 from tests.helpers import access_answer
 
 pytestmark = pytest.mark.django_db
 
-MERCHANDISER, ADMIN, PLANNER, SHOPPER = (
-    "merchandiser@atelier.example",
-    "admin@atelier.example",
-    "planner@atelier.example",
-    "ada@example.com",
-)
 PAGE, DRILL = "/dashboard/analytics/cohorts/", "/dashboard/analytics/cohorts/orders/"
 FILTERS = {"start": COHORTS.start.isoformat(), "end": COHORTS.end.isoformat()}
 
@@ -27,10 +20,6 @@ FILTERS = {"start": COHORTS.start.isoformat(), "end": COHORTS.end.isoformat()}
 @pytest.fixture
 def shop():
     return build_cohort_shop()
-
-
-def rows_of(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 @pytest.mark.parametrize(

@@ -2,25 +2,17 @@
 hand-built shop, its drill-down to the orders behind an option value, and its CSV downloads
 (safe from formulas)."""
 
-import csv
-import io
-
 import pytest
 from django.contrib.auth.models import Permission
 
 from portal import dashboard_access
 from tests.analytics.margin_shop import PERIOD, build_shop
+from tests.analytics.pages import ADMIN, MERCHANDISER, PLANNER, SHOPPER, rows_of
 from tests.factories import CustomerFactory, StaffFactory
 from tests.helpers import access_answer
 
 pytestmark = pytest.mark.django_db
 
-MERCHANDISER, ADMIN, PLANNER, SHOPPER = (
-    "merchandiser@atelier.example",
-    "admin@atelier.example",
-    "planner@atelier.example",
-    "ada@example.com",
-)
 PAGE, DRILL = "/dashboard/analytics/margins/", "/dashboard/analytics/margins/option/"
 FILTERS = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
 
@@ -28,10 +20,6 @@ FILTERS = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
 @pytest.fixture
 def shop():
     return build_shop()
-
-
-def rows_of(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 @pytest.mark.parametrize(

@@ -3,17 +3,14 @@ tests/analytics/cohort_shop.py, seen on 1 March 2021: who may open them, on-time
 family, a family-month's late orders, bad input answered with a message, CSV downloads safe from
 formulas, and a bounded number of queries."""
 
-import csv
-import io
-
 import pytest
 
 from tests.analytics.cohort_shop import ON_1_MARCH, PROMISES, build_cohort_shop
+from tests.analytics.pages import MERCHANDISER, PLANNER, SHOPPER, rows_of
 from tests.helpers import access_answer
 
 pytestmark = pytest.mark.django_db
 
-MERCHANDISER, PLANNER, SHOPPER = "merchandiser@atelier.example", "planner@atelier.example", "ada@example.com"
 PAGE, DRILL = "/dashboard/analytics/promises/", "/dashboard/analytics/promises/orders/"
 FILTERS = {"start": PROMISES.start.isoformat(), "end": PROMISES.end.isoformat()}
 
@@ -22,10 +19,6 @@ FILTERS = {"start": PROMISES.start.isoformat(), "end": PROMISES.end.isoformat()}
 def shop(monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: ON_1_MARCH)
     return build_cohort_shop()
-
-
-def rows_of(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 @pytest.mark.parametrize(

@@ -2,25 +2,17 @@
 shop of roi_shop.py, its drill-down to a promotion's orders, filters that cannot be read, and its
 CSV downloads (safe from formulas)."""
 
-import csv
-import io
-
 import pytest
 from django.contrib.auth.models import Permission
 
 from portal import dashboard_access
+from tests.analytics.pages import ADMIN, MERCHANDISER, PLANNER, SHOPPER, rows_of
 from tests.analytics.roi_shop import PERIOD, build_roi_shop
 from tests.factories import CustomerFactory, StaffFactory
 from tests.helpers import access_answer
 
 pytestmark = pytest.mark.django_db
 
-MERCHANDISER, ADMIN, PLANNER, SHOPPER = (
-    "merchandiser@atelier.example",
-    "admin@atelier.example",
-    "planner@atelier.example",
-    "ada@example.com",
-)
 PAGE = "/dashboard/analytics/roi/"
 FILTERS = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
 
@@ -28,10 +20,6 @@ FILTERS = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
 @pytest.fixture
 def shop():
     return build_roi_shop()
-
-
-def rows_of(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 def detail(kind, key):

@@ -13,17 +13,12 @@ from django.utils import timezone
 from analytics import reclassify
 from analytics.models import ValueClassHistory, ValueClassRules
 from loyalty.models import LoyaltyAccount
+from tests.analytics.pages import ADMIN, MERCHANDISER, PLANNER, SHOPPER
 from tests.factories import CustomerFactory, LoyaltyAccountFactory, OrderFactory
 from tests.helpers import access_answer
 
 pytestmark = pytest.mark.django_db
 
-MERCHANDISER, ADMIN, PLANNER, SHOPPER = (
-    "merchandiser@atelier.example",
-    "admin@atelier.example",
-    "planner@atelier.example",
-    "ada@example.com",
-)
 PAGE = "/dashboard/analytics/value-classes/"
 PREMIUM_LIST = PAGE + "premium/"
 VALID = {"premium_percent": "5", "major_percent": "25", "refund_rate_limit": "40", "complaint_rate_limit": "30",
