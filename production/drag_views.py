@@ -6,26 +6,15 @@ operation started, its work order frozen, the plan changed since the page was dr
 with a message in words and nothing changed.
 """
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import planning
 from .models import Operation, WorkCenter
 from .services import dragging
-from .views import _back, _replan_and_report, planner_required
-
-
-def _start(value):
-    try:
-        moment = datetime.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=planning.plant_zone())
+from .views import _back, _moment, _replan_and_report, planner_required
 
 
 @planner_required
@@ -33,7 +22,7 @@ def _start(value):
 def drop(request, pk):
     operation = get_object_or_404(Operation.objects.select_related("work_order__plant", "work_center"), pk=pk)
     chosen, revision = request.POST.get("work_center", ""), request.POST.get("revision", "")
-    start = _start(request.POST.get("start"))
+    start = _moment(request.POST.get("start"))
     work_center = WorkCenter.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if work_center is None or start is None or not revision.isdigit():
         return _refused("Give a work center, a start and the plan's revision; nothing was moved.", 400)
