@@ -7,13 +7,16 @@
 
 Stages print a progress line on stderr; the last stdout line is one JSON object with the figures.
 Plans use the production default (deterministic mode) unless --free is given. No Django: the
-engine is pure Python and OR-Tools.
+engine is pure Python and OR-Tools. The shop-floor terminal's scan-to-screen (`scan_median_ms`)
+needs the whole Django stack, so it is benchmarks/terminal.py's, run in a process of its own and
+its figures carried into this line (--skip-terminal leaves it out).
 """
 
 import argparse
 import json
 import math
 import random
+import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -341,6 +344,23 @@ def why_late_stage(args, problem: Problem, plan) -> dict:
     return figures
 
 
+def terminal_stage(quick: bool) -> dict:
+    """benchmarks/terminal.py in its own process (it sets up Django and a private database)."""
+    progress("terminal: scan-to-screen through Django (benchmarks/terminal.py)")
+    command = [sys.executable, str(ROOT / "benchmarks" / "terminal.py"), *(["--quick"] if quick else [])]
+    answer = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    lines = answer.stdout.strip().splitlines()
+    if answer.returncode != 0 or not lines:
+        progress(f"terminal benchmark failed ({answer.returncode}): {answer.stderr.strip()[-300:]}")
+        return {"scan_median_ms": None}
+    found = json.loads(lines[-1])
+    return {
+        "scan_median_ms": found["scan_median_ms"],
+        "scan_p95_ms": found["scan_p95_ms"],
+        "scan_ratio": found["ratio"],
+    }
+
+
 def _late(schedule) -> int:
     return sum(1 for late in schedule.tardiness.values() if late)
 
@@ -357,6 +377,7 @@ def main() -> None:
     parser.add_argument("--factory-time", type=float, default=30.0)
     parser.add_argument("--replan-time", type=float, default=3.0, help="search seconds (the whole re-plan: +1-2 s)")
     parser.add_argument("--whatif-time", type=float, default=5.0, help="a what-if's limit (production's plan limit)")
+    parser.add_argument("--skip-terminal", action="store_true", help="leave out the terminal's scan-to-screen")
     parser.add_argument("--free", action="store_true", help="CP-SAT's wall-clock portfolio, not deterministic mode")
     args = parser.parse_args()
     if args.instances:
@@ -399,6 +420,8 @@ def main() -> None:
         progress(f"factory ratio {figures['ratio']} (target <= 0.5: {'met' if figures['ratio_met'] else 'MISSED'})")
         figures.update(replan_stage(args, problem, plan))
         figures.update(why_late_stage(args, problem, plan))
+    if not args.skip_terminal:
+        figures.update(terminal_stage(args.quick))
     print(json.dumps(figures))
 
 
