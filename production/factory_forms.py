@@ -5,11 +5,21 @@ from django.forms import inlineformset_factory
 
 from . import planning
 from .factory_rules import WEEKDAYS
-from .models import Break, Calendar, RoutingStep, Shift, WorkCenter
+from .models import Break, Calendar, Plant, RoutingStep, Shift, WorkCenter
 from .services.work_centers import MAX_CAPACITY
 
-WEEKDAY_CHOICES = list(enumerate(WEEKDAYS))
+# A blank first choice: a blank row of the formset then posts no day, is unchanged, and is skipped
+# (with Monday preselected, every blank row was a half-filled shift and the save was refused).
+WEEKDAY_CHOICES = [("", "—"), *enumerate(WEEKDAYS)]
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ParsedOnly:
+    """A model form that only parses: the service checks uniqueness and the rest against the
+    database under lock, and refuses with the reason."""
+
+    def _post_clean(self):
+        pass
 
 
 class ShiftForm(forms.ModelForm):
@@ -32,6 +42,12 @@ ShiftFormSet = inlineformset_factory(Calendar, Shift, form=ShiftForm, extra=2, c
 BreakFormSet = inlineformset_factory(Calendar, Break, form=BreakForm, extra=1, can_delete=True)
 
 
+class NewCalendarShiftFormSet(ShiftFormSet):
+    """A new calendar's week: a row for each day to start with (a row left blank is skipped)."""
+
+    extra = 7
+
+
 def kept_rows(formset, fields):
     """The rows a valid formset keeps (filled in and not marked for deletion), as tuples."""
     return [
@@ -41,10 +57,17 @@ def kept_rows(formset, fields):
     ]
 
 
-class CalendarNameForm(forms.ModelForm):
+class CalendarNameForm(ParsedOnly, forms.ModelForm):
     class Meta:
         model = Calendar
         fields = ["name"]
+
+
+class PlantForm(ParsedOnly, forms.ModelForm):
+    class Meta:
+        model = Plant
+        fields = ["code", "name"]
+        help_texts = {"code": "letters, digits, hyphens; unique"}
 
 
 class HolidayForm(forms.Form):
@@ -83,7 +106,7 @@ class OvertimeForm(forms.Form):
         return data
 
 
-class WorkCenterForm(forms.ModelForm):
+class WorkCenterForm(ParsedOnly, forms.ModelForm):
     """A work center's own fields and the routing steps it may run (its alternatives)."""
 
     steps = forms.ModelMultipleChoiceField(
@@ -99,18 +122,29 @@ class WorkCenterForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["steps"].queryset = RoutingStep.objects.filter(routing__plant=self.instance.plant).select_related(
-            "routing"
-        )
+        steps = RoutingStep.objects.select_related("routing__plant")
         self.fields["steps"].label_from_instance = lambda step: f"{step.routing.name}: {step.name}"
+        if self.instance.plant_id is None:
+            # A new center's plant is chosen in the same form: every plant's steps, each named by
+            # its plant; the service refuses a step of another plant than the one chosen.
+            self.fields["steps"].label_from_instance = lambda step: (
+                f"{step.routing.plant}, {step.routing.name}: {step.name}"
+            )
+        else:
+            steps = steps.filter(routing__plant=self.instance.plant_id)
+        self.fields["steps"].queryset = steps
         self.fields["capacity"].widget.attrs.update(min=1, max=MAX_CAPACITY)
         self.fields["rate_per_hour"].widget.attrs.update(min=0)
         if self.instance.pk and not self.is_bound:
             self.initial["steps"] = list(self.instance.routing_steps.values_list("pk", flat=True))
 
-    def _post_clean(self):
-        # The service saves and checks against the database under lock; the form only parses.
-        pass
+
+class NewWorkCenterForm(WorkCenterForm):
+    """A work center to add: its plant and code, then the same fields as a center's page."""
+
+    class Meta(WorkCenterForm.Meta):
+        fields = ["plant", "code", *WorkCenterForm.Meta.fields]
+        help_texts = {"code": "letters, digits, hyphens; unique"}
 
 
 class StepForm(forms.Form):

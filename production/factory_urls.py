@@ -2,10 +2,15 @@
 
 from django.urls import path
 
+from . import factory_setup_views as setup
 from . import factory_views as views
 
 urlpatterns = [
     path("factory/", views.index, name="factory"),
+    path("factory/plants/new/", setup.add_plant, name="factory-add-plant"),
+    path("factory/plants/<int:pk>/", setup.rename_plant, name="factory-plant"),
+    path("factory/calendars/new/", setup.add_calendar, name="factory-add-calendar"),
+    path("factory/work-centers/new/", setup.add_work_center, name="factory-add-work-center"),
     path("factory/routings/<int:pk>/", views.routing, name="factory-routing"),
     path("factory/work-centers/<int:pk>/", views.work_center, name="factory-work-center"),
     path("factory/calendars/<int:pk>/", views.calendar, name="factory-calendar"),

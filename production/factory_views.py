@@ -37,15 +37,27 @@ def _refused(request, error):
 @planner_required
 @require_GET
 def index(request):
+    return index_page(request)
+
+
+def index_page(request, *, bound=None, status=200):
+    """The factory's index; `bound` is a form just posted and refused (a plant's or the new
+    plant's), shown in place of its blank one with its errors."""
+
+    def form(prefix, plant=None):
+        return bound if bound is not None and bound.prefix == prefix else forms.PlantForm(instance=plant, prefix=prefix)
+
     return render(
         request,
         "production/factory/index.html",
         {
-            "plants": Plant.objects.all(),
+            "plants": [(plant, form(f"plant-{plant.pk}", plant)) for plant in Plant.objects.order_by("name")],
+            "new_plant": form("new-plant"),
             "calendars": Calendar.objects.annotate(centers=Count("work_centers")).order_by("name"),
             "work_centers": WorkCenter.objects.select_related("plant", "calendar"),
             "routings": RoutingTemplate.objects.annotate(step_count=Count("steps")).order_by("name"),
         },
+        status=status,
     )
 
 

@@ -46,9 +46,10 @@ class Shift(models.Model):
         return f"day {self.weekday} {self.start:%H:%M}–{self.end:%H:%M}"
 
     def clean(self):
-        if self.weekday > self.SUNDAY:
+        # A field left blank is already the form's error; clean() runs with it None all the same.
+        if self.weekday is not None and self.weekday > self.SUNDAY:
             raise ValidationError({"weekday": "Use 0 (Monday) to 6 (Sunday)."})
-        if self.end <= self.start:
+        if None not in (self.start, self.end) and self.end <= self.start:
             raise ValidationError({"end": "A shift ends after it starts (split a night shift in two)."})
 
 
@@ -63,7 +64,7 @@ class Break(models.Model):
         return f"break {self.start:%H:%M}–{self.end:%H:%M}"
 
     def clean(self):
-        if self.end <= self.start:
+        if None not in (self.start, self.end) and self.end <= self.start:
             raise ValidationError({"end": "A break ends after it starts."})
 
 

@@ -8,7 +8,7 @@ is computed again; the caller then re-plans (`services.replanning.replan`).
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,6 +35,28 @@ def _bump_plants(calendar):
     Plant.objects.filter(work_centers__calendar=calendar).update(plan_revision=F("plan_revision") + 1)
 
 
+def _hours_problems(name, shifts, breaks):
+    """Why these hours cannot be a calendar's, in words ([] when they can)."""
+    problems = list(factory_rules.overlapping_shifts(shifts))
+    for (a_start, a_end), (b_start, b_end) in factory_rules.overlapping_spans(breaks):
+        problems.append(f"The breaks {a_start:%H:%M}–{a_end:%H:%M} and {b_start:%H:%M}–{b_end:%H:%M} overlap.")
+    if not problems and factory_rules.weekly_open_minutes(shifts, breaks) == 0:
+        problems.append(f"{name} would have no open time: give it at least one shift longer than its breaks.")
+    return problems
+
+
+def _write_hours(calendar, shifts, breaks, user, *, done=""):
+    Shift.objects.bulk_create(Shift(calendar=calendar, weekday=d, start=s, end=e) for d, s, e in shifts)
+    Pause.objects.bulk_create(Pause(calendar=calendar, start=s, end=e) for s, e in breaks)
+    open_hours = factory_rules.weekly_open_minutes(shifts, breaks) / 60
+    record_event(
+        kind="calendar",
+        description=f"{calendar.name}{done}: {len(shifts)} shifts, {len(breaks)} breaks, "
+        f"{open_hours:g} open hours a week, by {_who(user)}",
+        user=user,
+    )
+
+
 def set_calendar_hours(*, calendar, shifts, breaks, user):
     """Replace the calendar's weekly shifts [(weekday, start, end)] and daily breaks [(start, end)].
 
@@ -42,27 +64,41 @@ def set_calendar_hours(*, calendar, shifts, breaks, user):
     or what is left is no open time at all (no work center on it could ever be planned). Locks
     the calendar row, so two planners saving at once apply one after the other.
     """
-    problems = list(factory_rules.overlapping_shifts(shifts))
-    for (a_start, a_end), (b_start, b_end) in factory_rules.overlapping_spans(breaks):
-        problems.append(f"The breaks {a_start:%H:%M}–{a_end:%H:%M} and {b_start:%H:%M}–{b_end:%H:%M} overlap.")
-    if not problems and factory_rules.weekly_open_minutes(shifts, breaks) == 0:
-        problems.append(f"{calendar.name} would have no open time: give it at least one shift longer than its breaks.")
+    problems = _hours_problems(calendar.name, shifts, breaks)
     if problems:
         raise FactoryError(problems)
     with transaction.atomic():
         Calendar.objects.select_for_update().get(pk=calendar.pk)
         calendar.shifts.all().delete()
         calendar.breaks.all().delete()
-        Shift.objects.bulk_create(Shift(calendar=calendar, weekday=d, start=s, end=e) for d, s, e in shifts)
-        Pause.objects.bulk_create(Pause(calendar=calendar, start=s, end=e) for s, e in breaks)
         _bump_plants(calendar)
-        open_hours = factory_rules.weekly_open_minutes(shifts, breaks) / 60
-        record_event(
-            kind="calendar",
-            description=f"{calendar.name}: {len(shifts)} shifts, {len(breaks)} breaks, "
-            f"{open_hours:g} open hours a week, by {_who(user)}",
-            user=user,
-        )
+        _write_hours(calendar, shifts, breaks, user)
+
+
+def _name_taken(name):
+    return FactoryError(f"There is already a calendar named “{name}”; choose another name.")
+
+
+def add_calendar(*, name, shifts, breaks, user):
+    """A new calendar with its weekly shifts and daily breaks, as `set_calendar_hours` takes them.
+
+    Refused (FactoryError, nothing created) for the same hours `set_calendar_hours` refuses, and
+    when another calendar has the name (in any case: "day shift" beside "Day shift" would only
+    confuse). No work center is on it yet, so no plan changes.
+    """
+    problems = _hours_problems(name, shifts, breaks)
+    if Calendar.objects.filter(name__iexact=name).exists():
+        problems.insert(0, _name_taken(name).messages[0])
+    if problems:
+        raise FactoryError(problems)
+    try:
+        with transaction.atomic():
+            calendar = Calendar.objects.create(name=name)
+            _write_hours(calendar, shifts, breaks, user, done=" added")
+    except IntegrityError:
+        # Two planners adding one name at once: the unique name refuses the second.
+        raise _name_taken(name) from None
+    return calendar
 
 
 def _day_bounds(day):

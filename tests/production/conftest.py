@@ -13,3 +13,9 @@ def sofa():
 @pytest.fixture
 def planner(django_user_model):
     return django_user_model.objects.get(email="planner@atelier.example")
+
+
+@pytest.fixture
+def planner_client(login):
+    """A test client signed in as the demo's planner."""
+    return login("planner@atelier.example")

@@ -1,0 +1,123 @@
+"""Adding to the factory: plants (added and renamed on the factory's index), calendars and work
+centers (each added on a page of its own, then kept on the page it already had).
+
+Planners only, POST with CSRF, as the other factory pages; the forms parse and the services in
+production.services refuse what cannot be planned with the reason, creating nothing.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import factory_forms as forms
+from .factory_views import _refused, _replan, index_page
+from .models import Calendar, Plant
+from .services import calendars, plants, work_centers
+from .views import planner_required
+
+FIELDS_MARKED = "Nothing was changed: correct the fields marked below."
+
+
+def _plant_saved(request, form, save):
+    """Validate a plant's form and save it with `save(code=..., name=...)`; the index again
+    (400, the form and its errors) when either refuses."""
+    if not form.is_valid():
+        messages.error(request, FIELDS_MARKED)
+        return None, index_page(request, bound=form, status=400)
+    try:
+        return save(code=form.cleaned_data["code"], name=form.cleaned_data["name"], user=request.user), None
+    except calendars.FactoryError as error:
+        _refused(request, error)
+        return None, index_page(request, bound=form, status=400)
+
+
+@planner_required
+@require_POST
+def add_plant(request):
+    plant, refused = _plant_saved(request, forms.PlantForm(request.POST, prefix="new-plant"), plants.add_plant)
+    if refused:
+        return refused
+    messages.success(request, f"Plant {plant.name} ({plant.code}) added; add its work centers below.")
+    return redirect("production:factory")
+
+
+@planner_required
+@require_POST
+def rename_plant(request, pk):
+    plant = get_object_or_404(Plant, pk=pk)
+    form = forms.PlantForm(request.POST, instance=plant, prefix=f"plant-{plant.pk}")
+    changes, refused = _plant_saved(request, form, lambda **given: plants.rename_plant(plant=plant, **given))
+    if refused:
+        return refused
+    if changes:
+        messages.success(request, f"Plant {plant.name} saved: {'; '.join(changes)}.")
+    else:
+        messages.info(request, f"Plant {plant.name} is already as given; nothing changed.")
+    return redirect("production:factory")
+
+
+@planner_required
+@require_http_methods(["GET", "POST"])
+def add_calendar(request):
+    """A new calendar: its name and weekly hours, checked as a calendar's page checks them."""
+    data = request.POST if request.method == "POST" else None
+    name = forms.CalendarNameForm(data, prefix="calendar")
+    shifts = forms.NewCalendarShiftFormSet(data, instance=Calendar(), prefix="shifts")
+    breaks = forms.BreakFormSet(data, instance=Calendar(), prefix="breaks")
+    if data is None:
+        return _new_calendar_page(request, name, shifts, breaks)
+    if not (name.is_valid() and shifts.is_valid() and breaks.is_valid()):
+        messages.error(request, FIELDS_MARKED)
+        return _new_calendar_page(request, name, shifts, breaks, status=400)
+    try:
+        calendar = calendars.add_calendar(
+            name=name.cleaned_data["name"],
+            shifts=forms.kept_rows(shifts, ("weekday", "start", "end")),
+            breaks=forms.kept_rows(breaks, ("start", "end")),
+            user=request.user,
+        )
+    except calendars.FactoryError as error:
+        _refused(request, error)
+        return _new_calendar_page(request, name, shifts, breaks, status=400)
+    messages.success(
+        request, f"Calendar {calendar.name} added. Put a work center on it from the work center's page, or add one."
+    )
+    return redirect("production:factory-calendar", pk=calendar.pk)
+
+
+def _new_calendar_page(request, name, shifts, breaks, *, status=200):
+    context = {"name_form": name, "shifts": shifts, "breaks": breaks}
+    return render(request, "production/factory/calendar_new.html", context, status=status)
+
+
+@planner_required
+@require_http_methods(["GET", "POST"])
+def add_work_center(request):
+    """A new work center: plant, code and the fields of a center's page, checked as that page checks them."""
+    form = forms.NewWorkCenterForm(request.POST or None, prefix="center")
+    if request.method == "GET":
+        return _new_work_center_page(request, form)
+    if not form.is_valid():
+        messages.error(request, FIELDS_MARKED)
+        return _new_work_center_page(request, form, status=400)
+    try:
+        center = work_centers.add_work_center(
+            **{field: form.cleaned_data[field] for field in form.Meta.fields},
+            steps=list(form.cleaned_data["steps"]),
+            user=request.user,
+        )
+    except calendars.FactoryError as error:
+        _refused(request, error)
+        return _new_work_center_page(request, form, status=400)
+    done = f"{center} added to {center.plant}."
+    if form.cleaned_data["steps"]:
+        _replan(request, [center.plant], trigger=f"{center} added", done=done)
+    else:
+        messages.info(
+            request, f"{done} It may run no routing step yet, so the plan gives it no work: tick its steps below."
+        )
+    return redirect("production:factory-work-center", pk=center.pk)
+
+
+def _new_work_center_page(request, form, *, status=200):
+    return render(request, "production/factory/work_center_new.html", {"form": form}, status=status)
