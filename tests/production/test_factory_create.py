@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from production.models import Calendar, Plant, ProductionEvent, RoutingStep, Shift, WorkCenter
+from production.services import calendars, plants, work_centers
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -395,4 +396,58 @@ def test_what_cannot_be_read_is_marked_on_the_form_and_nothing_is_created(planne
     html = response.content.decode()
     assert "Nothing was changed: correct the fields marked below." in html
     assert message in html
+    assert factory_rows() == before
+
+
+# --- Two planners adding one code or name at once ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "add", "message"),
+    [
+        (
+            Plant,
+            lambda user: plants.add_plant(code="leeds", name="Leeds workshop", user=user),
+            "The code “leeds” is taken by another plant; choose another.",
+        ),
+        (
+            Calendar,
+            lambda user: calendars.add_calendar(
+                name="Evenings", shifts=[(0, time(16), time(22))], breaks=[], user=user
+            ),
+            "There is already a calendar named “Evenings”; choose another name.",
+        ),
+        (
+            WorkCenter,
+            lambda user: work_centers.add_work_center(
+                plant=Plant.objects.get(code="sheffield"),
+                code="leeds",
+                name="Laser cutter",
+                capacity=1,
+                rate_per_hour=Decimal(0),
+                calendar=Calendar.objects.get(name="Day shift"),
+                steps=[],
+                user=user,
+            ),
+            "The code “leeds” is taken by another work center; choose another.",
+        ),
+    ],
+)
+def test_one_added_by_another_planner_after_the_check_is_refused_and_nothing_is_left(
+    monkeypatch, planner, model, add, message
+):
+    """The other planner's row lands between the check and the insert: the unique column refuses."""
+    create = model.objects.create
+
+    def create_after_the_other_planner(**fields):
+        model.objects.bulk_create([model(**fields)])
+        return create(**fields)
+
+    monkeypatch.setattr(model.objects, "create", create_after_the_other_planner)
+    before = factory_rows()
+
+    with pytest.raises(calendars.FactoryError) as refused:
+        add(planner)
+
+    assert refused.value.messages == [message]
     assert factory_rows() == before
