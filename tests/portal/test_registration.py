@@ -262,11 +262,11 @@ def test_registration_records_each_choice_with_the_time_and_the_words_shown(clie
 
     register_on_login_page(
         client,
-        "nia@example.com",
+        "nadia.new@example.com",
         **{"registration-consent_birthday_email": "on", "registration-consent_order_shipped_inbox": "on"},
     )
 
-    user = User.objects.get(email="nia@example.com")
+    user = User.objects.get(email="nadia.new@example.com")
     allowed = set(ReminderConsent.objects.filter(user=user, allowed=True).values_list("trigger", "channel", "source"))
     assert allowed == {("birthday", "email", "registration"), ("order_shipped", "inbox", "registration")}
     assert ReminderConsent.objects.filter(user=user, allowed=False).count() == 20
