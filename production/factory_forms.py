@@ -5,7 +5,7 @@ from django.forms import inlineformset_factory
 
 from . import planning
 from .factory_rules import WEEKDAYS
-from .models import Break, Calendar, Plant, RoutingStep, Shift, WorkCenter
+from .models import Break, Calendar, Plant, RoutingStep, RoutingTemplate, Shift, WorkCenter
 from .services.work_centers import MAX_CAPACITY
 
 # A blank first choice: a blank row of the formset then posts no day, is unchanged, and is skipped
@@ -199,6 +199,25 @@ class RuleForm(forms.Form):
 
 StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True)
 RuleFormSet = forms.formset_factory(RuleForm, extra=2, can_delete=True)
+
+
+def routing_formsets(data=None, *, centers, steps=(), rules=()):
+    """The step and rule formsets of a routing's page; `steps` and `rules` the rows shown unbound.
+    Bound without `initial`: every row posted is read (a row left as it was is still a step)."""
+    if data is None:
+        return (
+            StepFormSet(initial=steps, prefix="steps", form_kwargs={"centers": centers}),
+            RuleFormSet(initial=rules, prefix="rules"),
+        )
+    return StepFormSet(data, prefix="steps", form_kwargs={"centers": centers}), RuleFormSet(data, prefix="rules")
+
+
+class NewRoutingForm(ParsedOnly, forms.ModelForm):
+    """A new routing's plant and name; its steps and rules are the routing page's formsets."""
+
+    class Meta:
+        model = RoutingTemplate
+        fields = ["plant", "name"]
 
 
 def step_initial(routing):

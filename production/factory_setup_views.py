@@ -1,5 +1,6 @@
-"""Adding to the factory: plants (added and renamed on the factory's index), calendars and work
-centers (each added on a page of its own, then kept on the page it already had).
+"""Adding to the factory: plants (added and renamed on the factory's index), calendars, work
+centers and a family's first routing (each added on a page of its own, then kept on the page it
+already had).
 
 Planners only, POST with CSRF, as the other factory pages; the forms parse and the services in
 production.services refuse what cannot be planned with the reason, creating nothing.
@@ -9,13 +10,14 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import factory_forms as forms
-from .factory_views import _refused, _replan, index_page
-from .models import Calendar, Plant
-from .services import calendars, plants, work_centers
-from .views import planner_required
+from configurator.models import ProductFamily
+from configurator.selectors import current_options
 
-FIELDS_MARKED = "Nothing was changed: correct the fields marked below."
+from . import factory_forms as forms
+from .factory_views import FIELDS_MARKED, _refused, _replan, index_page, posted_steps
+from .models import Calendar, Plant, RoutingTemplate, WorkCenter
+from .services import calendars, plants, routings, work_centers
+from .views import planner_required
 
 
 def _plant_saved(request, form, save):
@@ -121,3 +123,53 @@ def add_work_center(request):
 
 def _new_work_center_page(request, form, *, status=200):
     return render(request, "production/factory/work_center_new.html", {"form": form}, status=status)
+
+
+@planner_required
+@require_http_methods(["GET", "POST"])
+def add_routing(request, family_slug):
+    """A first routing for a configurator family that has none: plant, name, then the steps and
+    rules of a routing's page, checked as that page checks them."""
+    family = get_object_or_404(ProductFamily, slug=family_slug)
+    existing = RoutingTemplate.objects.filter(family_slug=family.slug).first()
+    if existing is not None:
+        messages.info(request, f"{family} has a routing already: {existing.name}. Edit it here.")
+        return redirect("production:factory-routing", pk=existing.pk)
+    data = request.POST if request.method == "POST" else None
+    plants_there = Plant.objects.order_by("name")
+    only_plant = plants_there.first() if plants_there.count() == 1 else None
+    meta = forms.NewRoutingForm(data, prefix="routing", initial={"name": family.name, "plant": only_plant})
+    # Every plant's centers, each named with its plant: the service refuses one of another plant.
+    steps, rules = forms.routing_formsets(data, centers=WorkCenter.objects.select_related("plant"))
+    for form in steps:
+        form.fields["work_centers"].label_from_instance = lambda center: f"{center} ({center.plant})"
+    if data is None:
+        return _new_routing_page(request, family, meta, steps, rules)
+    if not meta.is_valid():
+        messages.error(request, FIELDS_MARKED)
+        return _new_routing_page(request, family, meta, steps, rules, status=400)
+    step_data = posted_steps(request, steps, rules)
+    if step_data is None:
+        return _new_routing_page(request, family, meta, steps, rules, status=400)
+    try:
+        routing = routings.add_routing(family_slug=family.slug, **meta.cleaned_data, steps=step_data, user=request.user)
+    except calendars.FactoryError as error:
+        _refused(request, error)
+        return _new_routing_page(request, family, meta, steps, rules, status=400)
+    messages.success(
+        request,
+        f"{routing.name} added as revision 1 with {len(step_data)} steps: {family}'s orders paid from now on "
+        "are released to production with it.",
+    )
+    return redirect("production:factory-routing", pk=routing.pk)
+
+
+def _new_routing_page(request, family, meta, steps, rules, *, status=200):
+    context = {
+        "family": family,
+        "meta": meta,
+        "steps": steps,
+        "rules": rules,
+        "options": current_options(family.slug) or [],
+    }
+    return render(request, "production/factory/routing_new.html", context, status=status)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("factory/calendars/new/", setup.add_calendar, name="factory-add-calendar"),
     path("factory/work-centers/new/", setup.add_work_center, name="factory-add-work-center"),
     path("factory/routings/<int:pk>/", views.routing, name="factory-routing"),
+    path("factory/routings/new/<slug:family_slug>/", setup.add_routing, name="factory-add-routing"),
     path("factory/work-centers/<int:pk>/", views.work_center, name="factory-work-center"),
     path("factory/calendars/<int:pk>/", views.calendar, name="factory-calendar"),
     path("factory/calendars/<int:pk>/holidays/", views.add_holiday, name="factory-add-holiday"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import factory_forms as forms
 from .models import Calendar, Holiday, Overtime, Plant, RoutingTemplate, WorkCenter
+from .selectors.routings import families_without_routing
 from .services import calendars, routings, work_centers
 from .services.replanning import replan
 from .views import planner_required
@@ -28,6 +29,9 @@ def _replan(request, plants, *, trigger, done):
         if run is not None:
             outcomes.append(f"{plant}: {run.message or 'nothing to plan'}")
     messages.success(request, f"{done} Re-planned — {'; '.join(outcomes) or 'nothing to plan'}.")
+
+
+FIELDS_MARKED = "Nothing was changed: correct the fields marked below."
 
 
 def _refused(request, error):
@@ -56,6 +60,7 @@ def index_page(request, *, bound=None, status=200):
             "calendars": Calendar.objects.annotate(centers=Count("work_centers")).order_by("name"),
             "work_centers": WorkCenter.objects.select_related("plant", "calendar"),
             "routings": RoutingTemplate.objects.annotate(step_count=Count("steps")).order_by("name"),
+            "families_without_routing": families_without_routing(),
         },
         status=status,
     )
@@ -198,7 +203,7 @@ def work_center(request, pk):
     form = forms.WorkCenterForm(request.POST or None, instance=center, prefix="center")
     if request.method == "POST":
         if not form.is_valid():
-            messages.error(request, "Nothing was changed: correct the fields marked below.")
+            messages.error(request, FIELDS_MARKED)
             return _work_center_page(request, center, form, status=400)
         data = form.cleaned_data
         try:
@@ -235,15 +240,23 @@ def _work_center_page(request, center, form, *, status=200):
 def _routing_formsets(routing, data=None):
     centers = WorkCenter.objects.filter(plant=routing.plant)
     if data is None:
-        return (
-            forms.StepFormSet(initial=forms.step_initial(routing), prefix="steps", form_kwargs={"centers": centers}),
-            forms.RuleFormSet(initial=forms.rule_initial(routing), prefix="rules"),
+        return forms.routing_formsets(
+            centers=centers, steps=forms.step_initial(routing), rules=forms.rule_initial(routing)
         )
-    # Bound without `initial`: every row posted is read (a row left as it was is still a step).
-    return (
-        forms.StepFormSet(data, prefix="steps", form_kwargs={"centers": centers}),
-        forms.RuleFormSet(data, prefix="rules"),
-    )
+    return forms.routing_formsets(data, centers=centers)
+
+
+def posted_steps(request, steps, rules):
+    """The steps of a routing's posted formsets (see `services.routings.routing_problems`), or
+    None after telling the planner why they cannot be read."""
+    if not (steps.is_valid() and rules.is_valid()):
+        messages.error(request, FIELDS_MARKED)
+        return None
+    data, problems = forms.routing_steps_from(steps, rules)
+    if problems:
+        _refused(request, calendars.FactoryError(problems))
+        return None
+    return data
 
 
 def _routing_page(request, routing, steps, rules, *, read_revision=None, status=200):
@@ -270,13 +283,10 @@ def routing(request, pk):
     if not read.isdigit():
         messages.error(request, "Nothing was changed: the form is incomplete; reload the page.")
         return _routing_page(request, template, steps, rules, status=400)
-    if not (steps.is_valid() and rules.is_valid()):
-        messages.error(request, "Nothing was changed: correct the fields marked below.")
+    data = posted_steps(request, steps, rules)
+    if data is None:
         return _routing_page(request, template, steps, rules, read_revision=int(read), status=400)
-    data, problems = forms.routing_steps_from(steps, rules)
     try:
-        if problems:
-            raise calendars.FactoryError(problems)
         revision = routings.save_routing(routing=template, read_revision=int(read), steps=data, user=request.user)
     except calendars.FactoryError as error:
         _refused(request, error)

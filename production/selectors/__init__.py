@@ -4,5 +4,6 @@
 - `promises`: the ship date to promise (capable-to-promise) for a configuration, lines or an order.
 - `board`: the planner board's figures: the plant, its plan in a window, load, lateness, last run.
 - `progress`: where a customer's order stands in the workshop, for the account hub.
+- `routings`: the configurator families that have no routing yet.
 - `labour`: a configuration's planned minutes at its work centers' rates, a finished line's actual time (analytics).
 """

@@ -11,7 +11,7 @@ Two planners: the form carries the routing's `revision` as read; a save from an 
 refused, naming who saved in between and when, and changes nothing.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -126,26 +126,63 @@ def save_routing(*, routing, read_revision, steps, user):
             WorkOrder.objects.filter(family_slug=current.family_slug, routing_revision__isnull=True).update(
                 routing_revision=baseline
             )
-        _write_steps(current, steps)
-        current.revision += 1
-        current.updated_at = timezone.now()
-        current.updated_by = user
-        current.save(update_fields=["revision", "updated_at", "updated_by"])
-        revision = RoutingRevision.objects.create(
-            routing=current,
-            number=current.revision,
-            family_version=family_version,
-            steps=snapshot_steps(current),
-            saved_by=user,
-        )
-        record_event(
-            kind="routing",
-            description=f"{current.name} routing saved as revision {revision.number} "
-            f"({len(steps)} steps, family version {family_version or 'none'}), by {_who(user)}",
-            user=user,
-        )
+        revision = _write_revision(current, steps, family_version=family_version, user=user, done="saved")
     routing.refresh_from_db()
     return revision
+
+
+def _write_revision(routing, steps, *, family_version, user, done):
+    """Write the steps, count the save on the routing and keep it as its next revision."""
+    _write_steps(routing, steps)
+    routing.revision += 1
+    routing.updated_at = timezone.now()
+    routing.updated_by = user
+    routing.save(update_fields=["revision", "updated_at", "updated_by"])
+    revision = RoutingRevision.objects.create(
+        routing=routing,
+        number=routing.revision,
+        family_version=family_version,
+        steps=snapshot_steps(routing),
+        saved_by=user,
+    )
+    record_event(
+        kind="routing",
+        description=f"{routing.name} routing {done} as revision {revision.number} "
+        f"({len(steps)} steps, family version {family_version or 'none'}), by {_who(user)}",
+        user=user,
+    )
+    return revision
+
+
+def add_routing(*, family_slug, plant, name, steps, user):
+    """A first routing for a family that has none: the same checks as a save (`routing_problems`),
+    then the routing, its steps and revision 1, in one transaction. FactoryError, nothing created,
+    when the steps cannot be planned or the family has a routing (another planner's, even one
+    added a moment ago: the unique family slug refuses the second). Returns the RoutingTemplate."""
+    unsaved = RoutingTemplate(family_slug=family_slug, plant=plant, name=name)
+    if RoutingTemplate.objects.filter(family_slug=family_slug).exists():
+        raise _has_routing(family_slug)
+    problems = routing_problems(unsaved, steps)
+    problems.extend(
+        f"Step “{step['name'] or step['code']}”: {center.name} is in {center.plant}, not in {plant}, the routing's."
+        for step in steps
+        for center in step["work_centers"]
+        if center.plant_id != plant.pk
+    )
+    if problems:
+        raise FactoryError(problems)
+    try:
+        with transaction.atomic():
+            routing = RoutingTemplate.objects.create(family_slug=family_slug, plant=plant, name=name)
+            # No "as it stood before" revision, as a first edit keeps: there was nothing before.
+            _write_revision(routing, steps, family_version=_family_version(routing), user=user, done="added")
+    except IntegrityError:
+        raise _has_routing(family_slug) from None
+    return routing
+
+
+def _has_routing(family_slug):
+    return FactoryError(f"The family “{family_slug}” has a routing already; edit that one.")
 
 
 def _write_steps(routing, steps):
