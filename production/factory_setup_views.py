@@ -158,8 +158,9 @@ def add_routing(request, family_slug):
         return _new_routing_page(request, family, meta, steps, rules, status=400)
     messages.success(
         request,
-        f"{routing.name} added as revision 1 with {len(step_data)} steps: {family}'s orders paid from now on "
-        "are released to production with it.",
+        f"{routing.name} added as revision 1 with {len(step_data)} steps. {family}'s orders are released to "
+        "production with it as they are paid; those paid in the last 30 days that were waiting for it are "
+        "released within about ten minutes (the reconciler).",
     )
     return redirect("production:factory-routing", pk=routing.pk)
 

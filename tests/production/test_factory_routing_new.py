@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from production.models import Plant, RoutingRevision, RoutingStep, RoutingTemplate, WorkCenter, WorkOrder
+from production.selectors.release import orders_missing_work_orders
 from production.services import routings
 from production.services.calendars import FactoryError
 from production.services.release import release_order_to_production
@@ -138,8 +139,10 @@ def test_a_planner_adds_a_routing_with_steps_rules_and_revision_1(planner_client
 def test_a_paid_order_of_the_family_is_released_with_the_new_routing(planner_client):
     order = OrderFactory(configured=[TOTE])
     assert release_order_to_production(order_id=order.pk) == []  # no routing: nothing to make
+    assert order.pk not in orders_missing_work_orders()  # nor does the reconciler look for its work
 
     planner_client.post(url(), form())
+    assert order.pk in orders_missing_work_orders()  # the reconciler's next round releases it
     (work_order,) = release_order_to_production(order_id=order.pk)
 
     routing = RoutingTemplate.objects.get(family_slug="printed-tote")
