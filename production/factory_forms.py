@@ -201,15 +201,21 @@ StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True)
 RuleFormSet = forms.formset_factory(RuleForm, extra=2, can_delete=True)
 
 
-def routing_formsets(data=None, *, centers, steps=(), rules=()):
+class NewRoutingStepFormSet(StepFormSet):
+    """A new routing's steps: a few blank rows to start with (a row left blank is skipped)."""
+
+    extra = 4
+
+
+def routing_formsets(data=None, *, centers, steps=(), rules=(), step_formset=StepFormSet):
     """The step and rule formsets of a routing's page; `steps` and `rules` the rows shown unbound.
     Bound without `initial`: every row posted is read (a row left as it was is still a step)."""
     if data is None:
         return (
-            StepFormSet(initial=steps, prefix="steps", form_kwargs={"centers": centers}),
+            step_formset(initial=steps, prefix="steps", form_kwargs={"centers": centers}),
             RuleFormSet(initial=rules, prefix="rules"),
         )
-    return StepFormSet(data, prefix="steps", form_kwargs={"centers": centers}), RuleFormSet(data, prefix="rules")
+    return step_formset(data, prefix="steps", form_kwargs={"centers": centers}), RuleFormSet(data, prefix="rules")
 
 
 class NewRoutingForm(ParsedOnly, forms.ModelForm):

@@ -8,6 +8,7 @@ production.services refuse what cannot be planned with the reason, creating noth
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
 from configurator.models import ProductFamily
@@ -140,7 +141,9 @@ def add_routing(request, family_slug):
     only_plant = plants_there.first() if plants_there.count() == 1 else None
     meta = forms.NewRoutingForm(data, prefix="routing", initial={"name": family.name, "plant": only_plant})
     # Every plant's centers, each named with its plant: the service refuses one of another plant.
-    steps, rules = forms.routing_formsets(data, centers=WorkCenter.objects.select_related("plant"))
+    steps, rules = forms.routing_formsets(
+        data, centers=WorkCenter.objects.select_related("plant"), step_formset=forms.NewRoutingStepFormSet
+    )
     for form in steps:
         form.fields["work_centers"].label_from_instance = lambda center: f"{center} ({center.plant})"
     if data is None:
@@ -158,9 +161,9 @@ def add_routing(request, family_slug):
         return _new_routing_page(request, family, meta, steps, rules, status=400)
     messages.success(
         request,
-        f"{routing.name} added as revision 1 with {len(step_data)} steps. {family}'s orders are released to "
-        "production with it as they are paid; those paid in the last 30 days that were waiting for it are "
-        "released within about ten minutes (the reconciler).",
+        f"{routing.name} added as revision 1 with {len(step_data)} step{pluralize(len(step_data))}. "
+        f"{family}'s orders are released to production with it as they are paid; those paid in the last 30 "
+        "days that were waiting for it are released within about ten minutes (the reconciler).",
     )
     return redirect("production:factory-routing", pk=routing.pk)
 
