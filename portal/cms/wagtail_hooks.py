@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -10,6 +12,11 @@ from .product_content import ProductContent
 @hooks.register("register_admin_viewset")
 def register_product_chooser():
     return product_chooser_viewset
+
+
+@hooks.register("insert_editor_js")
+def minimap_keyboard_access():
+    return format_html('<script src="{}" defer></script>', static("cms/minimap_focus.js"))
 
 
 class ProductContentViewSet(SnippetViewSet):
