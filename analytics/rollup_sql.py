@@ -51,6 +51,16 @@ def _sum(expression, **extra):
     return Coalesce(Sum(expression, **extra), _zero(), output_field=MONEY)
 
 
+_FIGURES = ("r_orders", "r_revenue", "r_paid", "r_cost", "r_unknown", "r_points", "r_refunds", "r_remakes",
+            "r_remakes_unknown")  # fmt: skip
+_COUNTS = {"r_orders", "r_unknown", "r_remakes_unknown"}
+
+
+def _figures(**given):
+    """A contribution part's figures: those it gives, zero for the others (the parts are UNIONed)."""
+    return {name: given[name] if name in given else _none() if name in _COUNTS else _zero() for name in _FIGURES}
+
+
 def compiled(queryset, alias):
     """(sql, params) of a queryset for the database `alias`."""
     return queryset.query.get_compiler(alias).as_sql()
@@ -169,15 +179,13 @@ def contributions(period, alias):
         .annotate(r_day=day, r_user=user)
         .values("r_day", "r_user")
         .annotate(
-            r_orders=Count("order_id", distinct=True),
-            r_revenue=_sum("line_price_before_discounts_excl_tax"),
-            r_paid=_sum("line_price_excl_tax"),
-            r_cost=_sum("line_cost", filter=Q(known=True)),
-            r_unknown=Count("pk", filter=Q(known=False)),
-            r_points=_zero(),
-            r_refunds=_zero(),
-            r_remakes=_zero(),
-            r_remakes_unknown=_none(),
+            **_figures(
+                r_orders=Count("order_id", distinct=True),
+                r_revenue=_sum("line_price_before_discounts_excl_tax"),
+                r_paid=_sum("line_price_excl_tax"),
+                r_cost=_sum("line_cost", filter=Q(known=True)),
+                r_unknown=Count("pk", filter=Q(known=False)),
+            )
         )
     )
     spent = PointsHold.objects.filter(order_number=OuterRef("number"), status=PointsHold.Status.SPENT)
@@ -187,15 +195,9 @@ def contributions(period, alias):
         .annotate(r_day=TruncDate("date_placed"), r_user=F("user_id"))
         .values("r_day", "r_user")
         .annotate(
-            r_orders=_none(),
-            r_revenue=_zero(),
-            r_paid=_zero(),
-            r_cost=_zero(),
-            r_unknown=_none(),
-            r_points=_sum(_excl_tax(F("held"), "")),
-            r_refunds=_zero(),
-            r_remakes=_zero(),
-            r_remakes_unknown=_none(),
+            **_figures(
+                r_points=_sum(_excl_tax(F("held"), "")),
+            )
         )
     )
     Source = get_model("payment", "Source")
@@ -204,15 +206,9 @@ def contributions(period, alias):
         .annotate(r_day=day, r_user=user)
         .values("r_day", "r_user")
         .annotate(
-            r_orders=_none(),
-            r_revenue=_zero(),
-            r_paid=_zero(),
-            r_cost=_zero(),
-            r_unknown=_none(),
-            r_points=_zero(),
-            r_refunds=_sum(_excl_tax(F("amount_refunded"), "order__")),
-            r_remakes=_zero(),
-            r_remakes_unknown=_none(),
+            **_figures(
+                r_refunds=_sum(_excl_tax(F("amount_refunded"), "order__")),
+            )
         )
     )
     remade = WorkOrder.objects.filter(order__in=orders, kind__in=[WorkOrder.REMAKE, WorkOrder.REPAIR])
@@ -220,20 +216,14 @@ def contributions(period, alias):
         remade.annotate(known=_known("line__cost__"), r_day=day, r_user=user)
         .values("r_day", "r_user")
         .annotate(
-            r_orders=_none(),
-            r_revenue=_zero(),
-            r_paid=_zero(),
-            r_cost=_zero(),
-            r_unknown=_none(),
-            r_points=_zero(),
-            r_refunds=_zero(),
-            r_remakes=_sum(
-                ExpressionWrapper(unit_cost("line__cost__") * F("quantity"), output_field=MONEY),
-                filter=Q(known=True),
-            ),
-            r_remakes_unknown=Count("pk", filter=Q(known=False)),
+            **_figures(
+                r_remakes=_sum(
+                    ExpressionWrapper(unit_cost("line__cost__") * F("quantity"), output_field=MONEY),
+                    filter=Q(known=True),
+                ),
+                r_remakes_unknown=Count("pk", filter=Q(known=False)),
+            )
         )
     )
-    names = ["r_day", "r_user", "r_orders", "r_revenue", "r_paid", "r_cost", "r_unknown", "r_points", "r_refunds",
-             "r_remakes", "r_remakes_unknown"]  # fmt: skip
+    names = ["r_day", "r_user", *_FIGURES]
     return [compiled(part.values_list(*names).order_by(), alias) for part in (lines, points, refunds, remakes)]
