@@ -80,11 +80,9 @@ def apply_fix(request, pk):
             spans = [(_moment(a), _moment(b)) for a, b in zip(starts, ends, strict=False)]
             if center is None or not spans or any(a is None or b is None for a, b in spans):
                 raise floor.ProductionActionError("Choose a work center and give the overtime's start and end.")
-            for n, (start, end) in enumerate(spans):
-                fixes.add_overtime(
-                    work_center=center, start=start, end=end, user=request.user,
-                    reason=f"for {work_order}", revision=revision + n,
-                )  # fmt: skip
+            fixes.add_overtime_spans(
+                work_center=center, spans=spans, user=request.user, reason=f"for {work_order}", revision=revision
+            )
             done = f"Overtime added on {center} for {work_order}."
         elif kind == "alternative":
             operation = get_object_or_404(Operation, pk=request.POST.get("operation") or 0, work_order=work_order)

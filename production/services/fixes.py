@@ -40,6 +40,19 @@ def add_overtime(*, work_center, start, end, user, reason="", revision=None):
     return overtime
 
 
+def add_overtime_spans(*, work_center, spans, user, reason="", revision=None):
+    """The why-late page's overtime, which may be several spans (an operation cut by a break):
+    all added, or none when one is refused. Each span bumps the plan, hence `revision + n`."""
+    with transaction.atomic():
+        return [
+            add_overtime(
+                work_center=work_center, start=start, end=end, user=user, reason=reason,
+                revision=None if revision is None else revision + n,
+            )
+            for n, (start, end) in enumerate(spans)
+        ]  # fmt: skip
+
+
 def promise_later(*, work_order, due_at, user, revision=None):
     """Move the work order's due time to `due_at` (its planned end). The shopper's promised ship
     date is customer care's to change and tell; this is the plant's own target."""

@@ -157,3 +157,19 @@ def test_a_stale_page_and_an_unknown_suggestion_are_refused(login, late_sofa):
 def test_the_board_links_to_why_late(login, late_sofa):
     body = login("planner@atelier.example").get("/dashboard/production/").content.decode()
     assert PAGE in body
+
+
+def test_overtime_of_several_spans_is_added_whole_or_not_at_all(login, late_sofa):
+    client = login("planner@atelier.example")
+    (reason,) = [r for r in why_late(default_plant()) if r.work_order == late_sofa]
+    suggestion, data = _overtime_form(reason)
+    start, end = suggestion.spans[0]
+    later = (end + timedelta(hours=2), end + timedelta(hours=3))
+    Overtime.objects.create(work_center=suggestion.work_center, start=later[0], end=later[1])
+    # The first span is free, the second overlaps the overtime already there.
+    data["start"], data["end"] = [start.isoformat(), later[0].isoformat()], [end.isoformat(), later[1].isoformat()]
+
+    answer = client.post(reverse("production:apply-fix", args=[late_sofa.pk]), data, follow=True)
+
+    assert "overlaps it; nothing was added" in answer.content.decode()
+    assert Overtime.objects.count() == 1
