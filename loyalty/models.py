@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
 
+from .bookkeeping import AppendOnly
 from .wording import check_placeholders, language_choices
 
 
@@ -124,7 +125,7 @@ class LoyaltyAccount(models.Model):
         return f"{self.user} ({self.available} points)"
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """One movement of points. Rows are only ever added: corrections are new rows."""
 
     class Kind(models.TextChoices):
@@ -173,11 +174,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.points:+d} {self.kind} ({self.reason})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Ledger entries are append-only.")
-        super().save(*args, **kwargs)
 
 
 class PointsLot(models.Model):
@@ -404,18 +400,49 @@ class Campaign(models.Model):
         )
 
 
+class InviteCode(models.Model):
+    """A member's invite code, shared in a link and carried into a friend's registration.
+
+    Random (not derived from the user id), from an alphabet without look-alike characters, and
+    stored upper case: a code typed in lower case is the same code."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invite_code")
+    code = models.CharField(max_length=16, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.code
+
+
 class Referral(models.Model):
-    """A friend signed up with a member's link: both earn after the friend's first paid order."""
+    """A friend signed up with a member's link: both earn after the friend's first paid order.
+
+    Pending until that order is paid; then rewarded, or refused with the reason (the same card
+    or address as the referrer's); a rewarded referral whose order is refunded in full is
+    reversed, its points taken back."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the friend's first order")
+        REWARDED = "rewarded", _("Rewarded")
+        REFUSED = "refused", _("Refused")
+        REVERSED = "reversed", _("Taken back (order refunded)")
 
     referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     friend = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=16, blank=True, help_text=_("The invite code the friend registered with"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=255, blank=True, help_text=_("Why it was refused or taken back"))
     rewarded_order = models.CharField(max_length=128, blank=True)
+    referrer_points = models.PositiveIntegerField(default=0)
+    friend_points = models.PositiveIntegerField(default=0)
+    decided = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(referrer=models.F("friend")), name="loyalty_no_self_referral")
         ]
+        indexes = [models.Index(fields=["referrer", "-created"])]
 
     def __str__(self):
         return f"{self.referrer_id} referred {self.friend_id}"
