@@ -3,13 +3,14 @@
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
+from tests.browser.dashboard_menu import open_dashboard_menu
 from tests.browser.signing_in import sign_in
 
 
 def test_the_care_agent_reads_the_reports_and_switches_the_period(shop, page):
     sign_in(page, shop, "care@atelier.example", "atelier-care")
     page.goto(shop + "/dashboard/")
-    page.get_by_role("button", name="Customer care").click()
+    open_dashboard_menu(page, "Customer care")
     page.locator(".dropdown-menu.show").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", name="Care reports", exact=True)).to_be_visible()
     expect(page.get_by_label("Period", exact=True)).to_have_value("30")

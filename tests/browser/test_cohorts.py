@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from configurator.models import ProductFamily
 from tests.analytics.cohort_shop import build_cohort_shop
 from tests.browser.accessibility import assert_accessible
+from tests.browser.dashboard_menu import open_dashboard_menu
 from tests.browser.signing_in import sign_in
 
 
@@ -14,7 +15,7 @@ def test_the_merchandiser_reads_the_cohorts_and_finds_a_familys_late_orders(shop
     tote = ProductFamily.objects.get(slug="printed-tote").name
     sign_in(page, shop, "merchandiser@atelier.example", "atelier-merchant")
     page.goto(shop + "/dashboard/")
-    page.get_by_role("button", name="Analytics").click()
+    open_dashboard_menu(page, "Analytics")
     page.locator(".dropdown-menu.show").get_by_role("link", name="Cohorts").click()
     expect(page.get_by_role("heading", name="Cohorts", exact=True)).to_be_visible()
     assert_accessible(page)
@@ -27,7 +28,7 @@ def test_the_merchandiser_reads_the_cohorts_and_finds_a_familys_late_orders(shop
     expect(triangle.get_by_role("link", name="January 2021, 1 month on: 1 of 2, 50.0%")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Analytics").click()
+    open_dashboard_menu(page, "Analytics")
     page.locator(".dropdown-menu.show").get_by_role("link", name="Promises kept").click()
     expect(page.get_by_role("heading", name="Promises kept", exact=True)).to_be_visible()
     page.get_by_label("From", exact=True).fill("2021-01-01")

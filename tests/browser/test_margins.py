@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from configurator.models import ProductFamily
 from tests.analytics.margin_shop import build_shop
 from tests.browser.accessibility import assert_accessible
+from tests.browser.dashboard_menu import open_dashboard_menu
 from tests.browser.signing_in import sign_in
 
 
@@ -18,7 +19,7 @@ def test_the_merchandiser_finds_the_choice_that_loses_money_and_its_orders(shop,
     tote = ProductFamily.objects.get(slug="printed-tote").name
     sign_in(page, shop, "merchandiser@atelier.example", "atelier-merchant")
     page.goto(shop + "/dashboard/")
-    page.get_by_role("button", name="Analytics").click()
+    open_dashboard_menu(page, "Analytics")
     page.locator(".dropdown-menu.show").get_by_role("link", name="Margins").click()
     expect(page.get_by_role("heading", name="Margins", exact=True)).to_be_visible()
     assert_accessible(page)

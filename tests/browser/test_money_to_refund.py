@@ -10,6 +10,7 @@ from portal import health
 from portal.payments.models import DemoPayment
 from portal.payments.money import to_minor
 from tests.browser.accessibility import assert_accessible
+from tests.browser.dashboard_menu import open_dashboard_menu
 from tests.browser.signing_in import sign_in
 
 Order = get_model("order", "Order")
@@ -32,7 +33,7 @@ def test_staff_find_a_cancelled_order_holding_money_and_refund_it(shop, page, se
     sign_in(page, shop, "admin@atelier.example", "atelier-admin")
     page.goto(shop + "/dashboard/")
 
-    page.get_by_role("button", name="Fulfilment").click()
+    open_dashboard_menu(page, "Fulfilment")
     page.get_by_role("link", name="Paid but cancelled: to refund").click()
     expect(page.get_by_role("heading", name="Paid but cancelled: to refund")).to_be_visible()
     row = page.get_by_role("row", name=re.compile("DEMO-1004"))
@@ -46,13 +47,13 @@ def test_staff_find_a_cancelled_order_holding_money_and_refund_it(shop, page, se
     page.locator("#refund-form").get_by_role("button", name="Refund through the gateway").click()
     expect(page.get_by_text(f"Refunded {order.total_incl_tax} GBP.")).to_be_visible()
 
-    page.get_by_role("button", name="Fulfilment").click()
+    open_dashboard_menu(page, "Fulfilment")
     page.get_by_role("link", name="Paid but cancelled: to refund").click()
     expect(page.get_by_text("No cancelled order holds money: nothing to refund.")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("DEMO-1004"))).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("button", name="Site").click()
+    open_dashboard_menu(page, "Site")
     page.get_by_role("link", name="Health").click()
     expect(page.get_by_role("heading", name="Waiting for staff")).to_be_visible()
     expect(page.locator("#attention")).to_contain_text("No cancelled order holds money: nothing to refund.")

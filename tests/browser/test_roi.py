@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.analytics.roi_shop import build_roi_shop
 from tests.browser.accessibility import assert_accessible
+from tests.browser.dashboard_menu import open_dashboard_menu
 from tests.browser.signing_in import sign_in
 
 
@@ -16,7 +17,7 @@ def test_the_merchandiser_filters_a_segment_and_finds_the_orders_behind_an_offer
     built = build_roi_shop()
     sign_in(page, shop, "merchandiser@atelier.example", "atelier-merchant")
     page.goto(shop + "/dashboard/")
-    page.get_by_role("button", name="Analytics").click()
+    open_dashboard_menu(page, "Analytics")
     page.locator(".dropdown-menu.show").get_by_role("link", name="Campaign ROI").click()
     expect(page.get_by_role("heading", name="Campaign and promotion ROI", exact=True)).to_be_visible()
     assert_accessible(page)

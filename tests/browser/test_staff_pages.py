@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from portal import health
 from tests.browser.accessibility import assert_accessible
+from tests.browser.dashboard_menu import open_dashboard_menu
 from tests.browser.signing_in import sign_in
 
 
@@ -23,7 +24,7 @@ def test_planner_dashboard_offers_only_what_a_planner_may_open(shop, page):
     expect(page.locator("caption", has_text="Orders - All Time").get_by_role("link", name="Manage")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Fulfilment").click()
+    open_dashboard_menu(page, "Fulfilment")
     page.get_by_role("link", name="Orders", exact=True).click()
     expect(page.get_by_role("heading", name="Orders", exact=True)).to_be_visible()
     row = page.locator("tr", has_text="DEMO-1001")
@@ -37,7 +38,7 @@ def test_planner_dashboard_offers_only_what_a_planner_may_open(shop, page):
     expect(page.locator("#refund-form")).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("button", name="Site").click()
+    open_dashboard_menu(page, "Site")
     page.get_by_role("link", name="Health").click()
     expect(page.get_by_role("heading", name="Site health")).to_be_visible()
     assert_accessible(page)
@@ -55,7 +56,7 @@ def test_loyalty_and_reminders_dashboards_for_their_staff(shop, page):
     assert_accessible(page)
 
     for entry, heading in LOYALTY_PAGES.items():
-        page.get_by_role("button", name="Loyalty").click()
+        open_dashboard_menu(page, "Loyalty")
         page.locator(".dropdown-menu.show").get_by_role("link", name=entry).click()
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         assert_accessible(page)
@@ -66,7 +67,7 @@ def test_loyalty_and_reminders_dashboards_for_their_staff(shop, page):
     page.get_by_role("row", name=re.compile("Gold")).get_by_role("link", name="Edit").click()
     expect(page.get_by_role("heading", name="Tier Gold")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Site").click()
+    open_dashboard_menu(page, "Site")
     page.get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", name="Reminders")).to_be_visible()
     assert_accessible(page)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from analytics.models import ValueClassRules
 from tests.browser.accessibility import assert_accessible
+from tests.browser.dashboard_menu import open_dashboard_menu
 from tests.browser.signing_in import sign_in
 
 MERCHANDISER = "merchandiser@atelier.example"
@@ -15,7 +16,7 @@ MERCHANDISER = "merchandiser@atelier.example"
 def test_the_merchandiser_reads_the_curve_and_changes_the_premium_cut(shop, page):
     sign_in(page, shop, MERCHANDISER, "atelier-merchant")
     page.goto(shop + "/dashboard/")
-    page.get_by_role("button", name="Analytics").click()
+    open_dashboard_menu(page, "Analytics")
     page.locator(".dropdown-menu.show").get_by_role("link", name="Value classes").click()
 
     expect(page.get_by_role("heading", name="Value classes", exact=True)).to_be_visible()
