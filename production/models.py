@@ -433,3 +433,7 @@ class TravelerBatch(models.Model):
 
     def __str__(self):
         return f"travelers for {self.day}"
+
+
+# The outbound side (delivery slots, shipments, tracking) lives in a module of its own.
+from .delivery_models import DeliverySlot, Shipment, SlotBooking, TrackingEvent, TrackingStatus  # noqa: E402, F401

@@ -20,6 +20,8 @@ from portal.payments import gateways
 from portal.payments.money import to_minor
 from portal.payments.services.payment_state import source_type
 
+from . import delivery_slot
+
 logger = logging.getLogger(__name__)
 Source = get_model("payment", "Source")
 
@@ -93,6 +95,7 @@ class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
         context["basket_fingerprint"] = basket_fingerprint(self.request.basket)
         context["gateway_test_mode"] = gateways.gateway().test_mode
         context["points_options"] = redemption_options(user=self.request.user, basket=self.request.basket)
+        context["delivery_slot_form"] = delivery_slot.slot_form(self.request.basket)
         return context
 
     def handle_place_order_submission(self, request):
@@ -103,9 +106,18 @@ class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
                 request, _("Your basket changed since you reviewed it. Please check it and confirm again.")
             )
             return redirect("checkout:preview")
+        refusal, self.delivery_slot_id = delivery_slot.chosen_slot(request)
+        if refusal is not None:
+            return refusal
         return super().handle_place_order_submission(request)
 
     def handle_payment(self, order_number, total, **kwargs):
+        # A large item's delivery slot is booked first: a slot filled meanwhile refuses the order
+        # before points are attached or a payment exists.
+        try:
+            delivery_slot.book(getattr(self, "delivery_slot_id", None), order_number)
+        except delivery_slot.SlotRefused as refused:
+            raise UnableToTakePayment(" ".join(refused.messages)) from refused
         # Points chosen for this basket now belong to the order; a hold that no longer fits
         # the basket is released and the shopper chooses again, before any payment exists.
         try:
