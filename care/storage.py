@@ -1,8 +1,8 @@
-"""Where ticket attachments are kept: a folder outside the public media, with no URL of its own.
+"""Where customers' private files are kept: a folder outside the public media, with no URL of its own.
 
-Invoices are never stored (portal/documents renders them for their owner on each request);
-attachments must be kept, so they go under CARE_PRIVATE_ROOT, which no web server serves.
-They are read back only through care's views, which check the ticket's owner first.
+Ticket attachments and claim photos (read back only through care's views, which check the
+owner first) and the invoices portal/documents renders once per state (served only to the
+order's owner) go under CARE_PRIVATE_ROOT, which no web server serves.
 """
 
 import os
@@ -30,7 +30,7 @@ class PrivateStorage(FileSystemStorage):
         return None
 
     def url(self, name):
-        raise ValueError("ticket attachments have no public URL; they are served by care's views")
+        raise ValueError("private files have no public URL; views that check the owner serve them")
 
 
 private_storage = PrivateStorage()

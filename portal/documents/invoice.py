@@ -4,12 +4,12 @@ import hashlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from atelier.pdf import html_to_pdf
+from care.storage import private_storage
 
 Source = get_model("payment", "Source")
 
@@ -65,11 +65,15 @@ def _storage_name(order):
 
 
 def invoice_pdf(order):
-    """The invoice as it stands now: rendered once per state (paid, refunded…), then reused."""
+    """The invoice as it stands now: rendered once per state (paid, refunded…), then reused.
+
+    Kept in the private storage, which no web server serves: an invoice carries a name and an
+    address, and reaches only its owner through the hub's view and the confirmation mail.
+    """
     name = _storage_name(order)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
+    if private_storage.exists(name):
+        with private_storage.open(name, "rb") as handle:
             return handle.read()
     content = render_invoice_pdf(order)
-    default_storage.save(name, ContentFile(content))
+    private_storage.save(name, ContentFile(content))
     return content

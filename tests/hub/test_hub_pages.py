@@ -133,3 +133,13 @@ def test_overview_flags_a_design_whose_product_is_no_longer_sold(signed_in, cust
 
     entry = html[html.index(design.share_token) :]
     assert entry.index("No longer sold") < entry.index("</li>")
+
+
+def test_an_invoice_is_kept_where_no_web_server_serves_it(signed_in, delivered, settings, tmp_path):
+    settings.MEDIA_ROOT, settings.CARE_PRIVATE_ROOT = tmp_path / "media", tmp_path / "private"
+
+    response = signed_in.get(f"/orders/{delivered.number}/invoice.pdf")
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    kept = list(tmp_path.rglob("*.pdf"))
+    assert len(kept) == 1 and kept[0].is_relative_to(tmp_path / "private")  # not under /media/, whose URLs are public
