@@ -276,7 +276,8 @@ class OutboxEmail(models.Model):
 
     A worker claims a queued email (`claimed_at`, committed) before it talks to the mail server,
     and nothing is locked while it does; another worker leaves a claimed email alone until the
-    claim is stale, when the first is taken to have died mid-send. `attempts` counts the claims.
+    claim is stale, when the first is taken to have died mid-send. `attempts` counts the claims;
+    an email the mail server refused for now waits until `not_before` (growing each time).
     """
 
     class Status(models.TextChoices):
@@ -293,6 +294,7 @@ class OutboxEmail(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    not_before = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)

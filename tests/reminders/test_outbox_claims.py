@@ -30,7 +30,12 @@ class DiesMidSend(EmailBackend):
         raise WorkerKilled
 
 
-class Refuses(EmailBackend):
+class RefusesForNow(EmailBackend):
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (452, b"4.2.2 Mailbox full")})
+
+
+class RefusesForGood(EmailBackend):
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"5.1.1 No such user")})
 
@@ -101,19 +106,26 @@ def test_the_mail_server_is_called_with_no_transaction_open(queued):
     assert list(OutboxEmail.objects.values_list("status", "claimed_at")) == [("sent", None), ("sent", None)]
 
 
-def test_a_refused_email_is_handed_back_then_failed_after_five_attempts_and_logged_once(queued, caplog):
+def test_an_email_refused_for_now_is_tried_again_after_a_growing_wait_then_failed_after_five(queued, caplog):
     [ada] = queued(1)
     email = OutboxEmail.objects.get(send__user=ada)
+    waits = []
 
     with caplog.at_level(logging.WARNING, logger="loyalty.reminders.services.outbox"):
-        assert outbox.deliver_outbox(connection=Refuses()) == 0
-        email.refresh_from_db()
-        assert (email.status, email.attempts, email.claimed_at) == ("queued", 1, None)  # handed back at once
-        assert "No such user" in email.last_error
-        for _ in range(4):
-            assert outbox.deliver_outbox(connection=Refuses()) == 0
-        assert outbox.deliver_outbox(connection=Refuses()) == 0  # nothing left to try
+        for attempt in range(1, 5):
+            before = timezone.now()
+            assert outbox.deliver_outbox(connection=RefusesForNow()) == 0
+            email.refresh_from_db()
+            assert (email.status, email.attempts, email.claimed_at) == ("queued", attempt, None)  # handed back
+            assert "Mailbox full" in email.last_error
+            waits.append(round((email.not_before - before).total_seconds() / 60))
+            assert outbox.deliver_outbox(connection=RefusesForNow()) == 0  # not asked again before its time
+            assert OutboxEmail.objects.get(pk=email.pk).attempts == attempt
+            OutboxEmail.objects.filter(pk=email.pk).update(not_before=timezone.now() - timedelta(seconds=1))
+        assert outbox.deliver_outbox(connection=RefusesForNow()) == 0  # the fifth and last
+        assert outbox.deliver_outbox(connection=RefusesForNow()) == 0  # nothing left to try
 
+    assert waits == [2, 8, 32, 128]
     email.refresh_from_db()
     assert (email.status, email.attempts, email.claimed_at) == ("failed", 5, None)
     errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
@@ -123,6 +135,21 @@ def test_a_refused_email_is_handed_back_then_failed_after_five_attempts_and_logg
     assert len([record for record in caplog.records if record.levelno == logging.WARNING]) == 4
     assert mail.outbox == []
     assert not Email.objects.filter(user=ada).exists()
+
+
+def test_an_email_refused_for_good_is_failed_at_once_and_logged_once(queued, caplog):
+    [ada] = queued(1)
+
+    with caplog.at_level(logging.WARNING, logger="loyalty.reminders.services.outbox"):
+        assert outbox.deliver_outbox(connection=RefusesForGood()) == 0
+
+    email = OutboxEmail.objects.get(send__user=ada)
+    assert (email.status, email.attempts, email.claimed_at) == ("failed", 1, None)  # asking again would not help
+    assert "No such user" in email.last_error
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Reminder email {email.pk} not sent after 1 attempts; given up: {email.last_error}",
+    ]
+    assert outbox.deliver_outbox() == 0 and mail.outbox == []
 
 
 def test_an_email_whose_worker_dies_every_time_is_failed_after_five_claims(queued, caplog):

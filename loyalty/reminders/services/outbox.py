@@ -1,6 +1,7 @@
 """The email outbox: queued reminder emails claimed, sent over one mail connection, retried or given up."""
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -20,6 +21,10 @@ OUTBOX_MAX_ATTEMPTS = 5
 # A claim older than this was left by a worker that died while sending: another takes it over.
 # Far longer than a batch takes, so a live worker's claim is never taken from it.
 OUTBOX_CLAIM_TIMEOUT = timedelta(minutes=15)
+# A mail server that refuses for now (4xx: mailbox full, greylisting, rate limit) is asked again
+# after 2, 8, 32 and 128 minutes, so a refusal of a few hours does not use up every attempt.
+OUTBOX_RETRY_FIRST = timedelta(minutes=2)
+OUTBOX_RETRY_FACTOR = 4
 
 
 def deliver_outbox(*, limit=OUTBOX_BATCH, connection=None):
@@ -31,8 +36,9 @@ def deliver_outbox(*, limit=OUTBOX_BATCH, connection=None):
     worker leaves a claimed email alone, so two workers never send one twice; a claim older than
     `OUTBOX_CLAIM_TIMEOUT` was left by a worker that died mid-send, and is taken over (the email is
     then sent at least once: the mail server may have had it when its worker died). An email the
-    server refuses is handed back and tried again on the next run; after `OUTBOX_MAX_ATTEMPTS`
-    claims it is marked failed and logged once. A server that cannot be reached hands every claim
+    server refuses for now is handed back and tried again after a growing wait (`retry_after`); one
+    it refuses for good (a 5xx answer, such as "no such user") and one with `OUTBOX_MAX_ATTEMPTS`
+    claims are marked failed and logged once. A server that cannot be reached hands every claim
     back uncounted and raises, for the task's retry.
     """
     claimed = _claim_outbox(limit=limit)
@@ -76,6 +82,7 @@ def _claim_outbox(*, limit):
             OutboxEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=OutboxEmail.Status.QUEUED)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - OUTBOX_CLAIM_TIMEOUT))
+            .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
             .select_related("send")
             .order_by("id")[:limit]
         )
@@ -114,11 +121,11 @@ def _send_claimed(email, connection):
         message.send()
     except Exception as error:  # noqa: BLE001 -- any refusal by the mail server: count it, try the next email
         reason = f"{type(error).__name__}: {error}"[:255]
-        if email.attempts >= OUTBOX_MAX_ATTEMPTS:
+        if email.attempts >= OUTBOX_MAX_ATTEMPTS or refused_for_good(error):
             _give_up(email, reason)
         else:
             OutboxEmail.objects.filter(pk=email.pk, claimed_at=email.claimed_at).update(
-                claimed_at=None, last_error=reason
+                claimed_at=None, last_error=reason, not_before=timezone.now() + retry_after(email.attempts)
             )
             log.warning("Reminder email %s not sent (attempt %s): %s", email.pk, email.attempts, reason)
         return 0
@@ -136,3 +143,15 @@ def _send_claimed(email, connection):
                 body_html=email.body_html,
             )
     return 1
+
+
+def retry_after(attempts):
+    """The wait before the next try of an email refused `attempts` times: 2, 8, 32, 128 minutes."""
+    return OUTBOX_RETRY_FIRST * OUTBOX_RETRY_FACTOR ** (attempts - 1)
+
+
+def refused_for_good(error):
+    """Whether the mail server's answer is final (5xx): asking again would only be refused again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
