@@ -9,9 +9,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .bookkeeping import lock_or_create
 from .models import LedgerEntry, LoyaltyAccount, PointsLot, ProgrammeRules
 
 AVAILABLE, PENDING = LedgerEntry.Bucket.AVAILABLE, LedgerEntry.Bucket.PENDING
@@ -41,17 +41,7 @@ def whole_points(value, *, allow_negative=False):
 
 def locked_account(user_id):
     """The user's account row, created if missing, locked until the transaction ends."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Lock accounts inside a transaction.")
-    account = LoyaltyAccount.objects.select_for_update().filter(user_id=user_id).first()
-    if account is None:
-        try:
-            with transaction.atomic():
-                LoyaltyAccount.objects.create(user_id=user_id)
-        except IntegrityError:
-            pass  # created by a concurrent transaction a moment ago
-        account = LoyaltyAccount.objects.select_for_update().get(user_id=user_id)
-    return account
+    return lock_or_create(LoyaltyAccount, user_id=user_id)
 
 
 def already_posted(key):
