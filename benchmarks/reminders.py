@@ -58,6 +58,9 @@ os.environ.update(ENV)
 
 import django  # noqa: E402
 
+from benchmarks.lib.postgres import ensure_database, log  # noqa: E402
+
+ensure_database(args.database_url)
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -68,10 +71,6 @@ from loyalty.reminders import tasks  # noqa: E402
 from loyalty.reminders.models import ReminderRule, ReminderSend, Trigger  # noqa: E402
 from loyalty.reminders.services import selection  # noqa: E402
 from portal.celery import app as celery_app  # noqa: E402
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 def rss_peak_mb():
