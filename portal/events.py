@@ -21,6 +21,8 @@ from oscar.core.loading import get_model
 from analytics import tasks as analytics_tasks
 from loyalty import tasks as loyalty_tasks
 from loyalty.selectors.accounts import production_weight
+from loyalty.selectors.referrals import pending_referral
+from loyalty.wallet import tasks as wallet_tasks
 from production import tasks as production_tasks
 
 from .documents import tasks as document_tasks
@@ -37,12 +39,18 @@ def order_paid(order):
     - `release_to_production`: its configured lines become work orders, planned with the
       customer's tier weight;
     - `earn_points`: the points held for its discount are spent and the points it earns recorded;
-    - `freeze_costs`: each line's unit cost (materials and planned labour) kept as it is today.
+    - `settle_wallet`: gift card and store credit held for it spent, gift cards it bought issued
+      (and sent on their day);
+    - `freeze_costs`: each line's unit cost (materials and planned labour) kept as it is today;
+    - `reward_referral`: a friend's first paid order decides their referral (both sides' bonus,
+      or refused for the referrer's own card or address).
     """
     _after_commit(order, send_confirmation)
     _after_commit(order, release_to_production)
     _after_commit(order, earn_points)
     _after_commit(order, freeze_costs)
+    _after_commit(order, settle_wallet)
+    _after_commit(order, reward_referral)
 
 
 def order_refunded(order, amount, refund_reference):
@@ -82,6 +90,25 @@ def freeze_costs(order_id):
     """analytics: the unit cost of each line, from the family version it was bought on and today's
     work center rates, kept once per line (a later price or rate change leaves it as bought)."""
     analytics_tasks.freeze_order_costs.delay(order_id)
+
+
+def reward_referral(order_id):
+    """loyalty, with the payment's card: the referral of a friend's first paid order decided
+    (once per referral). Sent only when the customer has a referral waiting."""
+    user_id = Order.objects.filter(pk=order_id).values_list("user_id", flat=True).first()
+    if user_id and pending_referral(friend_id=user_id) is not None:
+        # Imported here: portal.tasks imports the reconciler, which imports the payment code
+        # that imports this module.
+        from . import tasks as portal_tasks
+
+        portal_tasks.reward_referral.delay(order_id)
+
+
+def settle_wallet(order_id):
+    """loyalty.wallet: its gift card and store credit holds spent, the gift cards it bought issued and,
+    when due, e-mailed (once per order line, by a unique column)."""
+    number = Order.objects.filter(pk=order_id).values_list("number", flat=True).first()
+    wallet_tasks.settle_paid_order.delay(order_id, number)
 
 
 def refresh_invoice(order_id):

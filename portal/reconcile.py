@@ -24,13 +24,16 @@ from django.utils import timezone
 
 from analytics.selectors import orders_missing_line_costs
 from care import tasks as care_tasks
-from care.missing import case_articles_not_thanked, staff_replies_not_emailed
+from care.claims.selectors import claims_to_refund
+from care.missing import case_articles_not_thanked, claim_steps_not_emailed, staff_replies_not_emailed
 from care.surveys.selectors import low_scores_without_ticket
 from care.surveys.tasks import open_survey_ticket
 from loyalty.selectors.missing import paid_orders_without_points, refunds_without_reversal
+from loyalty.selectors.referrals import paid_orders_with_pending_referral
 from production.selectors.release import orders_missing_work_orders
 
 from . import events
+from .after_sales import claim_refunds
 from .after_sales import mail as cancellation_mail
 from .after_sales import refunds as cancellation_refunds
 from .documents.selectors import orders_missing_confirmation
@@ -85,12 +88,24 @@ RECONCILERS = (
     Reconciler(
         "cancellation-mails", finds=cancellation_mail.cancellations_not_emailed, redo=cancellation_mail.resend, every=10
     ),
+    # A claim decided as a refund in the last 30 days has its refund made (asked again with the key from its RMA),
+    # and each step of a claim of the last 7 days has e-mailed its customer (claimed once: never sent twice).
+    Reconciler("claim-refunds", finds=claims_to_refund, redo=claim_refunds.retry_refund, every=15),
+    Reconciler("claim-mails", finds=claim_steps_not_emailed, redo=care_tasks.send_claim_mail, every=10),
     # A survey scored 3 or below in the last 7 days has opened its quality ticket.
     Reconciler("survey-tickets", finds=low_scores_without_ticket, redo=open_survey_ticket, every=10),
     # A staff reply of the last 7 days has been e-mailed to its customer (claimed once: never sent twice).
     Reconciler("care-reply-mails", finds=staff_replies_not_emailed, redo=care_tasks.send_message_mail, every=10),
     # A case article published in the last 30 days has thanked its customer (the ledger's key: points once).
     Reconciler("case-article-thanks", finds=case_articles_not_thanked, redo=care_tasks.thank_case_customer, every=15),
+    # A friend's first paid order of the last 30 days has decided their referral (rewarded or refused).
+    Reconciler(
+        "referrals",
+        finds=paid_orders_with_pending_referral,
+        redo=events.reward_referral,
+        every=15,
+        unavailable=GatewayUnavailable,
+    ),
 )
 
 

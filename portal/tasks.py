@@ -3,8 +3,9 @@ import socket
 from celery import shared_task
 from django.conf import settings
 
-from . import health
+from . import health, referrals
 from . import reconcile as reconcilers
+from .payments.gateways import GatewayUnavailable
 
 
 @shared_task(name="portal.tasks.record_heartbeat", ignore_result=True)
@@ -30,3 +31,11 @@ def prune_sign_in_records():
 def reconcile():
     """Beat: the rows of portal/reconcile.py that are due, each on its own."""
     return reconcilers.run()
+
+
+@shared_task(
+    name="portal.tasks.reward_referral", autoretry_for=(GatewayUnavailable,), retry_backoff=True, max_retries=5
+)
+def reward_referral(order_id):
+    """A friend's first paid order decides their referral (portal/referrals.py); Stripe down: retried."""
+    referrals.reward_first_paid_order(order_id)

@@ -1,5 +1,7 @@
 """Points earned: a paid order's, pending until it is delivered or waited long enough, and the
-bonuses available at once (first order, referral, review, birthday). Guests earn nothing."""
+bonuses available at once (first order, review, birthday). Guests earn nothing. The referral
+bonus is `referrals.reward_referral`'s: it needs the payment's card, which the paid-order
+composition looks up."""
 
 import logging
 from datetime import timedelta
@@ -10,15 +12,15 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from ..earning import EarnRules, order_lines
-from ..ledger import PENDING, PointsRefused, already_posted, credit_available, locked_account, post, whole_points
-from ..models import LedgerEntry, PendingEarn, ProgrammeRules, Referral
+from ..ledger import PENDING, already_posted, credit_available, locked_account, post, whole_points
+from ..models import LedgerEntry, PendingEarn, ProgrammeRules
 
 logger = logging.getLogger(__name__)
 Kind, Source = LedgerEntry.Kind, LedgerEntry.Source
 
 
 def earn_for_order(*, order_id, today=None):
-    """Pending points for a paid order, plus first-order, campaign and referral bonuses. Idempotent.
+    """Pending points for a paid order, plus first-order and campaign bonuses. Idempotent.
 
     Guests earn nothing. Points stay pending until the order is delivered or the programme's
     waiting period passes (`vesting.vest_due`).
@@ -57,30 +59,7 @@ def earn_for_order(*, order_id, today=None):
                 reason="Welcome bonus: first order", key=f"bonus:first-order:{order.user_id}",
                 reference=order.number, today=today,
             )  # fmt: skip
-        if first_order:
-            _reward_referral(order, programme, today)
         return pending
-
-
-def _reward_referral(order, programme, today):
-    referral = Referral.objects.select_for_update().filter(friend_id=order.user_id, rewarded_order="").first()
-    if referral is None:
-        return
-    referral.rewarded_order = order.number
-    referral.save(update_fields=["rewarded_order"])
-    for user_id, points, who in (
-        (referral.friend_id, programme.referral_bonus_friend, "friend"),
-        (referral.referrer_id, programme.referral_bonus_referrer, "referrer"),
-    ):
-        if points:
-            # The referrer's account is locked after the friend's, always in that order, so two
-            # referrals completing at once cannot deadlock on each other's accounts.
-            account = locked_account(user_id)
-            credit_available(
-                account, kind=Kind.EARN, source=Source.REFERRAL, points=points,
-                reason=f"Referral bonus ({who}), order {order.number}", key=f"referral:{who}:{referral.pk}",
-                reference=order.number, today=today,
-            )  # fmt: skip
 
 
 def award_bonus(*, user_id, source, points, reason, key, today=None):
@@ -131,10 +110,3 @@ def award_birthday_bonuses(*, today=None):
         except Exception:  # one customer's failure must not stop the others
             logger.exception("Birthday points for customer %s failed", user_id)
     return awarded
-
-
-def register_referral(*, referrer, friend):
-    if referrer.pk == friend.pk:
-        raise PointsRefused("You cannot refer yourself.")
-    referral, _ = Referral.objects.get_or_create(friend=friend, defaults={"referrer": referrer})
-    return referral

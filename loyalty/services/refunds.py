@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 
 from ..ledger import PENDING, PointsRefused, credit_available, debit_available, locked_account, post
 from ..models import LedgerEntry, PendingEarn, PointsHold, RefundApplied
+from . import referrals
 
 logger = logging.getLogger(__name__)
 Kind, Source = LedgerEntry.Kind, LedgerEntry.Source
@@ -21,7 +22,8 @@ def reverse_for_refund(*, order_id, amount, refund_reference):
     the points redeemed on it. Idempotent per refund; never leaves a balance negative.
 
     Points still pending are taken first; what was already spent cannot be taken back, and
-    the shortfall is written in the ledger row's reason.
+    the shortfall is written in the ledger row's reason. A refund in full of the order that
+    earned a referral bonus takes that bonus back from both sides (`referrals.take_back_for_refund`).
     """
     order = get_model("order", "Order").objects.select_related("user").get(pk=order_id)
     amount = Decimal(amount).quantize(CENT)
@@ -37,6 +39,7 @@ def reverse_for_refund(*, order_id, amount, refund_reference):
         refunded = sum(RefundApplied.objects.filter(order_number=order.number).values_list("amount", flat=True))
         _restore_redeemed(account, order, refunded, refund_reference)
         _reverse_earned(account, order, refunded, refund_reference)
+        referrals.take_back_for_refund(order=order, refunded=refunded, friend_account=account)
         return account
 
 

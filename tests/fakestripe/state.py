@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import hashlib
 import json
 import secrets
 import string
@@ -223,6 +224,8 @@ class Store:
                 "country": "US",
                 "exp_month": 12,
                 "exp_year": time.gmtime().tm_year + 3,
+                # As on Stripe: the same card number, the same fingerprint, on every payment.
+                "fingerprint": hashlib.sha256(card.number.encode()).hexdigest()[:16],
                 "funding": card.funding,
                 "last4": card.last4,
                 "three_d_secure_usage": {"supported": True},

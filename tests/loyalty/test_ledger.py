@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from loyalty.ledger import PointsRefused
 from loyalty.models import Adjustment, Campaign, LedgerEntry, PendingEarn, PointsLot
 from loyalty.selectors.audiences import expiring_points
-from loyalty.services import earning, refunds, staff, vesting
+from loyalty.services import earning, referrals, refunds, staff, vesting
 from tests.factories import CustomerFactory, OrderFactory
 from tests.loyalty.conftest import balances, ledger_rows
 
@@ -192,13 +192,15 @@ def test_birthday_bonus_once_a_year(shopper, rules):
 
 def test_referral_rewards_both_after_the_friends_first_paid_order(shopper, rules):
     friend = CustomerFactory()
-    earning.register_referral(referrer=shopper, friend=friend)
-    earning.earn_for_order(order_id=OrderFactory(user=friend, total="10.00").pk)
-    earning.earn_for_order(order_id=OrderFactory(user=friend, total="10.00").pk)
+    referrals.register_referral(referrer=shopper, friend=friend)
+    for order in (OrderFactory(user=friend, total="10.00"), OrderFactory(user=friend, total="10.00")):
+        # What the paid-order composition runs for each paid order (portal/events.order_paid).
+        earning.earn_for_order(order_id=order.pk)
+        referrals.reward_referral(order_id=order.pk)
     assert balances(shopper)[0] == rules.referral_bonus_referrer
     assert balances(friend)[0] == rules.first_order_bonus + rules.referral_bonus_friend
     with pytest.raises(PointsRefused):
-        earning.register_referral(referrer=shopper, friend=shopper)
+        referrals.register_referral(referrer=shopper, friend=shopper)
 
 
 def test_review_bonus_once_per_review(shopper, rules):

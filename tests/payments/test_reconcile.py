@@ -45,9 +45,12 @@ def test_one_beat_entry_runs_every_reconciler():
         "points-reversals",
         "cancellation-refunds",
         "cancellation-mails",
+        "claim-refunds",
+        "claim-mails",
         "survey-tickets",
         "care-reply-mails",
         "case-article-thanks",
+        "referrals",
     ]
 
 
@@ -64,9 +67,12 @@ def test_each_row_is_due_at_its_own_period():
         "points-reversals": 4,
         "cancellation-refunds": 4,
         "cancellation-mails": 6,
+        "claim-refunds": 4,
+        "claim-mails": 6,
         "survey-tickets": 6,
         "care-reply-mails": 6,
         "case-article-thanks": 4,
+        "referrals": 4,
     }
 
 
