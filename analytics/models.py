@@ -200,4 +200,13 @@ class ValueClassHistory(models.Model):
 
 
 # The margin dashboard's nightly roll-ups live in a module of their own (analytics/rollup.py writes them).
-from .rollup_models import ContributionDay, FamilyMarginDay, OptionMarginDay, RollupDay, RollupRun  # noqa: E402, F401
+from .rollup_models import (  # noqa: E402, F401
+    ContributionDay,
+    ContributionWindow,
+    CustomerContribution,
+    FamilyMarginDay,
+    GroupContribution,
+    OptionMarginDay,
+    RollupDay,
+    RollupRun,
+)

@@ -17,16 +17,22 @@ Which days a run rebuilds
   Figures changed in any other way (an UPDATE by hand) need `--since DATE` or `--full`.
 - `since`: also every day from that date.
 
-Days are rebuilt in chunks of consecutive days (a month; a year in a full build), a transaction
-each; a chunk that fails is tried day by day, so one bad day is logged, left unbuilt (its pages
-read raw orders) and the others go on.
+Days are rebuilt in chunks of consecutive days (a month), a transaction each; a chunk that fails
+is tried day by day, so one bad day is logged, left unbuilt (its pages read raw orders) and the
+others go on. A full build is one chunk: each summary table filled by one INSERT … SELECT … GROUP BY
+over every order, into tables emptied with TRUNCATE and without their secondary indexes, which are
+built again once the rows are in (PostgreSQL; the session gets more memory for its sorts).
 Today is never built: it is still changing, and the pages add it from raw orders.
+
+Then the window of the last 12 months (analytics/rollup_window.py) is summed again: whole after a
+full build, else only for the customers whose days were rebuilt.
 """
 
 import logging
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Min, Q
@@ -37,15 +43,15 @@ from oscar.core.loading import get_model
 from loyalty.models import PointsHold
 from production.models import WorkOrder
 
-from . import rollup_sql
+from . import rollup_sql, rollup_window
 from .models import ContributionDay, FamilyMarginDay, LineCost, OptionMarginDay, RollupDay, RollupRun
 from .selectors.margins import COUNTED, Period
 
 log = logging.getLogger(__name__)
 CHUNK_DAYS = 31
-# A full build reads every order: a year a statement reads each table a few times in all, where a
-# month a statement would look the lines up by order over and over.
-FULL_CHUNK_DAYS = 400
+# A full build reads every order once a statement: one chunk, however many days (a chunk a year
+# read the lines three times over, and a month a statement would look them up by order over and over).
+FULL_CHUNK_DAYS = 1_000_000
 LOCK = 7_419_019  # the advisory lock that keeps two roll-ups from writing the same day at once (PostgreSQL)
 ALIAS = "default"  # the roll-up writes to the primary; pages may read a replica (ANALYTICS_DATABASE)
 
@@ -123,9 +129,11 @@ def chunks(days, size=CHUNK_DAYS):
     return [Period(run[0], run[-1]) for run in runs]
 
 
-def rebuild(period):
+def rebuild(period, *, touched=None, full=False):
     """Delete and insert the roll-up rows of the days of `period`, and mark them built, in one
-    transaction. Idempotent. Returns the number of days."""
+    transaction. Idempotent. Returns the number of days. `touched`: a set to add the customers
+    whose contribution rows were there before or are now (for the window's refresh). `full`: the
+    tables were emptied and are without their secondary indexes (a full build; no DELETE)."""
     connection = connections[ALIAS]
     vendor = connection.vendor
     quote = connection.ops.quote_name
@@ -142,14 +150,22 @@ def rebuild(period):
             # Each statement runs once over a few weeks of orders: compiling it (JIT) cost more than
             # running it (3 s against 0.1 s a chunk), and sorts fit in memory with a little more.
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute(f"SET LOCAL work_mem = '{'512MB' if full else '64MB'}'")
+        rollup_window.invalidate_reaching(period.end, ALIAS)
+        contribution_table = quote(ContributionDay._meta.db_table)
+        if touched is not None:
+            touched |= rollup_window.users_on(cursor, contribution_table, period)
         for model, columns, selects in targets:
             table = quote(model._meta.db_table)
-            cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [period.start, period.end])  # noqa: S608
+            if not full:
+                cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day <= %s", [period.start, period.end])  # noqa: S608
             for sql, params in selects:
                 # Table and columns from the model, the SELECT compiled by the ORM: values are bound.
                 cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {sql}", params)
-        RollupDay.objects.using(ALIAS).filter(day__in=days).delete()
+        if touched is not None:
+            touched |= rollup_window.users_on(cursor, contribution_table, period)
+        if not full:
+            RollupDay.objects.using(ALIAS).filter(day__in=days).delete()
         RollupDay.objects.using(ALIAS).bulk_create([RollupDay(day=day, built_at=now) for day in days])
     return len(days)
 
@@ -159,29 +175,75 @@ def roll_up(*, full=False, since=None, through=None, progress=None):
     called after each chunk with its number of days. Returns a RollupResult; the run is recorded."""
     started = time.perf_counter()
     run = RollupRun.objects.create(started_at=timezone.now(), full=full)
+    through = through or yesterday()
     days = days_to_rebuild(full=full, since=since, through=through)
-    if full:
-        with transaction.atomic(using=ALIAS):
-            for model in (FamilyMarginDay, OptionMarginDay, ContributionDay, RollupDay):
-                model.objects.using(ALIAS).all().delete()
+    window = rollup_window.current()
+    # The customers whose rows a rebuild touches, for the window's refresh; None: refresh it whole.
+    touched = set() if not full and window is not None and window.valid else None
     result = RollupResult()
-    for period in chunks(days, FULL_CHUNK_DAYS if full else CHUNK_DAYS):
-        try:
-            result.days += rebuild(period)
-        except DatabaseError:
-            log.exception("Roll-up of %s to %s failed; trying its days one by one", period.start, period.end)
-            for single in chunks(days=[d for d in days if period.start <= d <= period.end], size=1):
-                try:
-                    result.days += rebuild(single)
-                except DatabaseError:
-                    log.exception("Roll-up of %s failed; its pages read raw orders", single.start)
-                    result.failed.append(single.start.isoformat())
-        if progress:
-            progress((period.end - period.start).days + 1)
+    with _emptied_for_a_full_build() if full else nullcontext():
+        for period in chunks(days, FULL_CHUNK_DAYS if full else CHUNK_DAYS):
+            try:
+                result.days += rebuild(period, touched=touched, full=full)
+            except DatabaseError:
+                log.exception("Roll-up of %s to %s failed; trying its days one by one", period.start, period.end)
+                for single in chunks(days=[d for d in days if period.start <= d <= period.end], size=1):
+                    try:
+                        result.days += rebuild(single, touched=touched)
+                    except DatabaseError:
+                        log.exception("Roll-up of %s failed; its pages read raw orders", single.start)
+                        result.failed.append(single.start.isoformat())
+            if touched is not None and len(touched) > rollup_window.MOST_TOUCHED:
+                touched = None
+            if progress:
+                progress((period.end - period.start).days + 1)
+    try:
+        rollup_window.refresh(through, alias=ALIAS, touched=touched)
+    except DatabaseError:
+        log.exception("The window of the last 12 months failed; the pages read the daily roll-ups")
     result.seconds = time.perf_counter() - started
     run.finished_at, run.days, run.failed_days, run.seconds = timezone.now(), result.days, result.failed, result.seconds
     run.save(update_fields=["finished_at", "days", "failed_days", "seconds"])
     return result
+
+
+SUMMARIES = (FamilyMarginDay, OptionMarginDay, ContributionDay, RollupDay)
+
+
+@contextmanager
+def _emptied_for_a_full_build():
+    """The summary tables emptied, without their secondary indexes while the block fills them (on
+    PostgreSQL: TRUNCATE, and the indexes built again at the end, whatever happened)."""
+    connection = connections[ALIAS]
+    if connection.vendor != "postgresql":
+        with transaction.atomic(using=ALIAS):
+            for model in SUMMARIES:
+                model.objects.using(ALIAS).all().delete()
+        yield
+        return
+    tables = [model._meta.db_table for model in SUMMARIES]
+    with transaction.atomic(using=ALIAS), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+        cursor.execute(f"TRUNCATE {', '.join(connection.ops.quote_name(t) for t in tables)}")
+        rollup_window.invalidate_reaching(date.max, ALIAS)
+        # The indexes that no constraint backs (the primary keys and unique constraints stay).
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [tables],
+        )
+        dropped = cursor.fetchall()
+        for name, _definition in dropped:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with transaction.atomic(using=ALIAS), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for _name, definition in dropped:
+                cursor.execute(definition)
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def days_pending(*, full=False, since=None):

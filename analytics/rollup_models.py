@@ -112,7 +112,79 @@ class ContributionDay(models.Model):
     remakes_unknown = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["day", "user"], name="analytics_contribution_day")]
+        indexes = [
+            models.Index(fields=["day", "user"], name="analytics_contribution_day"),
+            # A customer's days, for refreshing the window of the customers a night touched.
+            models.Index(fields=["user", "day"], name="analytics_contribution_user"),
+        ]
 
     def __str__(self):
         return f"Contribution of {self.user_id or 'guests'} on {self.day}"
+
+
+class ContributionWindow(models.Model):
+    """The last 12 months' contributions as of the night's run (one row): the days `start` to
+    `through` summed by customer (`CustomerContribution`) and by segment and tier
+    (`GroupContribution`), so the default page reads a few thousand rows instead of a row per order.
+    `valid` is cleared, in the same transaction, by any rebuild of a day inside the window; the
+    pages then read the daily tables until the run refreshes it."""
+
+    start = models.DateField()
+    through = models.DateField()
+    built_at = models.DateTimeField()
+    valid = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"Contributions {self.start} to {self.through} ({'valid' if self.valid else 'stale'})"
+
+
+class CustomerContribution(models.Model):
+    """A customer's contribution figures summed over the window (guests: one row with no user), and
+    the contribution as the page orders it (each part rounded), indexed for the lowest few."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    orders = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(**SUM)
+    paid = models.DecimalField(**SUM)
+    cost = models.DecimalField(**SUM)
+    unknown_lines = models.PositiveIntegerField(default=0)
+    points = models.DecimalField(**SUM)
+    refunds = models.DecimalField(**SUM)
+    remakes = models.DecimalField(**SUM)
+    remakes_unknown = models.PositiveIntegerField(default=0)
+    contribution = models.DecimalField(max_digits=30, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user"], name="analytics_window_customer_once")]
+        indexes = [models.Index(fields=["contribution", "user"], name="analytics_window_lowest")]
+
+    def __str__(self):
+        return f"Window contribution of {self.user_id or 'guests'}"
+
+
+class GroupContribution(models.Model):
+    """The window's contributions by RFM segment and loyalty tier together (the customers' accounts
+    as of the run), with no customer in them: a few dozen rows, summed by segment or by tier."""
+
+    segment = models.CharField(max_length=30, null=True, blank=True)  # none: no loyalty account
+    tier = models.CharField(max_length=100, null=True, blank=True)  # the tier's name; none: no tier
+    customers = models.PositiveIntegerField(default=0)
+    orders = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(**SUM)
+    paid = models.DecimalField(**SUM)
+    cost = models.DecimalField(**SUM)
+    unknown_lines = models.PositiveIntegerField(default=0)
+    points = models.DecimalField(**SUM)
+    refunds = models.DecimalField(**SUM)
+    remakes = models.DecimalField(**SUM)
+    remakes_unknown = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Window contribution of {self.segment or '–'} / {self.tier or '–'}"

@@ -13,7 +13,9 @@ migrated if needed; --quick uses atelier_bench_rollup_quick).
 2. build_s: the full roll-up, `manage.py analytics_rollup --full` in a process of its own (the
    nightly task's code; yesterday has no orders yet), as the run records it (`RollupRun.seconds`).
    peak_mb: that process's peak resident memory (and the increment's), Django loaded included;
-   the work is SQL, the process holds no rows.
+   loaded_mb: how much of it the process held before the roll-up began (Django, Oscar and Wagtail
+   loaded), rollup_mb: what the roll-up added above that (the larger of the two runs). The work is
+   SQL, the process holds no rows.
 3. increment_s: one day's orders more (yesterday's, as many as an average day), then the nightly
    incremental run (it finds the new day, and the days of whatever changed, and rebuilds them).
 4. Pages: the margin dashboard through Django's test client (URL, permission check, selectors,
@@ -32,7 +34,7 @@ Progress on stderr; the last stdout line is one JSON object.
 import argparse
 import json
 import os
-import resource
+import re
 import statistics
 import subprocess
 import sys
@@ -278,17 +280,17 @@ def add_yesterday(orders_per_day):
 
 def roll_up_in_a_process(*options):
     """`manage.py analytics_rollup` in a process of its own, as beat's worker runs the code: (the
-    run's RollupRun, its peak resident memory in MB). The figure is the whole process's: Django,
-    Oscar and Wagtail loaded, and whatever the roll-up adds (it holds no rows)."""
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "analytics_rollup", "--no-progress", *options],
+    run's RollupRun, the process's peak resident memory in MB, and how much of it was there before
+    the roll-up began: Django, Oscar and Wagtail loaded). The command says both (--memory)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "analytics_rollup", "--no-progress", "--memory", *options],
         check=True,
         env=os.environ,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    # ru_maxrss of the children is the largest of those waited for so far: the build runs first.
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return RollupRun.objects.filter(finished_at__isnull=False).latest(), peak_mb
+    said = re.search(r"Peak memory ([\d.]+) MB, of which ([\d.]+) MB", done.stdout)
+    return RollupRun.objects.filter(finished_at__isnull=False).latest(), float(said[1]), float(said[2])
 
 
 def staff_client():
@@ -351,16 +353,19 @@ def main():
 
     today = timezone.localdate()
     log("1. full roll-up (manage.py analytics_rollup --full, a process of its own)…")
-    build, peak_mb = roll_up_in_a_process("--full")
+    build, build_peak, build_loaded = roll_up_in_a_process("--full")
     log(
-        f"   {build.days:,} days in {build.seconds:.1f} s, failed: {build.failed_days or 'none'}; peak {peak_mb:.0f} MB"
+        f"   {build.days:,} days in {build.seconds:.1f} s, failed: {build.failed_days or 'none'}; "
+        f"peak {build_peak:.0f} MB, {build_loaded:.0f} MB of it before the roll-up began"
     )
 
     per_day = max(1, orders // 1095)
     log(f"2. one day more: {per_day:,} orders placed yesterday, then the nightly incremental run…")
     add_yesterday(per_day)
-    increment, peak_mb = roll_up_in_a_process()
-    log(f"   {increment.days} day(s) in {increment.seconds:.2f} s")
+    increment, increment_peak, increment_loaded = roll_up_in_a_process()
+    log(f"   {increment.days} day(s) in {increment.seconds:.2f} s; peak {increment_peak:.0f} MB")
+    peak_mb, loaded_mb = max((build_peak, build_loaded), (increment_peak, increment_loaded))
+    rollup_mb = max(build_peak - build_loaded, increment_peak - increment_loaded)
 
     client = staff_client()
     last_year = {"start": (today - timedelta(days=364)).isoformat(), "end": today.isoformat()}
@@ -392,6 +397,8 @@ def main():
         "page_median_ms": round(max(rolled.values()), 1),
         "pages_ms": {name: round(ms, 1) for name, ms in rolled.items()},
         "peak_mb": round(peak_mb, 1),
+        "loaded_mb": round(loaded_mb, 1),
+        "rollup_mb": round(rollup_mb, 1),
         "raw_30_days_ms": round(raw_month, 1),
         "raw_12_months_ms": round(raw_year, 1) if raw_year is not None else None,
         "raw_12m_estimate_ms": round(raw_month * 365 / 30, 1) if raw_year is None else None,

@@ -25,8 +25,16 @@ from django.db import connections, transaction
 
 from loyalty.models import LoyaltyAccount, Tier
 
-from .. import rollup_sql
-from ..models import ContributionDay, FamilyMarginDay, OptionMarginDay, RollupDay
+from .. import rollup_sql, rollup_window
+from ..models import (
+    ContributionDay,
+    ContributionWindow,
+    CustomerContribution,
+    FamilyMarginDay,
+    GroupContribution,
+    OptionMarginDay,
+    RollupDay,
+)
 from ..option_shares import PENNY, ZERO, OptionMargin, value_key
 from . import margins
 from .margins import Contribution, Margin, OptionRow, family_label, family_names
@@ -59,13 +67,19 @@ def unbuilt_ranges(period, alias=None):
     return ranges
 
 
-def _rows(model, columns, sources, period, alias):
-    """(sql, params): the table's rows for the period's built days and the sources' rows for the others."""
+def _rows(model, columns, sources, period, alias, *, built=True):
+    """(sql, params): the table's rows for the period's built days and the sources' rows for the
+    others; with `built` False, the sources' rows for the days not built only (or none: None)."""
     table = connections[alias].ops.quote_name(model._meta.db_table)
     # Names from the models and rollup_sql, SELECTs compiled by the ORM: every value is bound.
-    parts = [f"SELECT {', '.join(columns)} FROM {table} WHERE day >= %s AND day <= %s"]  # noqa: S608
-    params = [period.start, period.end]
-    for missing in unbuilt_ranges(period, alias):
+    # The table's SELECT first, for the union's column names; with `built` False it reads no row.
+    where = "day >= %s AND day <= %s" if built else "1 = 0"
+    parts = [f"SELECT {', '.join(columns)} FROM {table} WHERE {where}"]  # noqa: S608
+    params = [period.start, period.end] if built else []
+    unbuilt = unbuilt_ranges(period, alias)
+    if not built and not unbuilt:
+        return None, []
+    for missing in unbuilt:
         for sql, more in sources(missing):
             parts.append(f"SELECT * FROM ({sql}) raw_{len(parts)}")  # noqa: S608
             params.extend(more)
@@ -203,8 +217,11 @@ def contributions(period, *, by="customer", family=None, lowest=None):
     are, with room to spare for ties; the rows are then ordered exactly as the raw ones."""
     if family or by not in _GROUPS:
         return margins.contributions(period, by=by, family=family)
-    group = _GROUPS[by]
     alias = database()
+    window = _window_for(period, alias)
+    if window is not None:
+        return _from_window(window, period, by, lowest, alias)
+    group = _GROUPS[by]
     union, params = _rows(
         ContributionDay,
         rollup_sql.CONTRIBUTION_COLUMNS,
@@ -229,29 +246,124 @@ def contributions(period, *, by="customer", family=None, lowest=None):
             " - ROUND(SUM(r.remakes), 2), r.user_id LIMIT %s"
         )
         params = [*params, 2 * lowest + 10]
-    found = {}
-    for key, people, orders, revenue, paid, cost, unknown, points, refunds, remakes, remakes_unknown in _fetch(
-        sql, params, alias
-    ):
-        entry = Contribution(
-            key=key,
-            label="",
-            orders=int(orders or 0),
-            customers=int(people or 0),
-            revenue=_money(revenue),
-            cost=_money(cost),
-            points=_money(points),
-            refunds=_money(refunds),
-            remakes=_money(remakes),
-            unknown_lines=int(unknown or 0),
-            remakes_unknown=int(remakes_unknown or 0),
-        )
-        # What Oscar took off the lines that the points did not: offers and vouchers.
-        entry.discounts = entry.revenue - _money(paid) - entry.points
-        found[key] = entry
+    found = {key: _contribution(key, people, *figures) for key, people, *figures in _fetch(sql, params, alias)}
+    return _ordered(found, by, lowest)
+
+
+def _contribution(key, people, orders, revenue, paid, cost, unknown, points, refunds, remakes, remakes_unknown):
+    entry = Contribution(
+        key=key,
+        label="",
+        orders=int(orders or 0),
+        customers=int(people or 0),
+        revenue=_money(revenue),
+        cost=_money(cost),
+        points=_money(points),
+        refunds=_money(refunds),
+        remakes=_money(remakes),
+        unknown_lines=int(unknown or 0),
+        remakes_unknown=int(remakes_unknown or 0),
+    )
+    # What Oscar took off the lines that the points did not: offers and vouchers.
+    entry.discounts = entry.revenue - _money(paid) - entry.points
+    return entry
+
+
+def _ordered(found, by, lowest):
     margins._label(found, by)
     ordered = sorted(found.values(), key=lambda c: (c.contribution, c.label))
     return ordered if lowest is None else ordered[:lowest]
+
+
+# The window of the last 12 months (analytics/rollup_window.py) --------------------------------------
+
+
+def _window_for(period, alias):
+    """The valid window the period starts with and runs at least to the end of, or None."""
+    return (
+        ContributionWindow.objects.using(alias)
+        .filter(pk=1, valid=True, start=period.start, through__lte=period.end)
+        .first()
+    )
+
+
+def _window_delta(window, period, alias):
+    """{customer: [figures]} of what the window does not hold: the period's days after it, and the
+    days in it not built (read raw; they had no daily rows when the window was summed)."""
+    sources = lambda p: rollup_sql.contributions(p, alias)  # noqa: E731
+    parts, params = [], []
+    if period.end > window.through:
+        after = margins.Period(window.through + timedelta(days=1), period.end)
+        sql, more = _rows(ContributionDay, rollup_sql.CONTRIBUTION_COLUMNS, sources, after, alias)
+        parts.append(sql)
+        params.extend(more)
+    sql, more = _rows(
+        ContributionDay,
+        rollup_sql.CONTRIBUTION_COLUMNS,
+        sources,
+        margins.Period(window.start, window.through),
+        alias,
+        built=False,
+    )
+    if sql:
+        parts.append(sql)
+        params.extend(more)
+    if not parts:
+        return {}
+    sums = ", ".join(f"SUM(r.{name})" for name in rollup_window.FIGURES)
+    sql = f"SELECT r.user_id, {sums} FROM ({' UNION ALL '.join(parts)}) r GROUP BY r.user_id"  # noqa: S608
+    return {user: [_decimal(value) for value in figures] for user, *figures in _fetch(sql, params, alias)}
+
+
+def _window_rows(queryset):
+    return {row[0]: [_decimal(value) for value in row[1:]] for row in queryset.values_list(*_WINDOW_KEY)}
+
+
+_WINDOW_KEY = ["user_id", *rollup_window.FIGURES]
+
+
+def _added(figures, more):
+    return [a + b for a, b in zip(figures, more, strict=True)]
+
+
+def _from_window(window, period, by, lowest, alias):
+    """contributions() from the window, with what it does not hold added (see _window_delta)."""
+    delta = _window_delta(window, period, alias)
+    rows = CustomerContribution.objects.using(alias)
+    known = _window_rows(_among(rows, delta))
+    if by == "customer":
+        chosen = rows.order_by("contribution", "user_id")
+        # Room for ties, and for the customers the days after the window move up or down.
+        found = known | _window_rows(chosen if lowest is None else chosen[: 2 * lowest + 10 + len(delta)])
+        for user, more in delta.items():
+            found[user] = _added(found.get(user, [ZERO] * len(more)), more)
+        people = {user: _contribution(user, int(user is not None), *figures) for user, figures in found.items()}
+        return _ordered(people, by, lowest)
+    field = "segment" if by == "segment" else "tier"
+    groups = {}
+    for key, people, *figures in GroupContribution.objects.using(alias).values_list(
+        field, "customers", *rollup_window.FIGURES
+    ):
+        total = groups.setdefault(key, [0, *([ZERO] * len(figures))])
+        groups[key] = [total[0] + people, *_added(total[1:], [_decimal(value) for value in figures])]
+    # The days after the window: a customer under the segment or tier of now, counted once.
+    accounts = dict(
+        LoyaltyAccount.objects.using(alias)
+        .filter(user_id__in=[user for user in delta if user is not None])
+        .values_list("user_id", "segment" if by == "segment" else "tier__name")
+    )
+    for user, more in delta.items():
+        key = accounts.get(user)
+        total = groups.setdefault(key, [0, *([ZERO] * len(more))])
+        groups[key] = [total[0] + (1 if user is not None and user not in known else 0), *_added(total[1:], more)]
+    return _ordered({key: _contribution(key, *figures) for key, figures in groups.items()}, by, lowest)
+
+
+def _among(rows, users):
+    """The window rows of `users` (ids, None for the guests' row)."""
+    ids = [user for user in users if user is not None]
+    chosen = rows.filter(user_id__in=ids) if ids else rows.none()
+    return chosen | rows.filter(user_id__isnull=True) if None in users else chosen
 
 
 orders_behind_option = margins.orders_behind_option
