@@ -17,6 +17,7 @@ from ..access import LOYALTY_STAFF
 from ..ledger import PointsRefused
 from ..models import Campaign, EarnMultiplier, LoyaltyAccount, ProgrammeRules, SegmentHistory, Tier
 from ..selectors.accounts import account_summary, ledger_for, segment_distribution, tier_distribution
+from ..selectors.referrals import referrals_of_customer
 from ..services.staff import adjust_points, save_campaign
 from .forms import AdjustmentForm, CampaignForm, MultiplierForm, RulesForm, TierForm
 
@@ -140,5 +141,6 @@ def customer(request, user_id):
         "entries": ledger_for(user=user).select_related("created_by", "adjustment")[:200],
         "form": form,
         "history": SegmentHistory.objects.filter(user_id=user.pk).order_by("-computed_on")[:12],
+        "referrals": referrals_of_customer(user=user),
     }
     return render(request, "loyalty/dashboard/customer.html", context)

@@ -51,15 +51,21 @@ def invites_of(*, user):
         }
         for referral in referrals
     ]
-    programme = ProgrammeRules.current()
+    referrer_bonus, friend_bonus = referral_bonuses()
     return {
         "friends": friends,
         "joined": len(friends),
         "rewarded": sum(1 for friend in friends if friend["status"] == Status.REWARDED),
         "points": sum(friend["points"] for friend in friends),
-        "referrer_bonus": programme.referral_bonus_referrer,
-        "friend_bonus": programme.referral_bonus_friend,
+        "referrer_bonus": referrer_bonus,
+        "friend_bonus": friend_bonus,
     }
+
+
+def referral_bonuses():
+    """(the member's bonus, the friend's bonus) as the programme's rules say today."""
+    programme = ProgrammeRules.current()
+    return programme.referral_bonus_referrer, programme.referral_bonus_friend
 
 
 def invited_by(*, user):

@@ -5,7 +5,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import forms as oscar_forms
 
+from loyalty.invites import SESSION_KEY, lookup_allowed
 from loyalty.reminders import selectors as reminder_selectors
+from loyalty.selectors.referrals import code_owner
+from loyalty.services.referrals import friend_may_register, normalized_code
 from portal.users.emails import canonical_email
 
 from .email_change import EmailChangeNeedsPassword
@@ -18,6 +21,11 @@ CONSENT_INTRO = _(
 )
 CONSENT_PRIVACY = _("Read how we use your details in our privacy notice.")
 ADDRESS_TAKEN = _("A user with that email address already exists")
+INVITE_UNKNOWN = _("We do not know this invite code. Check it, or leave the box empty to register without one.")
+INVITE_TOO_MANY = _(
+    "Too many invite codes were tried from your network. Please wait an hour, or leave the box empty to "
+    "register without one."
+)
 
 
 class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
@@ -41,8 +49,19 @@ class EmailUserCreationForm(oscar_forms.EmailUserCreationForm):
     consent_prefix = "consent_"
     consent_heading, consent_intro, consent_privacy = CONSENT_HEADING, CONSENT_INTRO, CONSENT_PRIVACY
 
-    def __init__(self, *args, **kwargs):
+    invite_code = forms.CharField(
+        label=_("Invite code (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_("From a friend's invite link: you both get points after your first paid order."),
+    )
+
+    def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.request = request
+        self.referrer = None
+        if request is not None and not self.is_bound:
+            self.initial.setdefault("invite_code", request.session.get(SESSION_KEY, ""))
         questions = reminder_selectors.consent_questions()
         self.consent_channels = [channel["label"] for channel in questions[0]["channels"]]
         self.consent_rows = []  # (reminder type's label, its field names in channel order)
@@ -63,6 +82,27 @@ class EmailUserCreationForm(oscar_forms.EmailUserCreationForm):
         if get_user_model()._default_manager.filter(email=email).exists():
             raise forms.ValidationError(ADDRESS_TAKEN, code="address_taken")
         return email
+
+    def clean_invite_code(self):
+        """The code as stored, checked against the members' codes; looking it up counts against
+        the client's limit (the invite link's too), so codes cannot be guessed here either."""
+        code = normalized_code(self.cleaned_data.get("invite_code"))
+        if not code:
+            return ""
+        if self.request is not None and not lookup_allowed(self.request):
+            raise forms.ValidationError(INVITE_TOO_MANY, code="too_many")
+        self.referrer = code_owner(code=code)
+        if self.referrer is None:
+            raise forms.ValidationError(INVITE_UNKNOWN, code="unknown_invite")
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = friend_may_register(referrer=self.referrer, email=cleaned.get("email", ""))
+        if reason:
+            self.referrer = None
+            self.add_error("invite_code", reason)
+        return cleaned
 
     def existing_account_credentials(self):
         """(address, password) when the only trouble is an address that has an account and the

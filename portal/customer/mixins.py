@@ -15,8 +15,10 @@ from django.db import IntegrityError, transaction
 from oscar.apps.customer import mixins as oscar_mixins
 from oscar.apps.customer.signals import user_registered
 
+from loyalty.invites import SESSION_KEY
 from loyalty.reminders.models import ConsentRecord
 from loyalty.reminders.services.consent import record_consent
+from loyalty.services.referrals import ReferralRefused, register_referral
 
 from .forms import ADDRESS_TAKEN
 
@@ -41,6 +43,7 @@ class RegisterUserMixin(oscar_mixins.RegisterUserMixin):
                     wording=form.consent_wording(),
                     source=ConsentRecord.Source.REGISTRATION,
                 )
+                _record_referral(form, user)
         except IntegrityError:
             # Both requests of a double click passed the form's "already exists" check; the
             # database's case-insensitive unique address refused this one's row. The same
@@ -51,6 +54,7 @@ class RegisterUserMixin(oscar_mixins.RegisterUserMixin):
                 form.add_error("email", ADDRESS_TAKEN)
             return user
 
+        self.request.session.pop(SESSION_KEY, None)
         user_registered.send_robust(sender=self, request=self.request, user=user)
         if getattr(settings, "OSCAR_SEND_REGISTRATION_EMAIL", True):
             self.send_registration_email(user)
@@ -72,3 +76,15 @@ class RegisterUserMixin(oscar_mixins.RegisterUserMixin):
         if user is not None:
             auth_login(self.request, user)
         return user
+
+
+def _record_referral(form, user):
+    """The friend who registered with a member's invite code (the form checked the code); a
+    referral refused now (a rule the form cannot see) leaves the account without one."""
+    referrer = getattr(form, "referrer", None)
+    if referrer is None:
+        return
+    try:
+        register_referral(referrer=referrer, friend=user, code=form.cleaned_data.get("invite_code", ""))
+    except ReferralRefused as refused:
+        logger.info("Registration of user %s with an invite: %s", user.pk, refused)

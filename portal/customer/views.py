@@ -28,6 +28,10 @@ ALREADY_REGISTERED = _("You already have an account with this address, so we sig
 class AccountAuthView(oscar_views.AccountAuthView):
     """Sign in or register on one page (/accounts/login/)."""
 
+    def get_registration_form_kwargs(self, bind_data=False):
+        # The request: the invite code waiting in the session, and the limit on looking codes up.
+        return {**super().get_registration_form_kwargs(bind_data), "request": self.request}
+
     def validate_registration_form(self):
         form = self.get_registration_form(bind_data=True)
         if form.is_valid():
@@ -42,6 +46,9 @@ class AccountAuthView(oscar_views.AccountAuthView):
 
 class AccountRegistrationView(oscar_views.AccountRegistrationView):
     """Register on its own page (/accounts/register/, where checkout's "create an account" leads)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         if self.register_user(form) is None:
