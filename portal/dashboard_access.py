@@ -19,6 +19,7 @@ from oscar.views.decorators import check_permissions
 from analytics.access import ANALYSTS
 from care.access import CARE_AGENTS, CARE_REMAKERS
 from loyalty.access import LOYALTY_STAFF, REMINDER_ANALYSTS
+from loyalty.wallet.access import STORE_CREDIT_ISSUERS
 from production.access import PLANNERS
 
 oscar_access = get_class("dashboard.nav", "default_access_fn")
@@ -48,6 +49,7 @@ ROLES = {
     "care-dashboard:remake": CARE_REMAKERS,
     "assisted-dashboard": CARE_AGENTS,
     "loyalty-dashboard": LOYALTY_STAFF,
+    "wallet-dashboard": STORE_CREDIT_ISSUERS,
     "reminders:dashboard": REMINDER_ANALYSTS,
     "analytics-dashboard": ANALYSTS,
     "portal:health": STAFF,

@@ -10,12 +10,13 @@ from django.db.models.signals import post_save
 from django.utils.translation import ngettext
 from oscar.core.loading import get_class, get_model
 
-from atelier.orders import OrderStatus
+from atelier.orders import CLOSED, OrderStatus
 from configurator import services as configurator_services
 from configurator.ownership import session_designs
 from configurator.quote_extras import register_provider as register_quote_extra
 from loyalty import tasks as loyalty_tasks
 from loyalty.selectors.previews import points_for_product
+from loyalty.wallet import tasks as wallet_tasks
 
 
 def claim_anonymous_designs(sender, request, user, **kwargs):
@@ -43,6 +44,16 @@ def points_follow_order_status(sender, order, old_status, new_status, **kwargs):
         transaction.on_commit(lambda: loyalty_tasks.release_points_for_order.delay(number, why))
 
 
+def wallet_follows_order_status(sender, order, old_status, new_status, **kwargs):
+    """Gift cards and store credit: back on a failed payment (taken again on the pay page), and for
+    good, spent money included, once the order is cancelled or refunded in full."""
+    number, why = order.number, f"Order {order.number}: {new_status.lower()}"
+    if new_status == OrderStatus.PAYMENT_FAILED:
+        transaction.on_commit(lambda: wallet_tasks.release_for_order.delay(number, why))
+    elif new_status in CLOSED:
+        transaction.on_commit(lambda: wallet_tasks.return_for_closed_order.delay(number, why))
+
+
 def earn_points_line(*, request, product_id, total):
     """Under the configurator's live quote: what this configuration would earn."""
     product = get_model("catalogue", "Product").objects.filter(pk=product_id).first()
@@ -65,4 +76,7 @@ def connect():
     post_save.connect(review_points, sender=get_model("reviews", "ProductReview"), dispatch_uid="loyalty-review-points")
     get_class("order.signals", "order_status_changed").connect(
         points_follow_order_status, dispatch_uid="loyalty-order-status"
+    )
+    get_class("order.signals", "order_status_changed").connect(
+        wallet_follows_order_status, dispatch_uid="wallet-order-status"
     )

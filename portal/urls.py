@@ -70,6 +70,8 @@ urlpatterns = [
     path("", include("care.urls")),
     path("", include("care.surveys.urls")),
     path("", include("loyalty.urls")),
+    path("", include("loyalty.wallet.urls")),
+    path("dashboard/store-credit/", include("loyalty.wallet.dashboard_urls")),
     path("dashboard/loyalty/", include("loyalty.dashboard.urls")),
     path("dashboard/analytics/", include("analytics.dashboard.urls")),
     # Sign-out is POST-only; Oscar's own view signs out on GET.

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "production.apps.ProductionConfig",
     "loyalty.apps.LoyaltyConfig",
     "loyalty.reminders.apps.RemindersConfig",
+    "loyalty.wallet.apps.WalletConfig",
     "care.apps.CareConfig",
     "care.help.apps.HelpConfig",
     "care.surveys.apps.SurveysConfig",
@@ -273,6 +274,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Overview"), "url_name": "loyalty-dashboard:overview"},
             {"label": _("Programme rules"), "url_name": "loyalty-dashboard:rules"},
             {"label": _("Customers"), "url_name": "loyalty-dashboard:customers"},
+            {"label": _("Store credit"), "url_name": "wallet-dashboard:credit"},
         ],
     },
     {
@@ -431,6 +433,25 @@ CELERY_BEAT_SCHEDULE.update(
         "loyalty-expire-due": {"task": "loyalty.tasks.expire_due_points", "schedule": crontab(hour=1, minute=45)},
         "loyalty-birthdays": {"task": "loyalty.tasks.award_birthday_bonuses", "schedule": crontab(hour=6, minute=0)},
         "loyalty-nightly-recompute": {"task": "loyalty.tasks.nightly_recompute", "schedule": crontab(hour=2, minute=0)},
+    }
+)
+
+# --- Gift cards and store credit (loyalty/wallet) ------------------------------------------
+
+# A gift card is a whole number of pounds between these, valid this many months from its delivery.
+WALLET_GIFT_CARD_MIN = env.int("WALLET_GIFT_CARD_MIN", default=10)
+WALLET_GIFT_CARD_MAX = env.int("WALLET_GIFT_CARD_MAX", default=500)
+WALLET_GIFT_CARD_MONTHS = env.int("WALLET_GIFT_CARD_MONTHS", default=24)
+# An order paid partly by gift card or store credit leaves at least this to the card (Stripe's least charge).
+WALLET_CARD_MINIMUM = env("WALLET_CARD_MINIMUM", default="0.50")
+# The most store credit one staff action may give.
+WALLET_STORE_CREDIT_MAX = env.int("WALLET_STORE_CREDIT_MAX", default=1000)
+# Gift card codes tried (at checkout and in the hub), per account and per client address ("10/h"; /m, /d too).
+WALLET_CODE_RATE = env("WALLET_CODE_RATE", default="10/h")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "wallet-send-due-gift-cards": {"task": "loyalty.wallet.tasks.send_due_gift_cards", "schedule": 900.0},
+        "wallet-release-stale-holds": {"task": "loyalty.wallet.tasks.release_stale_holds", "schedule": 900.0},
     }
 )
 

@@ -11,6 +11,7 @@ from portal.demo import cohorts as cohort_history
 from portal.demo import production as factory
 from portal.demo import roi as campaign_roi
 from portal.demo import surveys as customer_surveys
+from portal.demo import wallet
 
 STEPS = [
     ("wagtail roots", content.load_wagtail_roots),
@@ -52,6 +53,8 @@ STEPS = [
     ("service agent", customer_care.load_agent),
     ("tickets", customer_care.load_tickets),
     ("surveys", customer_surveys.load_surveys),
+    ("gift card", wallet.load_gift_card),
+    ("store credit", wallet.load_store_credit),
     # Last: the paid orders' line costs read the families, routings and work center rates above.
     ("stocked products' costs", value_analytics.load_product_costs),
     ("order line costs", value_analytics.load_line_costs),
