@@ -17,7 +17,7 @@ from oscar.core.loading import get_class
 from oscar.views.decorators import check_permissions
 
 from analytics.access import ANALYSTS
-from care.access import CARE_AGENTS, CARE_REMAKERS
+from care.access import CARE_AGENTS, CARE_CLAIM_DECIDERS, CARE_REMAKERS
 from loyalty.access import LOYALTY_STAFF, REMINDER_ANALYSTS
 from loyalty.wallet.access import STORE_CREDIT_ISSUERS
 from production.access import PLANNERS
@@ -47,6 +47,7 @@ ROLES = {
     "surveys-dashboard": CARE_AGENTS,
     "care-reports": CARE_AGENTS,
     "care-dashboard:remake": CARE_REMAKERS,
+    "care-dashboard:decide-claim": CARE_CLAIM_DECIDERS,
     "assisted-dashboard": CARE_AGENTS,
     "loyalty-dashboard": LOYALTY_STAFF,
     "wallet-dashboard": STORE_CREDIT_ISSUERS,

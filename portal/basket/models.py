@@ -16,6 +16,7 @@ from oscar.templatetags.currency_filters import currency
 from atelier.orders import configuration_in, line_configuration, read_configuration
 from configurator.describe import line_summary
 from configurator.panel import configure_url
+from loyalty.wallet.purchase import gift_card_text, line_gift_card_text, read_choice
 from portal.partner.strategy import PRICE_UNKNOWN
 
 HUNDRED = Decimal(100)
@@ -28,6 +29,9 @@ class Basket(AbstractBasket):
         text = configuration_in(options)
         if text is not None:
             return self.strategy.fetch_for_configuration(product, text)
+        gift_card = gift_card_text(options)
+        if gift_card is not None:
+            return self.strategy.fetch_for_gift_card(product, gift_card)
         return super().get_stock_info(product, options)
 
     def is_quantity_allowed(self, qty, line=None):
@@ -80,6 +84,15 @@ class Line(AbstractLine):
         if text is not None:
             summary = line_summary(text)
             return f"{self.product} — {summary}" if summary else str(self.product)
+        gift_card = line_gift_card_text(self)
+        if gift_card is not None and self.purchase_info.price.exists:
+            choice = read_choice(gift_card)
+            return _("%(product)s of £%(amount)s for %(name)s, sent %(date)s") % {
+                "product": self.product,
+                "amount": f"{choice.amount:.0f}",
+                "name": choice.recipient_name,
+                "date": choice.deliver_on.strftime("%-d %B %Y"),
+            }
         return super().description
 
     @property

@@ -15,6 +15,9 @@ from oscar.core.loading import get_model
 from loyalty.ledger import PointsRefused
 from loyalty.selectors.redemption import points_discount, redemption_options
 from loyalty.services import holds as loyalty_holds
+from loyalty.wallet import selectors as wallet_selectors
+from loyalty.wallet.ledger import WalletRefused
+from loyalty.wallet.services import checkout as wallet_checkout
 from portal.order.ownership import allow_paying
 from portal.payments import gateways
 from portal.payments.money import to_minor
@@ -24,6 +27,7 @@ from . import delivery_slot
 
 logger = logging.getLogger(__name__)
 Source = get_model("payment", "Source")
+WALLET_SOURCE = "Gift card and store credit"
 
 
 class BasketLinesChecked:
@@ -72,6 +76,7 @@ def basket_fingerprint(basket):
     """Changes whenever a line, quantity or price changes: what the shopper reviewed."""
     parts = [f"{line.pk}:{line.quantity}:{line.line_price_incl_tax}" for line in basket.all_lines()]
     parts.append(str(basket.total_incl_tax))
+    parts.append(str(wallet_selectors.wallet_total_for_basket(basket)))  # what gift cards pay, as reviewed
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
@@ -95,6 +100,11 @@ class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
         context["basket_fingerprint"] = basket_fingerprint(self.request.basket)
         context["gateway_test_mode"] = gateways.gateway().test_mode
         context["points_options"] = redemption_options(user=self.request.user, basket=self.request.basket)
+        context["wallet_options"] = wallet_selectors.checkout_options(
+            user=self.request.user, basket=self.request.basket
+        )
+        if context.get("order_total") is not None:
+            context["pay_by_card"] = context["order_total"].incl_tax - context["wallet_options"].total
         context["delivery_slot_form"] = delivery_slot.slot_form(self.request.basket)
         return context
 
@@ -129,11 +139,19 @@ class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
         except PointsRefused as refused:
             # Oscar shows this one's message (a PaymentError would show a generic "problem").
             raise UnableToTakePayment(str(refused)) from refused
+        # Gift cards and store credit set aside for the basket pay their part; the card the rest.
+        try:
+            by_wallet = wallet_checkout.attach_to_order(
+                basket=self.request.basket, order_number=order_number, total=total.incl_tax
+            )
+        except WalletRefused as refused:
+            raise UnableToTakePayment(str(refused)) from refused
+        by_card = total.incl_tax - by_wallet
         gateway = gateways.gateway()
         try:
             state = gateway.create_payment(
                 order_number=order_number,
-                amount=to_minor(total.incl_tax, total.currency),
+                amount=to_minor(by_card, total.currency),
                 currency=total.currency,
                 email=self.get_order_email(),
             )
@@ -143,10 +161,19 @@ class PaymentDetailsView(BasketLinesChecked, oscar_views.PaymentDetailsView):
             Source(
                 source_type=source_type(gateway.name),
                 currency=total.currency,
-                amount_allocated=total.incl_tax,
+                amount_allocated=by_card,
                 reference=state.reference,
             )
         )
+        if by_wallet:
+            self.add_payment_source(
+                Source(
+                    source_type=source_type(WALLET_SOURCE),
+                    currency=total.currency,
+                    amount_allocated=by_wallet,
+                    reference=order_number,
+                )
+            )
 
     def get_order_email(self):
         if self.request.user.is_authenticated:

@@ -23,6 +23,7 @@ from oscar.apps.partner import availability, prices, strategy
 
 from atelier.orders import UnreadableConfiguration, line_configuration, read_configuration
 from configurator import quoting, selectors
+from loyalty.wallet.purchase import GIFT_CARD_UPC, UnreadableGiftCard, line_gift_card_text, read_choice
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,31 @@ class Configured(availability.Base):
         return not problem, problem or ""
 
 
+class ChooseGiftCardFirst(availability.Base):
+    """The gift card product: bought from the gift card page, with an amount and a recipient."""
+
+    code = "gift-card"
+    message = _("Choose the amount and who it is for on the gift card page")
+
+    def is_purchase_permitted(self, quantity):
+        return False, _("Choose the amount and who it is for on the gift card page.")
+
+    @property
+    def is_available_to_buy(self):
+        return True
+
+
+class GiftCardLine(availability.Available):
+    """A gift card line: one card per line (a second card, for whomever, is a line of its own)."""
+
+    message = _("Sent by e-mail on the day you choose")
+
+    def is_purchase_permitted(self, quantity):
+        if quantity != 1:
+            return False, _("One gift card per line: add another from the gift card page for a second one.")
+        return True, ""
+
+
 class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, strategy.Structured):
     def pricing_policy(self, product, stockrecord):
         if not stockrecord or stockrecord.price is None:
@@ -110,6 +136,8 @@ class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, stra
             return refused
         if stockrecord and selectors.family_for_product(product.pk):
             return ConfigureFirst()
+        if product.upc == GIFT_CARD_UPC:
+            return ChooseGiftCardFirst()
         return super().availability_policy(product, stockrecord)
 
     def _refusal(self, product, stockrecord):
@@ -122,9 +150,31 @@ class AtelierStrategy(strategy.UseFirstStockRecord, strategy.StockRequired, stra
 
     def fetch_for_line(self, line, stockrecord=None):
         text = line_configuration(line)
-        if text is None:
-            return super().fetch_for_line(line, stockrecord)
-        return self.fetch_for_configuration(line.product, text, line.quantity, stockrecord)
+        if text is not None:
+            return self.fetch_for_configuration(line.product, text, line.quantity, stockrecord)
+        gift_card = line_gift_card_text(line)
+        if gift_card is not None:
+            return self.fetch_for_gift_card(line.product, gift_card, stockrecord)
+        return super().fetch_for_line(line, stockrecord)
+
+    def fetch_for_gift_card(self, product, text, stockrecord=None):
+        """A gift card line, priced at its amount read from the line (never a client's price) when
+        that is within the limits; no VAT (a voucher is taxed when it is spent). Else refused."""
+        stockrecord = stockrecord or self.select_stockrecord(product)
+        refused = self._refusal(product, stockrecord) if stockrecord else Refused(NO_LONGER_SOLD)
+        if product.upc != GIFT_CARD_UPC:
+            refused = Refused(UNREADABLE)
+        if not refused:
+            try:
+                choice = read_choice(text)
+            except UnreadableGiftCard as error:
+                refused = Refused(str(error))
+        if refused:
+            return strategy.PurchaseInfo(price=prices.Unavailable(), availability=refused, stockrecord=stockrecord)
+        price = prices.TaxInclusiveFixedPrice(
+            currency=stockrecord.price_currency, excl_tax=choice.amount, tax=Decimal("0.00")
+        )
+        return strategy.PurchaseInfo(price=price, availability=GiftCardLine(), stockrecord=stockrecord)
 
     def fetch_for_configuration(self, product, attribute_value, quantity=1, stockrecord=None):
         """Price and availability of a configured product, checked against the current version.

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods
 from atelier.orders import UNPAID
 from loyalty.ledger import PointsRefused
 from loyalty.services import holds as loyalty_holds
+from loyalty.wallet.ledger import WalletRefused
+from loyalty.wallet.services import checkout as wallet_checkout
 from portal.order.notes import warn_once
 from portal.order.ownership import order_for
 
@@ -59,7 +61,8 @@ def pay(request, number):
     # charged (a failed payment gave them back; they are taken again if the balance allows).
     try:
         loyalty_holds.confirm_hold_for_payment(order_number=order.number)
-    except PointsRefused as refused:
+        wallet_checkout.confirm_for_payment(order_number=order.number)
+    except (PointsRefused, WalletRefused) as refused:
         messages.error(request, str(refused))
         if request.method == "POST":
             return redirect("checkout:pay", number=number)
@@ -78,6 +81,7 @@ def pay(request, number):
         "order": order,
         "payable": True,
         "state": state,
+        "by_card": source.amount_allocated,  # the rest of the total is paid by gift card or store credit
         "test_mode": active.test_mode,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "return_url": request.build_absolute_uri(reverse("checkout:payment-return", args=[number])),

@@ -293,6 +293,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-life-ring",
         "children": [
             {"label": _("Ticket queue"), "url_name": "care-dashboard:queue"},
+            {"label": _("Returns and claims"), "url_name": "care-dashboard:claims"},
             {"label": _("New ticket for a customer"), "url_name": "care-dashboard:find-customer"},
             {"label": _("Baskets for customers"), "url_name": "assisted-dashboard:list"},
             {"label": _("Surveys"), "url_name": "surveys-dashboard:list"},
@@ -493,6 +494,14 @@ CARE_WORKING_HOURS = {
 CARE_PRIVATE_ROOT = Path(env("CARE_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 CARE_ATTACHMENT_MAX_BYTES = env.int("CARE_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 CARE_ATTACHMENTS_PER_MESSAGE = 3
+# Returns and warranty claims (care/claims/): days from delivery, the photos a claim may carry (each at
+# most CARE_ATTACHMENT_MAX_BYTES), and where a return label sends the parcel.
+CARE_RETURN_DAYS = env.int("CARE_RETURN_DAYS", default=14)
+CARE_WARRANTY_DAYS = env.int("CARE_WARRANTY_DAYS", default=730)
+CARE_CLAIM_PHOTOS = env.int("CARE_CLAIM_PHOTOS", default=4)
+CARE_RETURNS_ADDRESS = env.list(
+    "CARE_RETURNS_ADDRESS", default=["Atelier Returns", "Unit 4, Canal Works", "Leeds", "LS11 5QN", "United Kingdom"]
+)
 # Tickets and replies per account and per client address ("10/h"; /m, /d too): each is mail to staff.
 CARE_TICKET_RATE = env("CARE_TICKET_RATE", default="10/h")
 CARE_REPLY_RATE = env("CARE_REPLY_RATE", default="30/h")
