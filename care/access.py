@@ -7,3 +7,5 @@ links (portal/dashboard_access.py) read the same list.
 CARE_AGENTS = ["is_staff", "care.answer_ticket"]
 # Sending a complaint's line back to the workshop at no charge asks for more than answering.
 CARE_REMAKERS = [*CARE_AGENTS, "care.start_remake"]
+# Deciding a return or warranty claim (a refund, a repair or remake at no charge, or a refusal).
+CARE_CLAIM_DECIDERS = [*CARE_AGENTS, "care.decide_claim"]

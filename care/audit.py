@@ -18,6 +18,8 @@ class EventKind(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
     WARNED = "warned", _("Promise near")
     REMAKE = "remake", _("Remake or repair started")
+    # A return or warranty claim filed on the ticket, and staff's decision on it.
+    CLAIM = "claim", _("Claim")
     # A help article drafted from the ticket, or published.
     ARTICLE = "article", _("Help article")
     # The promise clock stopped while the ticket waited for the customer, and started again.

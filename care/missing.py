@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from .claims.models import ClaimEvent
 from .help.models import CaseSource
 from .thread import Author, TicketMessage
 
@@ -39,3 +40,10 @@ def case_articles_not_thanked(*, within=timedelta(days=30), grace=timedelta(minu
         page__last_published_at__gte=now - within,
     )
     return list(sources.order_by("pk").values_list("page_id", flat=True)[:limit])
+
+
+def claim_steps_not_emailed(*, within=timedelta(days=7), grace=timedelta(minutes=5), limit=200):
+    """Ids of claim steps 5 minutes to 7 days old whose e-mail to the customer was never sent."""
+    now = timezone.now()
+    steps = ClaimEvent.objects.filter(emailed_at__isnull=True, at__lte=now - grace, at__gte=now - within)
+    return list(steps.order_by("pk").values_list("pk", flat=True)[:limit])

@@ -2,6 +2,7 @@
 
 from .audit import EventKind, TicketEvent
 from .canned import CannedReply
+from .claims.models import Claim, ClaimEvent, ClaimKind, ClaimStep, Decision
 from .remake import Remake, RemakeKind
 from .thread import Author, TicketAttachment, TicketMessage
 from .ticket import ACTIVE_STATES, TRANSITIONS, Channel, Severity, State, Ticket
@@ -13,6 +14,11 @@ __all__ = [
     "Author",
     "CannedReply",
     "Channel",
+    "Claim",
+    "ClaimEvent",
+    "ClaimKind",
+    "ClaimStep",
+    "Decision",
     "EventKind",
     "Remake",
     "RemakeKind",

@@ -30,3 +30,10 @@ def prune_search_records():
     from .help.services import prune_search_records
 
     return prune_search_records(older_than_days=settings.CARE_HELP_SEARCH_RETENTION_DAYS)
+
+
+@shared_task(name="care.tasks.send_claim_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_claim_mail(event_id):
+    from .claims.mail import send_claim_mail
+
+    send_claim_mail(event_id=event_id)

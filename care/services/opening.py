@@ -78,6 +78,7 @@ def open_ticket(
     attachments=(),
     submission_key=None,
     opened_by=None,
+    acknowledge=True,
     now=None,
 ):
     """Open a ticket for `user` (or a guest by address) with its first message; returns (ticket, created).
@@ -87,7 +88,8 @@ def open_ticket(
     line and work order must be the customer's own. The due times come from the topic's
     working-hour promise; the priority from the topic, the complaint's severity and the
     customer's tier. `attachments` are (upload, content type) pairs already checked
-    (care.attachments). The acknowledgement e-mail goes after commit.
+    (care.attachments). The acknowledgement e-mail goes after commit, unless `acknowledge` is
+    False: the caller tells the customer itself (a claim's e-mail names the ticket).
     """
     if user is None and not guest_email:
         raise TicketRefused(_("Please give an e-mail address we can answer you at."))
@@ -159,7 +161,8 @@ def open_ticket(
                 },
                 at=now,
             )
-            mail_after_commit(message)
+            if acknowledge:
+                mail_after_commit(message)
     except IntegrityError:
         # Two submissions of one form at the same moment: the other one's ticket stands.
         earlier = Ticket.objects.filter(submission_key=submission_key).first() if submission_key else None

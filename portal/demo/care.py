@@ -26,6 +26,8 @@ TOPICS = [
     ("Delivery", "delivery", CUSTOMER_SERVICE, 24, 64, priority.NORMAL, False),
     ("Product quality", "product-quality", QUALITY, 8, 40, priority.HIGH, True),
     ("Payment & points", "payment-points", CUSTOMER_SERVICE, 16, 40, priority.NORMAL, False),
+    # Where a return request opens its ticket (care/claims/); warranty claims open under product quality.
+    ("Returns", "returns", CUSTOMER_SERVICE, 24, 64, priority.NORMAL, False),
 ]
 NAMESPACE = uuid.UUID("1b7c6a52-6e0f-4f53-9a57-2f1c0d5e7a10")
 
@@ -38,6 +40,7 @@ def load_topics():
     created = 0
     answer = Permission.objects.get(content_type__app_label="care", codename="answer_ticket")
     remake = Permission.objects.get(content_type__app_label="care", codename="start_remake")
+    decide = Permission.objects.get(content_type__app_label="care", codename="decide_claim")
     for name in QUEUES:
         group, was_created = Group.objects.get_or_create(name=name)
         created += was_created
@@ -45,6 +48,8 @@ def load_topics():
             group.permissions.add(answer)
         if name in REMAKERS and not group.permissions.filter(pk=remake.pk).exists():
             group.permissions.add(remake)
+        if name in REMAKERS and not group.permissions.filter(pk=decide.pk).exists():
+            group.permissions.add(decide)
     for position, (name, slug, queue, first, resolution, level, complaint) in enumerate(TOPICS):
         _, was_created = Topic.objects.get_or_create(
             slug=slug,

@@ -6,6 +6,7 @@ from django.http import Http404
 from oscar.core.loading import get_model
 
 from atelier.orders import UNPAID, OrderStatus
+from care.claims.selectors import timeline_claims
 from configurator import selectors as configurator_selectors
 from loyalty.selectors.accounts import account_summary
 
@@ -34,7 +35,7 @@ def timeline_for(order, progress=None):
     changes = [(change.new_status, change.date_created) for change in order.status_changes.order_by("date_created")]
     return build_timeline(
         placed_at=order.date_placed, status=order.status, status_changes=changes, progress=progress,
-        made_to_order=configurator_selectors.has_configured_lines(order),
+        made_to_order=configurator_selectors.has_configured_lines(order), claims=timeline_claims(order.pk),
     )  # fmt: skip
 
 

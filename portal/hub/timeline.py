@@ -55,8 +55,12 @@ class Timeline:
     events: list = field(default_factory=list)
     # The same as production's entries, each with the work order it is about (to ask about that piece).
     entries: list = field(default_factory=list)
+    # The carriers' news of each parcel (production's TrackingEntry: when, words, carrier, number).
+    tracking: list = field(default_factory=list)
     # Remakes and repairs started from a complaint: production's RemakeProgress, each with its promise.
     remakes: list = field(default_factory=list)
+    # Returns and warranty claims: care's ClaimProgress, each with the steps the customer was told of.
+    claims: list = field(default_factory=list)
 
     @property
     def current(self):
@@ -75,9 +79,10 @@ class Timeline:
         return bool(self.promised and self.planned and self.planned > self.promised)
 
 
-def build_timeline(*, placed_at, status, status_changes=(), progress=None, made_to_order=True):
+def build_timeline(*, placed_at, status, status_changes=(), progress=None, made_to_order=True, claims=()):
     """`status_changes`: (new status, when) oldest first; `progress`: production's view or None;
-    `made_to_order`: whether any line is built for the order (else no production steps)."""
+    `made_to_order`: whether any line is built for the order (else no production steps);
+    `claims`: the order's returns and warranty claims, shown as they are."""
     reached = {"placed": placed_at}
     closed_as, closed_at = "", None
     for new_status, when in status_changes:
@@ -116,5 +121,7 @@ def build_timeline(*, placed_at, status, status_changes=(), progress=None, made_
         planned=getattr(progress, "planned_ship_date", None),
         events=list(getattr(progress, "events", []) or []),
         entries=list(getattr(progress, "entries", []) or []),
+        tracking=list(getattr(progress, "tracking", []) or []),
         remakes=list(getattr(progress, "remakes", []) or []),
+        claims=list(claims),
     )

@@ -15,6 +15,7 @@ def test_the_demo_routes_topics_to_queues():
         "delivery": "Customer service",
         "product-quality": "Quality",
         "payment-points": "Customer service",
+        "returns": "Customer service",
     }
     assert Topic.objects.get(slug="product-quality").is_complaint
 
