@@ -17,6 +17,7 @@ from configurator.quote_extras import register_provider as register_quote_extra
 from loyalty import tasks as loyalty_tasks
 from loyalty.selectors.previews import points_for_product
 from loyalty.wallet import tasks as wallet_tasks
+from production.services.delivery_slots import release_slot
 
 
 def claim_anonymous_designs(sender, request, user, **kwargs):
@@ -54,6 +55,13 @@ def wallet_follows_order_status(sender, order, old_status, new_status, **kwargs)
         transaction.on_commit(lambda: wallet_tasks.return_for_closed_order.delay(number, why))
 
 
+def slot_follows_order_status(sender, order, old_status, new_status, **kwargs):
+    """A cancelled or refunded order gives its two-person delivery slot back, in the same
+    transaction as the change (a payment that failed may still be retried: it keeps it)."""
+    if new_status in CLOSED:
+        release_slot(order_number=order.number)
+
+
 def earn_points_line(*, request, product_id, total):
     """Under the configurator's live quote: what this configuration would earn."""
     product = get_model("catalogue", "Product").objects.filter(pk=product_id).first()
@@ -79,4 +87,7 @@ def connect():
     )
     get_class("order.signals", "order_status_changed").connect(
         wallet_follows_order_status, dispatch_uid="wallet-order-status"
+    )
+    get_class("order.signals", "order_status_changed").connect(
+        slot_follows_order_status, dispatch_uid="production-delivery-slot"
     )

@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("dashboard/production/", include("production.urls")),
     path("floor/", include("production.terminal_urls")),
+    path("", include("production.carrier_urls")),
     # Before the console's tickets, whose references would take "surveys" and "reports".
     path("dashboard/care/surveys/", include("care.surveys.dashboard.urls")),
     path("dashboard/care/reports/", include("care.dashboard.report_urls")),

@@ -4,6 +4,7 @@ tracking event, the planners' slots, and the slot a shopper picks at checkout.""
 from datetime import time
 
 from django import forms
+from django.utils.dateparse import parse_datetime
 
 from .delivery_models import TrackingStatus
 
@@ -36,8 +37,10 @@ class TrackingEventForm(forms.Form):
         return self.cleaned_data["tracking_number"].replace(" ", "").upper()
 
     def clean_occurred_at(self):
+        # The field makes a time without an offset local; a carrier's clock is not ours, so refuse it.
         moment = self.cleaned_data["occurred_at"]
-        if moment.tzinfo is None:
+        given = parse_datetime(str(self.data.get("occurred_at", "")).replace("Z", "+00:00"))
+        if given is None or given.tzinfo is None:
             raise forms.ValidationError("Give the time with its offset (ISO 8601, e.g. 2026-12-07T10:00:00Z).")
         return moment
 
@@ -72,18 +75,20 @@ class CapacityForm(forms.Form):
 
 
 class DeliverySlotChoiceForm(forms.Form):
-    """The slot a shopper picks at checkout, among `slots` (those offered for the basket); any
-    other id, posted by hand or taken meanwhile, is refused with a message."""
+    """The slot a shopper picks at checkout, among `slots` (those offered for the basket, earliest
+    first, the earliest shown chosen); any other id, posted by hand or taken meanwhile, is refused
+    with a message. A submission without one takes the earliest (what the page preselects)."""
 
-    delivery_slot = forms.TypedChoiceField(coerce=int, empty_value=None, label="Delivery slot")
+    delivery_slot = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Delivery slot")
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delivery_slot"].choices = [("", "Choose a delivery slot")] + [
-            (slot.pk, f"{slot} ({slot.places_left} left)") for slot in slots
-        ]
-        self.fields["delivery_slot"].error_messages.update(
-            required="Choose a delivery slot for the two-person crew.",
-            invalid_choice="That delivery slot is not one we offer for this order (it may have just filled up). "
-            "Please choose another.",
+        self.slots = list(slots)
+        self.fields["delivery_slot"].choices = [(slot.pk, f"{slot} ({slot.places_left} left)") for slot in self.slots]
+        self.fields["delivery_slot"].error_messages["invalid_choice"] = (
+            "That delivery slot is not one we offer for this order (it may have just filled up). Please choose another."
         )
+
+    def chosen(self):
+        """The slot id chosen (the earliest offered when none was posted); None when none is left."""
+        return self.cleaned_data.get("delivery_slot") or (self.slots[0].pk if self.slots else None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drag_views, factory_urls, lateness_views, views
+from . import delivery_urls, drag_views, factory_urls, lateness_views, views
 
 app_name = "production"
 urlpatterns = [
@@ -23,3 +23,4 @@ urlpatterns = [
     path("travelers/<int:pk>/travelers.pdf", views.batch_pdf, name="batch-pdf"),
 ]
 urlpatterns += factory_urls.urlpatterns
+urlpatterns += delivery_urls.urlpatterns

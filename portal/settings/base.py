@@ -306,6 +306,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "children": [
             {"label": _("Planner board"), "url_name": "production:board"},
             {"label": _("Factory: calendars, centers, routings"), "url_name": "production:factory"},
+            {"label": _("Delivery slots"), "url_name": "production:delivery-slots"},
+            {"label": _("Import shipments"), "url_name": "production:shipments-import"},
         ],
     },
     {
@@ -547,6 +549,9 @@ CONFIGURATOR_DESIGN_SAVE_RATE = env("CONFIGURATOR_DESIGN_SAVE_RATE", default="30
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# The carriers' tracking webhook (/carriers/tracking/, docs/operations.md): the shared secret its
+# HMAC-SHA256 signature is made with. Empty: the webhook answers 404.
+CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")
 # Tests point the real client at a local fake; unset in production, so Stripe's own base applies.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 

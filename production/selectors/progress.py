@@ -8,6 +8,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from ..models import Operation, ProductionEvent, PromisedDate, WorkOrder
+from .delivery import tracking_entries
 
 WAITING, SCHEDULED, IN_PRODUCTION, FINISHED = "waiting", "scheduled", "in_production", "finished"
 
@@ -45,6 +46,7 @@ class OrderProgress:
     planned_ship_date: date | None
     entries: list = field(default_factory=list)  # [ProductionEntry], oldest first
     remakes: list = field(default_factory=list)  # [RemakeProgress], oldest first
+    tracking: list = field(default_factory=list)  # [selectors.delivery.TrackingEntry], oldest first
 
     @property
     def events(self):
@@ -72,7 +74,12 @@ def order_progress(*, order_id) -> OrderProgress:
         for work_order in WorkOrder.objects.filter(order_id=order_id).exclude(kind=WorkOrder.ORDER).order_by("pk")
     ]
     return OrderProgress(
-        stage=stage, promised_ship_date=promised, planned_ship_date=planned, entries=entries, remakes=remakes
+        stage=stage,
+        promised_ship_date=promised,
+        planned_ship_date=planned,
+        entries=entries,
+        remakes=remakes,
+        tracking=tracking_entries(order_id),
     )
 
 

@@ -18,6 +18,7 @@ from configurator.promise import add_working_days
 
 from .. import planning, routing
 from ..models import Alternative, Operation, PromisedDate, RoutingTemplate, WorkOrder
+from ..selectors.delivery import slot_due_moment
 from ..selectors.promises import DEFAULT_LEAD_DAYS, promise_for_order
 from ..selectors.release import configuration_of, routing_steps
 from ..selectors.specification import options_bought_with
@@ -112,6 +113,8 @@ def _create_work_order(*, order, line, template, values, promised, weight):
         quantity=line.quantity,
         weight=customer_weight_or_one(weight) * (template.rush_weight if rush else 1),
         ship_date=ship_date,
+        # A large order's two-person delivery slot is when it must be ready, not the promise.
+        due_at=slot_due_moment(order.number),
     )
     record_event(
         kind="released",
@@ -124,7 +127,8 @@ def _create_work_order(*, order, line, template, values, promised, weight):
 
 def create_work_order(*, line, template, values, quantity, weight, ship_date, steps=None, **fields):
     """A work order for `line` with its operations derived from the routing (`steps`: a subset
-    of the template's, for a repair), due on `ship_date`. The caller holds the transaction.
+    of the template's, for a repair), due on `ship_date` (or at `due_at` when given: a delivery
+    slot's start). The caller holds the transaction.
 
     The specification is stored in words, from the family version the line was bought with, so
     a later change to the family's options never rewrites its traveler; the routing's latest
@@ -144,8 +148,7 @@ def create_work_order(*, line, template, values, quantity, weight, ship_date, st
         specification=specification_rows(options, values),
         weight=weight,
         released_at=timezone.now(),
-        due_at=due_moment(ship_date),
-        **fields,
+        **{**fields, "due_at": fields.get("due_at") or due_moment(ship_date)},
     )
     specs = routing.derive_operations(steps if steps is not None else routing_steps(template), values, quantity)
     by_code = {}

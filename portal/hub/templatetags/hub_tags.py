@@ -1,6 +1,7 @@
 from django import template
 
 from configurator.selectors import family_for_product
+from production.selectors.delivery import slot_booked_for
 
 from ..progress import production_progress
 from ..selectors import timeline_for
@@ -12,6 +13,12 @@ register = template.Library()
 def order_timeline(order):
     """`{% order_timeline order as timeline %}`: the order's steps with production's dates."""
     return timeline_for(order, production_progress(order))
+
+
+@register.simple_tag
+def delivery_slot(order):
+    """`{% delivery_slot order as slot %}`: the two-person delivery slot the order booked, or None."""
+    return slot_booked_for(order.number)
 
 
 @register.inclusion_tag("hub/partials/timeline.html")

@@ -6,12 +6,23 @@ from django.db import transaction
 from portal.cli import add_progress_argument, progress
 from portal.demo import analytics as value_analytics
 from portal.demo import care as customer_care
-from portal.demo import catalogue, content, designs, families, help_centre, loyalty, orders, people, reminders
+from portal.demo import (
+    catalogue,
+    content,
+    delivery,
+    designs,
+    families,
+    help_centre,
+    loyalty,
+    orders,
+    people,
+    reminders,
+    wallet,
+)
 from portal.demo import cohorts as cohort_history
 from portal.demo import production as factory
 from portal.demo import roi as campaign_roi
 from portal.demo import surveys as customer_surveys
-from portal.demo import wallet
 
 STEPS = [
     ("wagtail roots", content.load_wagtail_roots),
@@ -45,6 +56,8 @@ STEPS = [
     ("factory", factory.load_factory),
     ("planner permission", factory.load_planner_permission),
     ("work orders", factory.load_work_orders),
+    ("two-person delivery for large goods", delivery.load_large_goods),
+    ("delivery slots", delivery.load_slots),
     ("points for the week's orders", loyalty.load_history),
     ("reminder rules", reminders.load_rules),
     ("reminder messages", reminders.load_messages),
