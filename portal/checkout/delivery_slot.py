@@ -13,6 +13,11 @@ from production.delivery_forms import DeliverySlotChoiceForm
 from production.selectors.delivery import needs_delivery_slot, slots_for_lines
 from production.services.delivery_slots import SlotRefused, book_slot
 
+NONE_LEFT = (
+    "Every two-person delivery slot is taken for now, so an order with a large item cannot be placed. "
+    "Please ask us and we will find a day, or try again tomorrow."
+)
+
 
 def slot_form(basket, data=None):
     """The slot field for this basket, bound to `data` when given; None when it needs no slot."""
@@ -24,8 +29,9 @@ def slot_form(basket, data=None):
 
 def chosen_slot(request):
     """On "Place order": (None, the slot id chosen, or None when the basket needs no slot), or
-    (a redirect back to the review page with the reason, None) when the slot posted is missing or
-    is not one offered for this basket (tampered with, or full since the page was shown)."""
+    (a redirect back to the review page with the reason, None) when the slot posted is not one
+    offered for this basket (tampered with, or full since the page was shown) or none is left.
+    Nothing posted takes the earliest offered, as the page preselects it."""
     form = slot_form(request.basket, request.POST)
     if form is None:
         return None, None
@@ -33,7 +39,10 @@ def chosen_slot(request):
         for error in form.errors["delivery_slot"]:
             messages.error(request, error)
         return redirect("checkout:preview"), None
-    return None, form.cleaned_data["delivery_slot"]
+    if form.chosen() is None:
+        messages.error(request, NONE_LEFT)
+        return redirect("checkout:preview"), None
+    return None, form.chosen()
 
 
 def book(slot_id, order_number):
