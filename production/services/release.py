@@ -150,7 +150,14 @@ def create_work_order(*, line, template, values, quantity, weight, ship_date, st
         released_at=timezone.now(),
         **{**fields, "due_at": fields.get("due_at") or due_moment(ship_date)},
     )
-    specs = routing.derive_operations(steps if steps is not None else routing_steps(template), values, quantity)
+    add_operations(work_order, steps if steps is not None else routing_steps(template), values, quantity)
+    return work_order
+
+
+def add_operations(work_order, steps, values, quantity):
+    """The operations `steps` derive for `values` and `quantity`, added to `work_order` with
+    their eligible work centers and their order. The caller holds the transaction."""
+    specs = routing.derive_operations(steps, values, quantity)
     by_code = {}
     for spec in specs:
         operation = Operation.objects.create(
@@ -165,7 +172,6 @@ def create_work_order(*, line, template, values, quantity, weight, ship_date, st
         before = [by_code[code] for code in spec.after if code in by_code]
         if before:
             by_code[spec.code].after.add(*before)
-    return work_order
 
 
 def customer_weight_or_one(weight):

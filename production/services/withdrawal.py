@@ -30,7 +30,7 @@ class ProductionStarted(Exception):
         super().__init__(f"Production started at {step.name} ({step.work_order}).")
 
 
-def withdraw_order_work(*, order_id, why, user=None):
+def withdraw_order_work(*, order_id, why, user=None, line_id=None):
     """Withdraw the work orders of an order whose production has not started. Call it inside the
     caller's transaction: raising rolls back everything the caller did too.
 
@@ -39,9 +39,12 @@ def withdraw_order_work(*, order_id, why, user=None):
     meanwhile is computed again) and each work order's withdrawal is recorded. Raises
     ProductionStarted, naming the first step that started, if any operation has started or
     finished, whether before this call or racing it. Returns the work orders withdrawn; calling it
-    again withdraws nothing more.
+    again withdraws nothing more. `line_id`: only that line's work is withdrawn (a change of its
+    design); a start anywhere in the order still refuses it, as production has begun on the order.
     """
     mine = Operation.objects.filter(work_order__order_id=order_id, work_order__kind=WorkOrder.ORDER)
+    if line_id is not None:
+        mine = mine.filter(work_order__line_id=line_id)
     withdrawn_ids = list(mine.filter(status__in=NOT_STARTED).values_list("pk", flat=True))
     # One statement decides: each row still not started is withdrawn, under its lock.
     Operation.objects.filter(pk__in=withdrawn_ids, status__in=NOT_STARTED).update(
