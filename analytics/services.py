@@ -142,3 +142,12 @@ def _record_actual(pk, quantity, steps):
         ],
         actual_recorded_at=timezone.now(),
     )
+
+
+def recost_changed_line(*, order_id, line_id):
+    """Cost again one line whose design the customer changed before production (its configuration
+    is no longer what was costed): its row replaced by today's cost of the new configuration, in
+    one transaction. Returns the new rows."""
+    with transaction.atomic():
+        LineCost.objects.filter(order_id=order_id, line_id=line_id).delete()
+        return freeze_order_costs(order_id=order_id)

@@ -61,6 +61,14 @@ def card_source(order):
     return order.sources.filter(source_type__name__in=CARD_SOURCES).order_by("pk").first()
 
 
+def all_refunded(order):
+    """Whether every card payment of the order is refunded in full (and there is one)."""
+    sources = list(
+        order.sources.filter(source_type__name__in=CARD_SOURCES).values_list("amount_debited", "amount_refunded")
+    )
+    return bool(sources) and all(refunded >= debited for debited, refunded in sources)
+
+
 def order_number_of_payment(reference):
     """The number of the order a card payment belongs to, or None."""
     return (

@@ -52,8 +52,8 @@ class DemoGateway:
     name = "Demo gateway"
     test_mode = True
 
-    def create_payment(self, *, order_number, amount, currency, email=""):
-        key = f"pi:{order_number}:{amount}:{currency}"
+    def create_payment(self, *, order_number, amount, currency, email="", key="", description="", metadata=None):
+        key = key or f"pi:{order_number}:{amount}:{currency}"
         existing = DemoPayment.objects.filter(idempotency_key=key).first()
         if existing:
             return _state(existing)

@@ -55,14 +55,16 @@ class StripeGateway:
     name = "Stripe"
     test_mode = False
 
-    def create_payment(self, *, order_number, amount, currency, email=""):
-        key = f"pi:{order_number}:{amount}:{currency}"
+    def create_payment(self, *, order_number, amount, currency, email="", key="", description="", metadata=None):
+        """A PaymentIntent for the order's total; `key`, `description` and `metadata` for another
+        payment of the same order (the difference of a changed design)."""
+        key = key or f"pi:{order_number}:{amount}:{currency}"
         params = {
             "amount": amount,
             "currency": currency.lower(),
-            "metadata": {"order_number": order_number},
+            "metadata": {**(metadata or {}), "order_number": order_number},
             "automatic_payment_methods": {"enabled": True},
-            "description": f"Atelier order {order_number}",
+            "description": description or f"Atelier order {order_number}",
         }
         if email:
             params["receipt_email"] = email

@@ -11,7 +11,7 @@ from portal import events
 from ..gateways import GatewayUnavailable, PaymentDeclined, PaymentUnknown, gateway
 from ..models import RefundRequest
 from ..money import from_minor, to_minor
-from ..selectors import card_source, refunds_in_flight
+from ..selectors import all_refunded, card_source, refunds_in_flight
 from .order_history import note, payment_event
 
 Order = get_model("order", "Order")
@@ -79,8 +79,9 @@ def record_refund(order, source, refund, *, user=None, reason=""):
     who = f" by {user.get_full_name() or user.email}" if user else ""
     note(order, f"Refunded {amount} {order.currency}{who}." + (f" Reason: {reason}" if reason else ""))
     source.refresh_from_db()
-    # A cancelled order that was paid after all stays cancelled once its money is back.
-    if source.amount_refunded >= source.amount_debited and OrderStatus.REFUNDED in order.available_statuses():
+    # A cancelled order that was paid after all stays cancelled once its money is back. Refunded
+    # once every card payment of the order is (a changed design's difference is one of its own).
+    if all_refunded(order) and OrderStatus.REFUNDED in order.available_statuses():
         EventHandler().handle_order_status_change(order, OrderStatus.REFUNDED)
     events.order_refunded(order, amount, refund.reference)
     return refund
