@@ -17,8 +17,9 @@ class ClaimKind(models.TextChoices):
 
 
 class Decision(models.TextChoices):
-    # Store credit joins these once loyalty has a wallet to credit (docs/architecture.md, claims).
     REFUND = "refund", _("Refund")
+    # The same amount as a refund, added to the customer's wallet (loyalty.wallet) at once.
+    STORE_CREDIT = "credit", _("Store credit")
     REPAIR = "repair", _("Repair")
     REMAKE = "remake", _("Remake")
     REJECT = "reject", _("Reject")
@@ -49,7 +50,8 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    # A refund: the amount fixed on the server when decided, the gateway asked with a key from the RMA.
+    # A refund or store credit: the amount fixed on the server when decided. A refund's gateway is
+    # asked with a key from the RMA; store credit is given in the deciding transaction.
     refund_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)

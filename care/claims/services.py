@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
+from loyalty.wallet.ledger import WalletRefused
+from loyalty.wallet.services.cards import issue_store_credit
+
 from .. import priority
 from ..audit import EventKind
 from ..references import ALPHABET
@@ -33,8 +36,8 @@ Order = get_model("order", "Order")
 
 # The decisions offered to staff for each kind: stocked goods are not made in the workshop.
 DECISIONS = {
-    ClaimKind.RETURN: (Decision.REFUND, Decision.REJECT),
-    ClaimKind.WARRANTY: (Decision.REPAIR, Decision.REMAKE, Decision.REFUND, Decision.REJECT),
+    ClaimKind.RETURN: (Decision.REFUND, Decision.STORE_CREDIT, Decision.REJECT),
+    ClaimKind.WARRANTY: (Decision.REPAIR, Decision.REMAKE, Decision.REFUND, Decision.STORE_CREDIT, Decision.REJECT),
 }
 # The topic a claim's ticket opens under when the customer has no open ticket about the item.
 TOPICS = {
@@ -179,6 +182,9 @@ def _file(user, order, line, kind, reason, quantity, photos, submission_key, che
 
 DECIDED_WORDS = {
     Decision.REFUND: gettext_lazy("We will refund %(amount)s for %(title)s (%(rma)s): %(reason)s"),
+    Decision.STORE_CREDIT: gettext_lazy(
+        "We added %(amount)s of store credit to your wallet for %(title)s (%(rma)s): %(reason)s"
+    ),
     Decision.REPAIR: gettext_lazy("The workshop will repair %(title)s (%(rma)s): %(reason)s"),
     Decision.REMAKE: gettext_lazy("The workshop will make %(title)s again for you (%(rma)s): %(reason)s"),
     Decision.REJECT: gettext_lazy("We cannot accept claim %(rma)s for %(title)s: %(reason)s"),
@@ -187,8 +193,9 @@ DECIDED_WORDS = {
 
 def decide_claim(*, claim, decision, reason, actor, now=None):
     """Decide `claim` once: refund (the line's price as paid for the pieces claimed, fixed here,
-    never from a form), repair or remake (a work order through care's remakes, linked to the
-    claim), or reject, each with the reason the customer reads.
+    never from a form), store credit (the same amount, added to the customer's wallet in this
+    transaction, once per claim by the wallet's key), repair or remake (a work order through
+    care's remakes, linked to the claim), or reject, each with the reason the customer reads.
 
     The decision is one conditional UPDATE of the undecided row, so of two staff deciding at once
     (or one clicking twice) the first wins and the other is refused with what was decided (the
@@ -207,14 +214,14 @@ def decide_claim(*, claim, decision, reason, actor, now=None):
         )
     now = now or timezone.now()
     line = claim.line
-    amount = refund_amount(line, claim.quantity) if decision == Decision.REFUND else None
+    amount = refund_amount(line, claim.quantity) if decision in (Decision.REFUND, Decision.STORE_CREDIT) else None
     with transaction.atomic():
         won = Claim.objects.filter(pk=claim.pk, decision="").update(
             decision=decision, decision_reason=reason, decided_by=actor, decided_at=now, refund_amount=amount
         )
         if not won:
             raise ClaimRefused(_already_decided(Claim.objects.select_related("decided_by").get(pk=claim.pk)))
-        claim = Claim.objects.select_related("ticket", "line", "order").get(pk=claim.pk)
+        claim = Claim.objects.select_related("ticket", "line", "order", "user").get(pk=claim.pk)
         if decision in (Decision.REPAIR, Decision.REMAKE):
             try:
                 remake, _created = start_remake(
@@ -225,6 +232,15 @@ def decide_claim(*, claim, decision, reason, actor, now=None):
                 raise ClaimRefused(str(refusal)) from refusal
             Claim.objects.filter(pk=claim.pk).update(remake=remake)
             claim.remake = remake
+        if decision == Decision.STORE_CREDIT:
+            try:
+                issue_store_credit(
+                    claim.user, amount, _("%(kind)s %(rma)s: %(title)s") % {
+                        "kind": ClaimKind(claim.kind).label, "rma": claim.rma, "title": line.title,
+                    }, reference=claim.rma, by=actor, key=f"claim-{claim.rma}",
+                )  # fmt: skip
+            except WalletRefused as refusal:
+                raise ClaimRefused(str(refusal)) from refusal
         record(
             claim.ticket, EventKind.CLAIM, before=claim.rma, after=decision.label, actor=actor,
             actor_kind=Author.STAFF, note=reason, at=now,

@@ -486,3 +486,39 @@ def test_two_tabs_filing_a_claim_for_one_item_at_once_file_one(committed_demo_sh
 
     assert sorted(type(o).__name__ for o in outcomes) == ["ClaimRefused", "ClaimRefused", "tuple"]
     assert Claim.objects.filter(order=order).count() == 1
+
+
+def test_store_credit_adds_the_lines_price_to_the_wallet_once_and_tells_the_customer(
+    owner, order, agent, django_capture_on_commit_callbacks
+):
+    from loyalty.wallet.models import StoredValue, WalletEntry
+
+    item = stocked_of(order)
+    claim, _ = file(order, item, kind="return")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_claim(claim=claim, decision="credit", reason="Returned unused", actor=agent)
+    with pytest.raises(ClaimRefused, match="was already decided"):
+        services.decide_claim(claim=claim, decision="credit", reason="Again", actor=agent)
+
+    credit = StoredValue.objects.get(holder=order.user, kind="store_credit")
+    assert credit.balance == item.line_price_incl_tax
+    [entry] = WalletEntry.objects.filter(value=credit)
+    assert (entry.reference, entry.created_by) == (claim.rma, agent)
+    claim.refresh_from_db()
+    assert (claim.decision, claim.refund_amount, claim.refunded_at) == ("credit", item.line_price_incl_tax, None)
+    [message] = mail.outbox
+    assert "of store credit to your wallet" in message.body
+    assert "Decided: Store credit." in owner.get(f"/accounts/orders/{order.number}/").content.decode()
+
+
+def test_store_credit_over_the_wallets_limit_is_refused_and_decides_nothing(order, agent, settings):
+    settings.WALLET_STORE_CREDIT_MAX = 1
+    claim, _ = file(order, stocked_of(order), kind="return")
+
+    with pytest.raises(ClaimRefused):
+        services.decide_claim(claim=claim, decision="credit", reason="Returned unused", actor=agent)
+
+    claim.refresh_from_db()
+    assert claim.decision == ""
