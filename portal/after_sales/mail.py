@@ -25,27 +25,36 @@ CODE = "ORDER_CANCELLED"
 
 def send_cancellation_mail(*, cancellation_id):
     """Tell the customer the order is cancelled, what comes back and when. Once; True if sent now."""
-    claimed = Cancellation.objects.filter(pk=cancellation_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    return send_once(
+        Cancellation, cancellation_id, CODE, "Order cancelled", lambda cancellation: {"cancellation": cancellation}
+    )
+
+
+def send_once(model, pk, code, name, context_of):
+    """Send the order mail `code` about the `model` row `pk` once: its `emailed_at` claimed first
+    and given back if sending fails (so the task's retry sends it). `context_of(row)` adds to the
+    order, the customer's name and the order page's address. True if sent now."""
+    claimed = model.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if not claimed:
         return False
-    cancellation = Cancellation.objects.select_related("order", "order__user").get(pk=cancellation_id)
-    order = cancellation.order
+    row = model.objects.select_related("order", "order__user").get(pk=pk)
+    order = row.order
     CommunicationEventType.objects.get_or_create(
-        code=CODE, defaults={"name": "Order cancelled", "category": CommunicationEventType.ORDER_RELATED}
+        code=code, defaults={"name": name, "category": CommunicationEventType.ORDER_RELATED}
     )
     path = reverse("customer:order", kwargs={"order_number": order.number})
     context = {
         "order": order,
-        "cancellation": cancellation,
         "customer_name": order.user.get_full_name() if order.user else "",
         "order_url": f"https://{Site.objects.get_current().domain}{path}",
+        **context_of(row),
     }
     try:
         dispatcher = OrderDispatcher(logger=logger)
-        messages = dispatcher.dispatcher.get_messages(CODE, context)
-        dispatcher.dispatch_order_messages(order, messages, CODE)
+        messages = dispatcher.dispatcher.get_messages(code, context)
+        dispatcher.dispatch_order_messages(order, messages, code)
     except Exception:
-        Cancellation.objects.filter(pk=cancellation_id).update(emailed_at=None)
+        model.objects.filter(pk=pk).update(emailed_at=None)
         raise
     return True
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from atelier.orders import UNPAID, OrderStatus
@@ -53,25 +54,54 @@ def started_words(step):
     }
 
 
+def before_production(order):
+    """Why `order` is past changing or cancelling from the hub: None if it is paid and its
+    production has not started, else (reason, started step or None), the reason one of
+    "cancelled", "refunded", "unpaid", "left" (shipped or delivered), "started" or "other"."""
+    status = order.status
+    if status == OrderStatus.CANCELLED:
+        return "cancelled", None
+    if status == OrderStatus.REFUNDED:
+        return "refunded", None
+    if status in UNPAID:
+        return "unpaid", None
+    if status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        return "left", None
+    step = first_started_step(order_id=order.pk)
+    if step is not None:
+        return "started", step
+    if status != OrderStatus.PAID:
+        return "other", None
+    return None
+
+
+def refused_for(order, refused, words):
+    """`refused` (an exception class taking `production_started`) with the customer's `words` for
+    why `order` is past it ({reason: message} for before_production's reasons but "started");
+    None if it is not."""
+    found = before_production(order)
+    if found is None:
+        return None
+    reason, step = found
+    if reason == "started":
+        return refused(started_words(step), production_started=True)
+    return refused(str(words[reason]), production_started=reason == "other")
+
+
+CANCEL_WORDS = {
+    "cancelled": gettext_lazy("This order is cancelled."),
+    "refunded": gettext_lazy("This order has been refunded."),
+    "unpaid": gettext_lazy("This order is not paid: nothing will be made or charged for it."),
+    "left": gettext_lazy("This order has left the workshop: it can no longer be cancelled."),
+    "other": gettext_lazy("This order can no longer be cancelled: contact us."),
+}
+
+
 def refusal(order):
     """Why `order` cannot be cancelled from the hub now, in the customer's words; None if it can.
 
     A quick answer for the order page; `cancel_order` decides again under its locks."""
-    status = order.status
-    if status == OrderStatus.CANCELLED:
-        return CancellationRefused(_("This order is cancelled."))
-    if status == OrderStatus.REFUNDED:
-        return CancellationRefused(_("This order has been refunded."))
-    if status in UNPAID:
-        return CancellationRefused(_("This order is not paid: nothing will be made or charged for it."))
-    if status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-        return CancellationRefused(_("This order has left the workshop: it can no longer be cancelled."))
-    step = first_started_step(order_id=order.pk)
-    if step is not None:
-        return CancellationRefused(started_words(step), production_started=True)
-    if status != OrderStatus.PAID:
-        return CancellationRefused(_("This order can no longer be cancelled: contact us."), production_started=True)
-    return None
+    return refused_for(order, CancellationRefused, CANCEL_WORDS)
 
 
 def outlook(order):
