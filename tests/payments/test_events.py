@@ -64,7 +64,7 @@ def test_the_effects_wait_for_the_commit(checkout, demo_mode, dispatched):
 
     with checkout.capture(execute=False) as callbacks:
         events.order_paid(order)
-    assert len(callbacks) == 4  # one per effect, each waiting for the commit
+    assert len(callbacks) == 6  # one per effect, each waiting for the commit
 
     assert dispatched == []
 
