@@ -10,7 +10,7 @@ from loyalty.models import LoyaltyAccount
 from production.models import Operation
 from production.services import floor
 from tests.browser.accessibility import assert_accessible
-from tests.browser.checkout_steps import give_delivery_address, set_points_balance
+from tests.browser.checkout_steps import buy_a_fridge, set_points_balance
 from tests.browser.signing_in import sign_in
 
 
@@ -19,21 +19,13 @@ def test_shopper_cancels_before_production_and_sees_the_refund_and_points_back(s
     ben = set_points_balance("ben@example.com", 3000)
 
     sign_in(page, shop, "ben@example.com")
-    page.goto(shop + "/configure/atelier-fridge/")
-    page.get_by_role("button", name="Add to basket").click()
-    expect(page).to_have_url(shop + "/basket/")
-    page.get_by_role("link", name="Proceed to checkout").click()
-    give_delivery_address(page, name="Ben Byron", street="Flat 3, 88 Mill Road", city="Cambridge", postcode="CB1 2AS")
-    page.get_by_role("button", name="Select option").first.click()
-    page.get_by_label("Points to use").fill("2000")
-    page.get_by_role("button", name="Use points").click()
-    expect(page.locator("[data-points-held]")).to_contain_text("2000 points take £20.00 off")
-    page.get_by_role("button", name=re.compile(r"Place order and pay")).click()
-    expect(page).to_have_url(re.compile(r"/checkout/pay/\d+/$"))
-    number = page.url.rstrip("/").split("/")[-1]
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.get_by_role("button", name=re.compile(r"^Pay £")).click()
-    expect(page.locator(".order-outcome")).to_contain_text("Payment received")
+
+    def use_points(page):
+        page.get_by_label("Points to use").fill("2000")
+        page.get_by_role("button", name="Use points").click()
+        expect(page.locator("[data-points-held]")).to_contain_text("2000 points take £20.00 off")
+
+    number = buy_a_fridge(page, shop, name="Ben Byron", before_placing=use_points)
     balance_after_paying = LoyaltyAccount.objects.get(user=ben).available
 
     page.goto(shop + f"/accounts/orders/{number}/")
