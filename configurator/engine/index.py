@@ -29,6 +29,7 @@ from .family import (
     EXCLUDES,
     MULTI,
     NUMERIC_KINDS,
+    TEXT,
     Atom,
     CompiledFamily,
     Option,
@@ -102,6 +103,13 @@ class Index:
     when_tests: tuple[tuple[tuple[str, Callable[[Any], bool]], ...], ...]
     # per option: (option, the keys OptionAvailability.disabled uses, or None for numbers/text)
     option_keys: tuple[tuple[Option, tuple[str, ...] | None], ...]
+    # option code -> static default, in option order (resolve starts from a copy)
+    defaults: dict[str, Any]
+    # codes whose values are lists (multi options): resolve copies them, never sharing a default
+    list_codes: tuple[str, ...]
+    # the options whose value, when it comes from defaults, can be a problem (parse.missing_problem):
+    # required choices, texts with a minimum length, multis with a minimum of ticks
+    may_be_missing: tuple[Option, ...]
 
 
 def slot_mask(option: Option, atom: Atom, bitmap: dict[Any, int], every: int) -> int:
@@ -265,6 +273,18 @@ def build_index(compiled: CompiledFamily) -> Index:
         rule_problems=_rule_problems(compiled),
         when_tests=_when_tests(compiled),
         option_keys=_option_keys(options),
+        defaults={option.code: option.default for option in options},
+        list_codes=tuple(option.code for option in options if option.kind == MULTI or type(option.default) is list),
+        may_be_missing=tuple(option for option in options if _may_be_missing(option)),
+    )
+
+
+def _may_be_missing(option: Option) -> bool:
+    """Whether parse.missing_problem can find a problem with a default value of this option."""
+    return (
+        (option.kind == CHOICE and option.required)
+        or (option.kind == TEXT and option.min_length > 0)
+        or (option.kind == MULTI and option.min_selected > 0)
     )
 
 

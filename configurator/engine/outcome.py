@@ -21,18 +21,20 @@ def too_many_message(option: Option) -> str:
     return f"{option.name}: choose at most {option.max_selected}."
 
 
+def _plain_decimal(value: Any) -> str:
+    if type(value) is Decimal:
+        return format(value, "f")
+    raise TypeError(f"{type(value).__name__} is not a configuration value")
+
+
+# One encoder for every key: Decimals (the only values JSON has no type for) written out in
+# full by the C encoder's fallback, instead of a copy of the values with them converted first.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain_decimal)
+
+
 def canonical(compiled: CompiledFamily, values: Mapping[str, Any]) -> str:
     """A stable key for a configuration: equal configurations give equal strings."""
-    return json.dumps(
-        {
-            "family": compiled.family,
-            "version": compiled.version,
-            "values": {code: format(value, "f") if type(value) is Decimal else value for code, value in values.items()},
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    return _CANONICAL.encode({"family": compiled.family, "version": compiled.version, "values": values})
 
 
 def _derived_availability(option: Option, value: Any, message: str) -> OptionAvailability:

@@ -47,13 +47,14 @@ def resolve(
     Returns (values, {option: derive rule that set it}, [(option, derive rule) where the
     shopper gave a different value]).
     """
-    values = {}
-    for option in compiled.options:
-        value = explicit.get(option.code, option.default)
-        values[option.code] = list(value) if type(value) is list else value
+    index = compiled.index
+    values = index.defaults.copy()  # every option, in option order; explicit codes are option codes
+    values.update(explicit)
+    for code in index.list_codes:
+        values[code] = list(values[code])
     derived_by: dict[str, Rule] = {}
     conflicts: list[tuple[str, Rule]] = []
-    tests = compiled.index.when_tests
+    tests = index.when_tests
     for code in compiled.resolution_order:
         for rule in compiled.derive_rules[code]:
             if _when(tests[rule.index], values):
@@ -77,7 +78,7 @@ def prepare(compiled: CompiledFamily, raw_values: Mapping[str, Any]) -> Prepared
     values, derived_by, conflicts = resolve(compiled, explicit)
     for code, rule in conflicts:
         field_problems[code] = Problem(code, rule.id, "derived", rule.message, (code,))
-    for option in compiled.options:
+    for option in compiled.index.may_be_missing:  # missing_problem finds nothing for the others
         code = option.code
         if code not in explicit and code not in field_problems:
             problem = missing_problem(option, values[code])
