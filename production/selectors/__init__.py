@@ -6,4 +6,5 @@
 - `progress`: where a customer's order stands in the workshop, for the account hub.
 - `routings`: the configurator families that have no routing yet.
 - `labour`: a configuration's planned minutes at its work centers' rates, a finished line's actual time (analytics).
+- `delivery`: which lines need a delivery slot and which slots they may take, a slot as the due moment, shipments.
 """
