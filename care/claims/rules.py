@@ -65,15 +65,20 @@ def _day(value):
     return formats.date_format(value, "j F Y")
 
 
-def eligibility(*, order, line, kind=None, today=None):
-    """Whether `line` of `order` may be claimed as `kind` (by default the kind its goods take) today."""
+UNKNOWN = object()
+
+
+def eligibility(*, order, line, kind=None, today=None, delivered=UNKNOWN):
+    """Whether `line` of `order` may be claimed as `kind` (by default the kind its goods take) today.
+    `delivered`: the order's `delivered_on`, when the caller asks for several lines."""
     natural = kind_for(line)
     kind = ClaimKind(kind) if kind else natural
     today = today or timezone.localdate()
     title = line.title
     if order.status in CLOSED:
         return Eligibility(line, kind, refusal=_("This order was cancelled or refunded: there is nothing to claim."))
-    delivered = delivered_on(order)
+    if delivered is UNKNOWN:
+        delivered = delivered_on(order)
     if delivered is None:
         return Eligibility(line, kind, refusal=_("Returns and warranty claims open once the order is delivered."))
     if kind != natural:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ..thread import TicketAttachment
 from .models import Claim, ClaimEvent, ClaimKind, Decision
-from .rules import eligibility
+from .rules import delivered_on, eligibility
 
 CLAIMS = Claim.objects.select_related("order", "line", "ticket", "remake__work_order", "decided_by").prefetch_related(
     Prefetch("events", queryset=ClaimEvent.objects.order_by("at", "pk")),
@@ -43,8 +43,9 @@ class OrderClaims:
 def order_claims(order, *, today=None):
     lines = list(order.lines.prefetch_related("attributes__option").order_by("pk"))
     panel = OrderClaims(claims=claims_of_order(order))
+    delivered = delivered_on(order)
     for line in lines:
-        check = eligibility(order=order, line=line, today=today)
+        check = eligibility(order=order, line=line, today=today, delivered=delivered)
         if check.allowed:
             panel.lines.append(check)
         elif check.delivered is not None and check.open_claim is None:

@@ -203,6 +203,7 @@ def test_a_return_after_the_window_is_refused_and_not_offered(client):
     assert str(refused.value).startswith(f"The 14-day return window for {item.title} closed on ")
     page = client.get(f"/accounts/orders/{order.number}/").content.decode()
     assert f"Return {item.title}" not in page and "Warranty claim for" in page  # the tote still has its warranty
+    assert f"The 14-day return window for {item.title} closed on " in page
 
 
 def test_a_return_of_a_made_to_order_item_is_refused(owner, order):
