@@ -6,7 +6,7 @@ returns nothing without a query, so the category and "all products" pages would 
 
 from django import forms
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -19,13 +19,19 @@ Category = get_model("catalogue", "Category")
 
 
 class ProductDetailView(oscar_views.ProductDetailView):
-    """Oscar's product page, loading in one go what its template reads (images, stock, categories)."""
+    """Oscar's product page, loading in one go what its template reads (images, stock, categories,
+    whether it has options: Oscar's own annotations, read by `Product.has_options`)."""
 
     def get_queryset(self):
+        Option = get_model("catalogue", "Option")
         return (
             super()
             .get_queryset()
             .select_related("product_class", "parent")
+            .annotate(
+                has_product_class_options=Exists(Option.objects.filter(productclass=OuterRef("product_class"))),
+                has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+            )
             .prefetch_related("images", "stockrecords", "categories", "attribute_values__attribute")
         )
 

@@ -92,6 +92,9 @@ class Panel:
     options: list
     rule_errors: list
     design: object = None
+    # Set for a family's defaults, which every visitor sees alike: the key its rendered drawing
+    # and option groups are kept under (the published version's, so publishing renews them).
+    shared_key: str | None = None
 
     @property
     def family(self):

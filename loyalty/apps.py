@@ -17,3 +17,6 @@ class LoyaltyConfig(AppConfig):
     def ready(self):
         # The checkout discount is an Oscar site offer: it must exist in every database.
         post_migrate.connect(_points_offer, sender=self, dispatch_uid="loyalty-points-offer")
+        from .selectors import previews
+
+        previews.connect()

@@ -77,7 +77,8 @@ class EarnRules:
 def product_scope(product):
     """(product class id, category ids) of a product, a child reading its parent's."""
     parent = product.parent if getattr(product, "parent_id", None) else product
-    return parent.product_class_id, set(parent.categories.values_list("pk", flat=True))
+    # all(): the product page has prefetched them; elsewhere it is the one query it was.
+    return parent.product_class_id, {category.pk for category in parent.categories.all()}
 
 
 def order_lines(order):

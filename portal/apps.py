@@ -14,10 +14,12 @@ class PortalConfig(AppConfig):
         from loyalty.reminders.models import Trigger
         from production.selectors.promises import capable_to_promise
 
-        from . import receivers
+        from . import pagecache, receivers
         from .after_sales.claim_refunds import refund_claim
 
         receivers.connect()
+        # Stored anonymous pages follow every change of what they show, in every process.
+        pagecache.connect()
         # Capable-to-promise: the configurator and checkout ask production's plan for ship dates.
         promise.register_provider(capable_to_promise)
         # The survey reminder opens care's survey (a signed link), which loyalty cannot import.

@@ -104,9 +104,11 @@ def login(client, django_user_model):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Login lockouts and the cached site frame must not leak from one test into the next."""
-    from django.core.cache import cache
+    """Login lockouts, the cached site frame and stored pages must not leak from one test into the next."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "storefront"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "storefront"):
+        caches[alias].clear()

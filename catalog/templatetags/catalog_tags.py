@@ -20,6 +20,14 @@ def made_to_order(product):
     return bool(product_class) and not product_class.track_stock
 
 
+@register.filter
+def breadcrumb_category(product):
+    """The category Oscar's product breadcrumb starts from (the first browsable one, by path), read
+    from the categories the product page prefetched instead of a query of its own."""
+    owner = product.parent if product.is_child else product
+    return next((c for c in owner.categories.all() if c.is_public and c.ancestors_are_public), None)
+
+
 @register.simple_tag
 def product_reviews(product, shown=3):
     """The latest approved reviews and their number, for a product page that shows them itself.

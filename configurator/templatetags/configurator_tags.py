@@ -14,16 +14,23 @@ def product_configurator(product, values=None):
     slug = selectors.family_for_product(product.pk)
     if slug is None:
         return None
-    return build_panel(configure(family_slug=slug, values=values or {}))
+    return _panel(slug, values)
 
 
 @register.simple_tag
 def family_configurator(slug, values=None):
     """The configurator panel for a family by slug (used by CMS blocks), or None if it is not published."""
     try:
-        return build_panel(configure(family_slug=slug, values=values or {}))
+        return _panel(slug, values)
     except selectors.Http404:
         return None
+
+
+def _panel(slug, values):
+    panel = build_panel(configure(family_slug=slug, values=values or {}))
+    if not values:
+        panel.shared_key = f"{slug}:{panel.family.version}"
+    return panel
 
 
 @register.simple_tag(takes_context=True)

@@ -6,10 +6,14 @@ them; publishing a menu, a footer or a page clears the cache (see `receivers`).
 
 from collections import OrderedDict
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 
 from .models import PrivacyPage
 from .navigation import NavigationMenu, SiteFooter
+
+# In the cache every worker shares: the stored pages are built from it (portal/pagecache.py).
+cache = ConnectionProxy(caches, "storefront")
 
 CACHE_KEY = "cms:site-frame:v2"
 CACHE_SECONDS = 300

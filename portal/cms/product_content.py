@@ -9,9 +9,10 @@ one keeps Oscar's. Nothing here writes to the catalogue.
 
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import models
 from django.template import Context, Template
+from django.utils.connection import ConnectionProxy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -20,6 +21,9 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, Orderable, PreviewableMixin, RevisionMixin
 from wagtail.rich_text import expand_db_html
+
+# In the cache every worker shares: the stored pages are built from it (portal/pagecache.py).
+cache = ConnectionProxy(caches, "storefront")
 
 DESCRIPTION_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it serves a stored anonymous page after every other middleware read the request,
+    # and stores one after every other one wrote the response (portal/pagecache.py).
+    "portal.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,7 +163,16 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://atelier")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://atelier"),
+    # Whole anonymous pages and the data they are built from (portal/pagecache.py), shared by every
+    # gunicorn worker: a folder here, Redis in production.
+    "storefront": env.cache_url(
+        "STOREFRONT_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'storefront'}?MAX_ENTRIES=5000"
+    ),
+}
+# How long a page for visitors without a session is kept; 0 renders every page.
+STOREFRONT_PAGE_CACHE_SECONDS = env.int("STOREFRONT_PAGE_CACHE_SECONDS", default=60)
 
 # --- Authentication ----------------------------------------------------------------------
 

@@ -20,7 +20,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # One cache for all gunicorn workers, so login lockouts and throttles are shared.
-CACHES = {"default": env.cache_url("CACHE_URL")}  # e.g. redis://127.0.0.1:6379/1
+CACHES = {
+    "default": env.cache_url("CACHE_URL"),  # e.g. redis://127.0.0.1:6379/1
+    # Stored anonymous pages (portal/pagecache.py): the same Redis unless given one of its own.
+    "storefront": {**env.cache_url("STOREFRONT_CACHE_URL", default=env("CACHE_URL")), "KEY_PREFIX": "storefront"},
+}
 
 # How many proxies append to X-Forwarded-For before a request reaches gunicorn (1 behind one
 # TLS proxy). No default: too high lets clients choose their own address for the limits,

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CELERY_BROKER_URL, DATABASES, env, filesystem_broker_options
+from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, DATABASES, env, filesystem_broker_options
 
 # Two test runs on one machine (two checkouts, two terminals) each set their own folder for
 # the SQLite file, the filesystem broker and media, so neither removes the other's database.
@@ -23,6 +23,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-atelier.sqlite3")}
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Stored pages in this process's memory (the live server is a thread of it), emptied per test.
+CACHES = {
+    **CACHES,
+    "storefront": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "storefront"},
+}
 MEDIA_ROOT = TEST_VAR_DIR / "test-media"
 SERVE_MEDIA = True
 
