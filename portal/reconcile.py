@@ -30,10 +30,12 @@ from care.surveys.selectors import low_scores_without_ticket
 from care.surveys.tasks import open_survey_ticket
 from loyalty.selectors.missing import paid_orders_without_points, refunds_without_reversal
 from loyalty.selectors.referrals import paid_orders_with_pending_referral
+from loyalty.wallet import tasks as wallet_tasks
+from loyalty.wallet.selectors import closed_orders_not_returned, paid_orders_unsettled
 from production.selectors.release import orders_missing_work_orders
 
 from . import events
-from .after_sales import claim_refunds
+from .after_sales import change_followups, claim_refunds
 from .after_sales import mail as cancellation_mail
 from .after_sales import refunds as cancellation_refunds
 from .documents.selectors import orders_missing_confirmation
@@ -98,6 +100,10 @@ RECONCILERS = (
     Reconciler("care-reply-mails", finds=staff_replies_not_emailed, redo=care_tasks.send_message_mail, every=10),
     # A case article published in the last 30 days has thanked its customer (the ledger's key: points once).
     Reconciler("case-article-thanks", finds=case_articles_not_thanked, redo=care_tasks.thank_case_customer, every=15),
+    # Orders paid in the last 30 days have their gift card holds spent and their gift cards issued;
+    # cancelled or refunded ones have their gift card and store credit money back.
+    Reconciler("wallet-paid-orders", finds=paid_orders_unsettled, redo=events.settle_wallet, every=15),
+    Reconciler("wallet-returns", finds=closed_orders_not_returned, redo=wallet_tasks.redo_return, every=15),
     # A friend's first paid order of the last 30 days has decided their referral (rewarded or refused).
     Reconciler(
         "referrals",
@@ -105,6 +111,26 @@ RECONCILERS = (
         redo=events.reward_referral,
         every=15,
         unavailable=GatewayUnavailable,
+    ),
+    # A design change awaiting its difference has the gateway's answer applied (a lost webhook);
+    # a day unpaid, it is abandoned and its payment cancelled (the order as it was).
+    Reconciler(
+        "design-change-payments",
+        finds=change_followups.changes_awaiting_payment,
+        redo=change_followups.check_change_payment,
+        every=10,
+        unavailable=GatewayUnavailable,
+    ),
+    # A design change decided in the last 7 days has its costs, points, invoice and mail.
+    Reconciler(
+        "design-change-followups",
+        finds=change_followups.changes_missing_followups,
+        redo=change_followups.redo_followups,
+        every=10,
+    ),
+    # Money a design change owes back (a cheaper design, a paid change not applied) is refunded (same key).
+    Reconciler(
+        "design-change-refunds", finds=change_followups.changes_to_refund, redo=change_followups.retry_refund, every=15
     ),
 )
 

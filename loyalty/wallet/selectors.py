@@ -1,13 +1,18 @@
 """Reads about gift cards and store credit: a basket's holds, what a basket may take, a customer's wallet."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from atelier.orders import CLOSED, PURCHASED
 
 from .models import GiftCardPurchase, StoredValue, WalletEntry, WalletHold
-from .purchase import line_gift_card_text
+from .purchase import GIFT_CARD_OPTION, line_gift_card_text
 
 ZERO = Decimal("0.00")
 
@@ -118,3 +123,29 @@ def checkout_options(*, user, basket):
     holding = {hold.value_id for hold in holds}
     usable = [value for value in usable_for(user=user) if value.pk not in holding]
     return CheckoutOptions(holds=holds, usable=usable, card_minimum=card_minimum())
+
+
+# --- The reconcilers' finders (portal/reconcile.py) ------------------------------------------
+
+
+def paid_orders_unsettled(*, within=timedelta(days=30)):
+    """Ids of orders paid in the last `within` (and still kept) whose wallet task was lost: money
+    still only held for them, or a gift card line with no card issued."""
+    Order = get_model("order", "Order")
+    recent = Order.objects.filter(status__in=PURCHASED, date_placed__gte=timezone.now() - within)
+    held = WalletHold.objects.filter(order_number=OuterRef("number"), status=WalletHold.Status.HELD)
+    unissued = get_model("order", "Line").objects.filter(
+        order=OuterRef("pk"), attributes__option__code=GIFT_CARD_OPTION, gift_card_purchase__isnull=True
+    )
+    return list(recent.filter(Exists(held) | Exists(unissued)).order_by("pk").values_list("pk", flat=True).distinct())
+
+
+def closed_orders_not_returned(*, within=timedelta(days=30), limit=200):
+    """Numbers of orders cancelled or refunded in the last `within` whose gift card or store credit
+    money was never given back (or is still held): the task was lost."""
+    Order = get_model("order", "Order")
+    closed = Order.objects.filter(status__in=CLOSED, date_placed__gte=timezone.now() - within)
+    owed = WalletHold.objects.filter(order_number=OuterRef("number")).filter(
+        Q(status=WalletHold.Status.HELD) | Q(status=WalletHold.Status.SPENT, returned__lt=F("amount"))
+    )
+    return list(closed.filter(Exists(owed)).order_by("pk").values_list("number", flat=True)[:limit])

@@ -31,6 +31,11 @@ def release_for_order(number, why):
     checkout.release_for_order(order_number=number, why=why)
 
 
+def redo_return(number):
+    """The reconciler's redo for a closed order whose money was never given back."""
+    return_for_closed_order.delay(number, f"Order {number}: closed")
+
+
 @shared_task
 def return_for_closed_order(number, why):
     """Cancelled or refunded in full: held money released, spent money given back to where it came from."""
