@@ -25,7 +25,7 @@ from ..payments.services.payment_state import Outcome
 from ..payments.services.refunds import RefundRefused, refund_order
 from . import tasks
 from .change_selectors import ChangeRefused, change_refusal
-from .design_changes import apply_to_order, new_change, withdraw_line
+from .design_changes import apply_to_order, changed_meanwhile, new_change, withdraw_line
 from .models import DesignChange
 from .selectors import started_words
 
@@ -147,7 +147,9 @@ def settle_paid_change(*, change_id, state, via):
             locked = DesignChange.objects.select_for_update().get(pk=change_id)
             if locked.state != State.AWAITING_PAYMENT:
                 raise _NotAwaiting
-            late = change_refusal(locked_order)
+            late = change_refusal(locked_order) or changed_meanwhile(
+                locked_order, locked.line_id, locked.old_configuration
+            )
             if late is not None:
                 raise late
             expected = to_minor(locked.difference, order.currency)

@@ -202,7 +202,7 @@ def _apply_now(order, quote, by, key):
             done = DesignChange.objects.filter(key=key).first()
             if done is not None:  # the same click, a moment earlier, won the lock
                 return _same_click(done, order, quote.line)
-            late = change_refusal(locked)
+            late = change_refusal(locked) or changed_meanwhile(locked, quote.line.pk, quote.old_text)
             if late is not None:
                 raise late
             withdrawn += withdraw_line(order, quote.line, by)  # released while we waited for the order
@@ -217,6 +217,17 @@ def _apply_now(order, quote, by, key):
 
         change_payments.refund_difference(change_id=change.pk)
     return change
+
+
+def changed_meanwhile(order, line_id, old_text):
+    """ChangeRefused if the line no longer carries `old_text` (another window changed it first:
+    the difference was worked out from a design that is gone); None if it still does."""
+    line = order.lines.prefetch_related("attributes__option").get(pk=line_id)
+    if line_configuration(line) == old_text:
+        return None
+    return ChangeRefused(
+        _("This design was changed meanwhile, perhaps in another window: open the order and review it again.")
+    )
 
 
 def withdraw_line(order, line, by):

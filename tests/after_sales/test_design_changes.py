@@ -331,3 +331,19 @@ def test_another_customers_order_is_404_and_anonymous_must_sign_in(client, check
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     change.refresh_from_db()
     assert change.state == "awaiting-payment"
+
+
+def test_a_second_window_confirming_an_older_review_sees_the_difference_from_the_design_as_it_is_now(
+    client, checkout, paid_order, stripe_mode
+):
+    smaller = review(client, paid_order, capacity="300")  # 150.00 less
+    chef = review(client, paid_order, layout="chef")  # 60.00 more than the design as ordered
+
+    confirm(checkout, paid_order, smaller)
+    response = confirm(checkout, paid_order, chef)
+
+    assert response.status_code == 409  # reviewed again: from 300 litres back to 380, and the drawers
+    assert "The price of this change has changed since you saw it" in response.content.decode()
+    assert response.context["quote"].difference == Decimal("210.00")
+    assert DesignChange.objects.count() == 1
+    assert not change_payment_requests(stripe_mode)
