@@ -35,7 +35,7 @@ from loyalty.wallet.selectors import closed_orders_not_returned, paid_orders_uns
 from production.selectors.release import orders_missing_work_orders
 
 from . import events
-from .after_sales import claim_refunds
+from .after_sales import change_followups, claim_refunds
 from .after_sales import mail as cancellation_mail
 from .after_sales import refunds as cancellation_refunds
 from .documents.selectors import orders_missing_confirmation
@@ -111,6 +111,26 @@ RECONCILERS = (
         redo=events.reward_referral,
         every=15,
         unavailable=GatewayUnavailable,
+    ),
+    # A design change awaiting its difference has the gateway's answer applied (a lost webhook);
+    # a day unpaid, it is abandoned and its payment cancelled (the order as it was).
+    Reconciler(
+        "design-change-payments",
+        finds=change_followups.changes_awaiting_payment,
+        redo=change_followups.check_change_payment,
+        every=10,
+        unavailable=GatewayUnavailable,
+    ),
+    # A design change decided in the last 7 days has its costs, points, invoice and mail.
+    Reconciler(
+        "design-change-followups",
+        finds=change_followups.changes_missing_followups,
+        redo=change_followups.redo_followups,
+        every=10,
+    ),
+    # Money a design change owes back (a cheaper design, a paid change not applied) is refunded (same key).
+    Reconciler(
+        "design-change-refunds", finds=change_followups.changes_to_refund, redo=change_followups.retry_refund, every=15
     ),
 )
 

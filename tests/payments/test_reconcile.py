@@ -51,6 +51,9 @@ def test_one_beat_entry_runs_every_reconciler():
         "care-reply-mails",
         "case-article-thanks",
         "referrals",
+        "design-change-payments",
+        "design-change-followups",
+        "design-change-refunds",
     ]
 
 
@@ -73,6 +76,9 @@ def test_each_row_is_due_at_its_own_period():
         "care-reply-mails": 6,
         "case-article-thanks": 4,
         "referrals": 4,
+        "design-change-payments": 6,
+        "design-change-followups": 6,
+        "design-change-refunds": 4,
     }
 
 
