@@ -20,7 +20,9 @@ class GiftCardForm(forms.Form):
     recipient_email = forms.EmailField(label=_("Their e-mail address"))
     sender_name = forms.CharField(label=_("From"), max_length=100, required=False)
     message = forms.CharField(label=_("Message"), max_length=500, required=False, widget=forms.Textarea({"rows": 3}))
-    deliver_on = forms.DateField(label=_("Send it on"), widget=forms.DateInput({"type": "date"}))
+    deliver_on = forms.DateField(
+        label=_("Send it on"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"), input_formats=["%Y-%m-%d"]
+    )
     # One per form shown: a double click adds one card, not two.
     key = forms.CharField(widget=forms.HiddenInput, max_length=32)
 

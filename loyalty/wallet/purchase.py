@@ -67,9 +67,9 @@ def check_choice(choice, *, today=None):
     return choice
 
 
-def read_choice(text, *, today=None, check_date=False):
+def read_choice(text, *, today=None):
     """The GiftCardChoice a line carries. A delivery date already past is fine on a stored line
-    (the card is then sent when the order is paid); `check_date` refuses it, for a new choice."""
+    (the card is then sent when the order is paid); the form refuses one for a new choice."""
     try:
         data = json.loads(text)
         choice = GiftCardChoice(
@@ -85,8 +85,6 @@ def read_choice(text, *, today=None, check_date=False):
         raise UnreadableGiftCard(UNREADABLE) from error
     if not choice.amount.is_finite():
         raise UnreadableGiftCard(UNREADABLE)
-    if check_date and choice.deliver_on < (today or timezone.localdate()):
-        raise UnreadableGiftCard("The delivery date cannot be in the past.")
     return check_choice(choice, today=today)
 
 

@@ -1,8 +1,6 @@
 """The gift card page, the hub's wallet page, the checkout's gift card and store credit box, and
 the staff page that gives store credit."""
 
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +20,6 @@ from .selectors import entries_for, wallet_for
 from .services import cards, checkout, product
 from .throttling import may_try_code
 
-logger = logging.getLogger(__name__)
 TOO_MANY = _("Too many gift card codes tried. Please wait an hour and try again, or contact us.")
 
 
