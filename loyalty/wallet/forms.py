@@ -39,6 +39,8 @@ class GiftCardForm(forms.Form):
         )
         self.fields["deliver_on"].initial = today
         self.fields["key"].initial = uuid.uuid4().hex
+        for field in self.visible_fields():
+            field.field.widget.attrs.setdefault("class", "form-control")
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
