@@ -39,10 +39,10 @@ DECISIONS = {
     ClaimKind.RETURN: (Decision.REFUND, Decision.STORE_CREDIT, Decision.REJECT),
     ClaimKind.WARRANTY: (Decision.REPAIR, Decision.REMAKE, Decision.REFUND, Decision.STORE_CREDIT, Decision.REJECT),
 }
-# The topic a claim's ticket opens under when the customer has no open ticket about the item.
+# A claim topic made on first use (settings CARE_RETURN_TOPIC, CARE_WARRANTY_TOPIC name it): name, queue, complaint.
 TOPICS = {
-    ClaimKind.RETURN: ("returns", "Returns", "Customer service", False),
-    ClaimKind.WARRANTY: ("product-quality", "Product quality", "Quality", True),
+    ClaimKind.RETURN: ("Returns", "Customer service", False),
+    ClaimKind.WARRANTY: ("Product quality", "Quality", True),
 }
 
 
@@ -57,8 +57,8 @@ def _new_rma():
 def claim_topic(kind):
     """The topic the claim's ticket opens under (settings CARE_RETURN_TOPIC / CARE_WARRANTY_TOPIC),
     made with its queue on first use so a shop without the demo's topics still takes claims."""
-    slug, name, queue, complaint = TOPICS[kind]
-    slug = getattr(settings, "CARE_WARRANTY_TOPIC" if kind == ClaimKind.WARRANTY else "CARE_RETURN_TOPIC", slug)
+    name, queue, complaint = TOPICS[kind]
+    slug = settings.CARE_WARRANTY_TOPIC if kind == ClaimKind.WARRANTY else settings.CARE_RETURN_TOPIC
     topic = Topic.objects.filter(slug=slug).first()
     if topic is None:
         group, _created = Group.objects.get_or_create(name=queue)

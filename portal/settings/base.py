@@ -513,6 +513,10 @@ CARE_ATTACHMENTS_PER_MESSAGE = 3
 CARE_RETURN_DAYS = env.int("CARE_RETURN_DAYS", default=14)
 CARE_WARRANTY_DAYS = env.int("CARE_WARRANTY_DAYS", default=730)
 CARE_CLAIM_PHOTOS = env.int("CARE_CLAIM_PHOTOS", default=4)
+# The topics a claim's ticket opens under when the customer has no active ticket about the item
+# (made on first use if missing; a warranty claim's must be a complaint, so staff can start a remake).
+CARE_RETURN_TOPIC = env("CARE_RETURN_TOPIC", default="returns")
+CARE_WARRANTY_TOPIC = env("CARE_WARRANTY_TOPIC", default="product-quality")
 CARE_RETURNS_ADDRESS = env.list(
     "CARE_RETURNS_ADDRESS", default=["Atelier Returns", "Unit 4, Canal Works", "Leeds", "LS11 5QN", "United Kingdom"]
 )

@@ -523,3 +523,15 @@ def test_store_credit_over_the_wallets_limit_is_refused_and_decides_nothing(orde
 
     claim.refresh_from_db()
     assert claim.decision == ""
+
+
+def test_a_shop_without_a_returns_topic_makes_it_on_the_first_return(order, settings):
+    from care.models import Topic
+
+    settings.CARE_RETURN_TOPIC = "send-backs"
+
+    claim, _ = file(order, stocked_of(order), kind="return")
+
+    topic = Topic.objects.get(slug="send-backs")
+    assert claim.ticket.topic == topic
+    assert (topic.name, topic.queue.name, topic.is_complaint) == ("Returns", "Customer service", False)
