@@ -9,6 +9,10 @@
    messages, availability and the SVG preview) from 20 concurrent clients. Clients are
    measured twice: as shoppers (a pause of 150-350 ms between changes, like clicks and the
    page's 250 ms typing debounce) and saturated (no pause at all, the worst case).
+3. Baseline: a bare Django JSON view (benchmarks/lib/bare_django.py) under the same gunicorn
+   with the same workers, loaded by the same 20 saturating clients with the same request
+   bodies; `http_ratio` = the quote endpoint's saturated req/s / the bare view's (higher is
+   better).
 
 Progress goes to stderr; the last line on stdout is one JSON object.
 """
@@ -80,25 +84,39 @@ def prepare_database(env):
         subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def start_server(env, port, workers):
+def start_server(env, port, workers, app="portal.wsgi:application"):
     server = subprocess.Popen(
         [
-            PYTHON, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--threads", "1", "--log-level", "warning",
         ],
         cwd=ROOT, env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    # Four workers loading Django take well over a minute when other runs share the two cores.
+    deadline = time.monotonic() + 300
+    status = None
     while time.monotonic() < deadline:
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
+            status = connection.getresponse().status
+            if status == 200:
                 return server
+            time.sleep(1)
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     server.kill()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn did not start ({app}; last /healthz status: {status})")
+
+
+def stop_server(server):
+    """Stop gunicorn gracefully (its workers finish their request), killing it if that hangs."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 class Client:
@@ -134,7 +152,31 @@ class Client:
         return elapsed
 
 
-def load(port, *, clients, seconds, think):
+class BareClient(Client):
+    """The same requests (same body, same connection reuse) to the bare Django JSON view."""
+
+    def __init__(self, port, family, seed):
+        self.port, self.family, self.random = port, family, random.Random(seed)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.csrf = "x" * 32
+        self.values = {code: choices[0] for code, choices in FAMILIES[family].items()}
+
+    def change_one_option(self):
+        code = self.random.choice(list(FAMILIES[self.family]))
+        self.values[code] = self.random.choice(FAMILIES[self.family][code])
+        body = urlencode({**self.values, "csrfmiddlewaretoken": self.csrf})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={self.csrf}"}
+        started = time.perf_counter()
+        self.connection.request("POST", f"/configure/{self.family}/quote/", body=body, headers=headers)
+        response = self.connection.getresponse()
+        payload = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200 or b'"ok"' not in payload:
+            raise RuntimeError(f"bare view failed: {response.status} {payload[:200]!r}")
+        return elapsed
+
+
+def load(port, *, clients, seconds, think, client_class=Client):
     timings, errors = [], []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -142,7 +184,7 @@ def load(port, *, clients, seconds, think):
 
     def shopper(index):
         try:
-            client = Client(port, families[index % len(families)], seed=index)
+            client = client_class(port, families[index % len(families)], seed=index)
             rnd = random.Random(1000 + index)
             while time.monotonic() < stop:
                 elapsed = client.change_one_option()
@@ -193,8 +235,10 @@ def http_figures(quick):
         log(f"http: 20 saturating clients for {seconds} s (no pause)…")
         saturated, saturated_errors = load(port, clients=20, seconds=seconds, think=None)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_server(server)
+    bare, bare_errors = bare_figures(env, workers, seconds)
+    saturated_rps = len(saturated) / seconds
+    bare_rps = len(bare) / seconds
     return {
         "http_clients": 20,
         "http_workers": workers,
@@ -204,8 +248,24 @@ def http_figures(quick):
         "http_rps": round(len(shoppers) / seconds, 1),
         "http_saturated_p95_ms": round(percentile(saturated, 0.95), 2),
         "http_saturated_rps": round(len(saturated) / seconds, 1),
-        "http_errors": len(shopper_errors) + len(saturated_errors),
+        "http_bare_rps": round(bare_rps, 1),
+        "http_bare_p95_ms": round(percentile(bare, 0.95), 2),
+        "http_ratio": round(saturated_rps / bare_rps, 3),
+        "http_errors": len(shopper_errors) + len(saturated_errors) + len(bare_errors),
     }
+
+
+def bare_figures(env, workers, seconds):
+    """The baseline: a bare Django JSON view (benchmarks/lib/bare_django.py) under the same
+    gunicorn and worker count, loaded by the same 20 saturating clients with the same bodies."""
+    port = free_port()
+    server = start_server(env, port, workers, app="benchmarks.lib.bare_django:application")
+    try:
+        load(port, clients=4, seconds=2, think=None, client_class=BareClient)
+        log(f"http: 20 saturating clients for {seconds} s against a bare Django JSON view…")
+        return load(port, clients=20, seconds=seconds, think=None, client_class=BareClient)
+    finally:
+        stop_server(server)
 
 
 def main():
@@ -225,7 +285,9 @@ def main():
     }
     log(
         f"engine median {result['median_ms']} ms ({result['ratio']}x the naive evaluator); "
-        f"HTTP p95 {result['http_p95_ms']} ms for 20 shoppers, {result['http_saturated_p95_ms']} ms saturated"
+        f"HTTP p95 {result['http_p95_ms']} ms for 20 shoppers, {result['http_saturated_p95_ms']} ms saturated; "
+        f"saturated {result['http_saturated_rps']} req/s against the bare Django view's {result['http_bare_rps']} "
+        f"({result['http_ratio']}x)"
     )
     print(json.dumps(result))
 
