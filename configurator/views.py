@@ -172,7 +172,9 @@ def quote(request, slug):
     return JsonResponse(
         {
             "valid": configuration.is_valid,
-            "quote_html": render_to_string("configurator/partials/quote.html", {"panel": panel}, request=request),
+            # The fragment reads only the panel and the request (for its extra lines): no context
+            # processors, whose page-frame work (search form, notifications…) was a tenth of a quote.
+            "quote_html": render_to_string("configurator/partials/quote.html", {"panel": panel, "request": request}),
             "preview_svg": panel.preview_svg(),
             "options": options,
         }
