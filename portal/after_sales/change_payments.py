@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from atelier.orders import read_configuration
+from portal import events
 from portal.order.notes import warn_once
 from production.services.withdrawal import ProductionStarted
 
@@ -211,10 +212,20 @@ def _record_payment(order, state, via):
     return True
 
 
-def refund_unapplied_change(*, change_id):
-    """Refund in full a change's payment that was not applied (idempotency key from the change).
-    Recorded on the change's own payment source; points are untouched (it earned none). A refusal
-    is noted on the order for staff, once. Returns the refund's reference, or None."""
+def refund_paid_changes(*, order):
+    """Refund in full the differences paid for the order's changes (its cancellation): each on its
+    own payment, with the change's key, taking back the points it earned. Idempotent."""
+    for change_id in DesignChange.objects.filter(order=order, state=State.APPLIED, difference__gt=0).values_list(
+        "pk", flat=True
+    ):
+        refund_unapplied_change(change_id=change_id, earned_points=True)
+
+
+def refund_unapplied_change(*, change_id, earned_points=False):
+    """Refund in full what is left of a change's payment (idempotency key from the change): one not
+    applied, or, `earned_points`, an applied one of an order cancelled (`order_refunded` takes back
+    the points it earned). Recorded on the change's own payment source. A refusal is noted on the
+    order for staff, once. Returns the refund's reference, or None."""
     change = DesignChange.objects.select_related("order").get(pk=change_id)
     order = change.order
     source = Source.objects.filter(order=order, reference=change.payment_reference).first()
@@ -243,7 +254,10 @@ def refund_unapplied_change(*, change_id):
             amount = from_minor(refund.amount, order.currency)
             source.refund(amount, reference=refund.reference, status=refund.status)
             payment_event(locked_order, "Refunded", amount, refund.reference)
-            note(locked_order, f"Refunded {amount} {order.currency}: the design change it paid for was not applied.")
+            why = "the order was cancelled" if earned_points else "the design change it paid for was not applied"
+            note(locked_order, f"Refunded {amount} {order.currency} paid for a design change: {why}.")
+            if earned_points:
+                events.order_refunded(locked_order, amount, refund.reference)
     return refund.reference
 
 

@@ -13,6 +13,7 @@ from portal.order.notes import warn_once
 from ..payments.models import RefundRequest
 from ..payments.selectors import CARD_SOURCES, REFUND_IN_FLIGHT, card_source, refundable
 from ..payments.services.refunds import RefundRefused, refund_order
+from . import change_payments
 from .models import Cancellation
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ def refund_cancellation(*, cancellation_id):
     committed); the `cancellation-refunds` reconciler asks again. Returns the RefundRequest, or None."""
     cancellation = Cancellation.objects.select_related("order", "requested_by").get(pk=cancellation_id)
     order = cancellation.order
+    # A difference paid for a changed design is a payment of its own: back too, with its own key.
+    change_payments.refund_paid_changes(order=order)
     amount = refundable(order)
     if card_source(order) is None or amount <= 0:
         return None

@@ -347,3 +347,26 @@ def test_a_second_window_confirming_an_older_review_sees_the_difference_from_the
     assert response.context["quote"].difference == Decimal("210.00")
     assert DesignChange.objects.count() == 1
     assert not change_payment_requests(stripe_mode)
+
+
+def test_cancelling_after_a_paid_change_refunds_both_payments_and_takes_all_the_points_back(
+    client, checkout, paid_order, stripe_mode, stripe_client
+):
+    from tests.after_sales.test_cancellation import cancel
+
+    confirm(checkout, paid_order, review(client, paid_order, handle="recessed"))
+    pay(checkout, stripe_mode, stripe_client, paid_order)
+    paid_order.refresh_from_db()
+    first_payment = paid_order.total_incl_tax - Decimal("25.00")
+
+    response = cancel(checkout, paid_order)
+
+    assert response.status_code == 302
+    assert sorted(refund["amount"] for refund in stripe_mode.refunds) == sorted([2500, int(first_payment * 100)])
+    change = DesignChange.objects.get()
+    keys = {call.idempotency_key for call in stripe_mode.requests_to("POST", "/v1/refunds")}
+    assert f"refund:{paid_order.number}:{change.refund_token}" in keys
+    assert all(source.amount_refunded == source.amount_debited for source in paid_order.sources.all())
+    assert PendingEarn.objects.get(order_number=paid_order.number).remaining == 0
+    paid_order.refresh_from_db()
+    assert paid_order.status == "Cancelled"
