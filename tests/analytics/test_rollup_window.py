@@ -153,3 +153,34 @@ def test_a_window_a_rebuild_made_stale_is_not_read(shop, monkeypatch):
     rollup.roll_up(through=THROUGH)  # the next night sums it whole again
     assert ContributionWindow.objects.get().valid
     assert CustomerContribution.objects.get(user=shop.ada).refunds == D("20.00")
+
+
+def _summary_indexes():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)",
+            [[model._meta.db_table for model in rollup.SUMMARIES]],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_full_build_builds_its_indexes_again_and_a_killed_one_is_mended_by_the_next_run(shop):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a full build drops and builds indexes on PostgreSQL only")
+    before = _summary_indexes()
+    assert {"analytics_contribution_day", "analytics_contribution_user", "analytics_option_day"} <= before
+
+    rollup.roll_up(full=True, through=THROUGH)
+    assert _summary_indexes() == before
+    with connection.cursor() as cursor:  # as a full build killed between dropping and building them leaves it
+        cursor.execute("DROP INDEX analytics_contribution_user")
+        cursor.execute("DROP INDEX analytics_option_day")
+
+    rollup.roll_up(through=THROUGH)
+
+    assert _summary_indexes() == before
+    assert_equals_raw(PAGE)
