@@ -15,7 +15,8 @@ class RemakeKind(models.TextChoices):
 class Remake(models.Model):
     """One remake or repair of one line for one ticket: a double click starts it once."""
 
-    ticket = models.ForeignKey("care.Ticket", on_delete=models.PROTECT, related_name="remakes")
+    # An erased account takes its tickets and their remakes with it; production keeps the work order.
+    ticket = models.ForeignKey("care.Ticket", on_delete=models.CASCADE, related_name="remakes")
     line = models.ForeignKey("order.Line", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8, choices=RemakeKind.choices)
     reason = models.CharField(max_length=255)

@@ -36,10 +36,11 @@ class Claim(models.Model):
     line = models.ForeignKey("order.Line", on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(default=1)
     reason = models.TextField()
-    ticket = models.ForeignKey("care.Ticket", on_delete=models.PROTECT, related_name="claims")
+    # An erased account takes its tickets, and so its claims, with it (the order and the work order stay).
+    ticket = models.ForeignKey("care.Ticket", on_delete=models.CASCADE, related_name="claims")
     # The customer's words and photos as a message on the ticket: served like any attachment,
     # privately, to the owner and the care console.
-    message = models.ForeignKey("care.TicketMessage", on_delete=models.PROTECT, related_name="+")
+    message = models.ForeignKey("care.TicketMessage", on_delete=models.CASCADE, related_name="+")
     delivered_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
     submission_key = models.UUIDField(unique=True, editable=False)
@@ -55,7 +56,7 @@ class Claim(models.Model):
     refund_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
-    remake = models.OneToOneField("care.Remake", null=True, blank=True, on_delete=models.PROTECT, related_name="claim")
+    remake = models.OneToOneField("care.Remake", null=True, blank=True, on_delete=models.SET_NULL, related_name="claim")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -535,3 +535,13 @@ def test_a_shop_without_a_returns_topic_makes_it_on_the_first_return(order, sett
     topic = Topic.objects.get(slug="send-backs")
     assert claim.ticket.topic == topic
     assert (topic.name, topic.queue.name, topic.is_complaint) == ("Returns", "Customer service", False)
+
+
+def test_an_erased_account_takes_its_claims_and_their_tickets_with_it(order, agent):
+    claim, _ = file(order, tote_of(order))
+    services.decide_claim(claim=claim, decision="remake", reason="Fault", actor=agent)
+
+    order.user.delete()
+
+    assert not Claim.objects.exists() and not Remake.objects.exists()
+    assert WorkOrder.objects.filter(kind="remake").count() == 1  # the workshop's record stays
