@@ -77,6 +77,7 @@ def release_order_to_production(*, order_id, customer_weight=1):
             with transaction.atomic():
                 if Order.objects.select_for_update().filter(pk=order_id).values_list("status", flat=True)[0] in CLOSED:
                     break
+                line, values = _line_as_it_stands(line, values)
                 work_order = _create_work_order(
                     order=order, line=line, template=template, values=values, promised=promised, weight=customer_weight
                 )
@@ -87,6 +88,15 @@ def release_order_to_production(*, order_id, customer_weight=1):
             continue
         created.append(work_order)
     return created
+
+
+def _line_as_it_stands(line, values):
+    """The line and its design read again under the order's lock, which a design change holds while
+    it rewrites the line (portal/after_sales): work released just after a change is made from the
+    new design, not from the one read before the lock. Unchanged values when it cannot be read."""
+    line = type(line).objects.prefetch_related("attributes__option").get(pk=line.pk)
+    parsed = configuration_of(line)
+    return line, (parsed[2] if parsed is not None else values)
 
 
 def _note_release_failure(order, line, error):

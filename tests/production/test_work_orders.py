@@ -1,6 +1,7 @@
 """Paid orders become work orders, planned on work centers; bad plans keep the previous one."""
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from production.selectors.board import last_failure
 from production.selectors.progress import order_progress
 from production.selectors.release import orders_missing_work_orders
 from production.services import floor
+from production.services import release as release_module
 from production.services.release import release_order_to_production
 from production.services.replanning import replan
 from tests.factories import CustomerFactory, OrderFactory
@@ -354,3 +356,27 @@ def test_a_rush_option_counts_only_when_chosen():
     assert not routing.is_rush({"delivery": "standard"}, "delivery")
     assert not routing.is_rush({"express": False}, "express")
     assert not routing.is_rush({"express": True}, "")  # the family sells no rush option
+
+
+def test_work_released_just_after_a_design_change_is_made_from_the_new_design(monkeypatch):
+    """A change (portal/after_sales) rewrites the line under the order's lock; a release that read the
+    order before it must still make the work from the design as it stands once it holds that lock."""
+    right_hinged = ("atelier-fridge", {**FRIDGE[1], "hinge": "right"}, 1)
+    order = OrderFactory(configured=[right_hinged])
+    attribute = order.lines.get().attributes.get(option__code="configuration")
+    read_before = release_module.promise_order
+
+    def change_lands_meanwhile(*, order_id):
+        promised = read_before(order_id=order_id)  # the release has read the lines by now
+        design = json.loads(attribute.value)
+        design["values"]["hinge"] = "left"
+        attribute.value = json.dumps(design)
+        attribute.save()
+        return promised
+
+    monkeypatch.setattr(release_module, "promise_order", change_lands_meanwhile)
+
+    [work_order] = release_order_to_production(order_id=order.pk)
+
+    doors = work_order.operations.get(code="doors")
+    assert {a.setup for a in doors.alternatives.all()} == {20}  # a left hinge's setup, as in the demo's DEMO-2001
