@@ -29,10 +29,8 @@ import json
 import os
 import statistics
 import sys
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, redirect_stdout
 from decimal import Decimal
 from pathlib import Path
@@ -50,6 +48,7 @@ os.environ.pop("STRIPE_SECRET_KEY", None)
 import django  # noqa: E402
 
 from benchmarks.lib.postgres import ensure_database, log  # noqa: E402
+from benchmarks.lib.races import race  # noqa: E402
 
 ensure_database(os.environ["DATABASE_URL"])
 django.setup()
@@ -58,7 +57,7 @@ from celery.app.task import Task  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from oscar.core.loading import get_model  # noqa: E402
@@ -102,32 +101,12 @@ def redemption_race(attempts, threads):
     balance = PER_ATTEMPT * (attempts // 2)
     card, code = new_card(balance)
     base = int(time.time() * 1000) * 10_000 % 2_000_000_000  # basket ids unique to this run
-    held, lock = [], threading.Lock()
 
     def attempt(index):
         basket = SimpleNamespace(pk=base + index, total_incl_tax=Decimal("100000.00"), all_lines=list)
-        try:
-            hold_gift_card(basket=basket, code=code, amount=PER_ATTEMPT)
-            with lock:
-                held.append(index)
-        except WalletRefused:
-            pass
-        finally:
-            if index % 100 == 0:
-                log(f"  redemptions: {index}/{attempts}")
+        hold_gift_card(basket=basket, code=code, amount=PER_ATTEMPT)
 
-    def worker(indices):
-        try:
-            for index in indices:
-                attempt(index)
-        finally:
-            connections.close_all()
-
-    chunks = [list(range(i, attempts, threads)) for i in range(threads)]
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(worker, chunks))
-    seconds = time.perf_counter() - started
+    held, seconds = race(attempts, threads, attempt, WalletRefused)
     card.refresh_from_db()
     taken = sum(WalletHold.objects.filter(value=card, status="held").values_list("amount", flat=True), Decimal(0))
     overspend = max(Decimal(0), taken - balance) + max(Decimal(0), -card.balance)

@@ -23,9 +23,7 @@ import argparse
 import json
 import os
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -41,12 +39,13 @@ os.environ["LOG_LEVEL"] = "WARNING"
 import django  # noqa: E402
 
 from benchmarks.lib.postgres import ensure_database, log  # noqa: E402
+from benchmarks.lib.races import race  # noqa: E402
 
 ensure_database(os.environ["DATABASE_URL"])
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from loyalty import recompute  # noqa: E402
 from loyalty.ledger import PointsRefused  # noqa: E402
@@ -80,33 +79,11 @@ def redemption_race(attempts, threads):
     rules.min_redeem, rules.redeem_step = POINTS_PER_ATTEMPT, 100
     rules.save()
 
-    held = []
-    lock = threading.Lock()
-
     def attempt(index):
         basket = SimpleNamespace(pk=base + index, total_incl_tax_excl_discounts=Decimal("100000"))
-        try:
-            hold_points(user=user, basket=basket, points=POINTS_PER_ATTEMPT)
-            with lock:
-                held.append(index)
-        except PointsRefused:
-            pass
-        finally:
-            if index % 50 == 0:
-                log(f"  redemptions: {index}/{attempts}")
+        hold_points(user=user, basket=basket, points=POINTS_PER_ATTEMPT)
 
-    def worker(indices):
-        try:
-            for index in indices:
-                attempt(index)
-        finally:
-            connections.close_all()
-
-    chunks = [list(range(i, attempts, threads)) for i in range(threads)]
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(worker, chunks))
-    seconds = time.perf_counter() - started
+    held, seconds = race(attempts, threads, attempt, PointsRefused, log_every=50)
     account = LoyaltyAccount.objects.get(user=user)
     spent = PointsHold.objects.filter(account=account, status="held", basket_id__gte=base).count() * POINTS_PER_ATTEMPT
     overspend = max(0, spent - balance) + max(0, -account.available)
