@@ -28,6 +28,7 @@ def points_page(request):
         "entries": page,
         "page_obj": page,
         "active_tab": "points",
+        "page_title": _("My points"),  # Oscar's account pages put it in the title and the breadcrumb
     }
     return render(request, "loyalty/points.html", context)
 
@@ -74,6 +75,7 @@ def invite_page(request):
         "invites": referral_selectors.invites_of(user=request.user),
         "invited_by": referral_selectors.invited_by(user=request.user),
         "active_tab": "invite",
+        "page_title": _("Invite friends"),
     }
     return render(request, "loyalty/invite.html", context)
 

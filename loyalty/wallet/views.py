@@ -64,6 +64,7 @@ def balance(request):
         "page_obj": page,
         "form": form,
         "active_tab": "wallet",
+        "page_title": _("Wallet"),  # Oscar's account pages put it in the title and the breadcrumb
     }
     return render(request, "wallet/balance.html", context)
 

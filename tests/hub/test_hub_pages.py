@@ -143,3 +143,15 @@ def test_an_invoice_is_kept_where_no_web_server_serves_it(signed_in, delivered, 
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     kept = list(tmp_path.rglob("*.pdf"))
     assert len(kept) == 1 and kept[0].is_relative_to(tmp_path / "private")  # not under /media/, whose URLs are public
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [("/accounts/points/", "My points"), ("/accounts/invite/", "Invite friends"), ("/accounts/wallet/", "Wallet")],
+)
+def test_a_hub_page_names_itself_once_in_the_title_and_the_breadcrumb(signed_in, url, name):
+    html = signed_in.get(url).content.decode()
+
+    assert f"<title>\n    {name} | Account |" in html or f"<title>{name} | Account |" in " ".join(html.split())
+    assert html.count('aria-current="page"') == 2  # its tab and its breadcrumb, no empty second crumb
+    assert f'<li class="breadcrumb-item active" aria-current="page">{name}</li>' in html
