@@ -10,9 +10,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from care import selectors as care_selectors
+from care.claims.models import Claim
 from configurator import selectors as configurator_selectors
 from loyalty.reminders import selectors as reminder_selectors
 from loyalty.selectors.accounts import account_summary, ledger_for
+from loyalty.selectors.referrals import invited_by, invites_of
+from loyalty.wallet.selectors import entries_for, wallet_for
 
 from .selectors import orders_for
 
@@ -142,6 +146,86 @@ def reminders(user):
     }
 
 
+def tickets(user):
+    """What the customer and staff wrote to each other (staff's internal notes are not the customer's)."""
+    return [
+        {
+            "reference": ticket.reference,
+            "subject": ticket.subject,
+            "topic": str(ticket.topic),
+            "state": ticket.state,
+            "order": ticket.order.number if ticket.order else None,
+            "opened": ticket.opened_at,
+            "messages": [
+                {"from": message.author_kind, "at": message.created, "body": message.body}
+                for message in care_selectors.thread(ticket)
+            ],
+        }
+        for ticket in care_selectors.tickets_for(user)
+    ]
+
+
+def claims(user):
+    return [
+        {
+            "rma": claim.rma,
+            "kind": claim.kind,
+            "order": claim.order.number,
+            "item": claim.line.title,
+            "quantity": claim.quantity,
+            "reason": claim.reason,
+            "filed": claim.created_at,
+            "decision": claim.decision,
+            "decision_reason": claim.decision_reason,
+            "decided": claim.decided_at,
+            "refunded": claim.refunded_amount,
+        }
+        for claim in Claim.objects.filter(user=user).select_related("order", "line").order_by("created_at")
+    ]
+
+
+def wallet(user):
+    held = wallet_for(user=user)
+    values = ([held.store_credit] if held.store_credit else []) + held.cards
+    return {
+        "balances": [
+            {
+                "kind": value.kind,
+                "code_ends_in": value.code_hint,  # the code itself is never kept, only its digest
+                "balance": value.balance,
+                "currency": value.currency,
+                "expires": value.expires_on,
+            }
+            for value in values
+        ],
+        "gift_cards_bought": [
+            {
+                "for": purchase.recipient_name,
+                "email": purchase.recipient_email,
+                "message": purchase.message,
+                "deliver_on": purchase.deliver_on,
+                "order": purchase.order_line.order.number,
+            }
+            for purchase in held.bought
+        ],
+        "ledger": [
+            {"at": entry.created, "kind": entry.kind, "amount": entry.amount, "reason": entry.reason}
+            for entry in entries_for(user=user)
+        ],
+    }
+
+
+def referrals(user):
+    joined_with = invited_by(user=user)
+    return {
+        "invited_by": joined_with.referrer.get_full_name() if joined_with else None,
+        "friends_invited": [
+            {"friend": friend["label"], "joined": friend["joined"], "status": friend["status"]}
+            for friend in invites_of(user=user)["friends"]
+        ],
+    }
+
+
 SECTIONS = {
     "profile": profile,
     "addresses": addresses,
@@ -151,6 +235,10 @@ SECTIONS = {
     "emails": emails,
     "points": points,
     "reminders": reminders,
+    "tickets": tickets,
+    "claims": claims,
+    "wallet": wallet,
+    "referrals": referrals,
 }
 
 

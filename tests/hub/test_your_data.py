@@ -8,7 +8,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from care import services as care_services
+from care.models import Author, Topic
 from configurator import services as configurator_services
+from loyalty.services.referrals import register_referral
+from loyalty.wallet.services.cards import issue_store_credit
 from portal.hub import services
 from portal.hub.models import DeletionRequest
 from portal.hub.tasks import erase_due_accounts
@@ -139,3 +143,26 @@ def test_staff_see_deletion_requests_in_the_admin(login, customer):
 
     assert response.status_code == 200
     assert customer.email in response.content.decode()
+
+
+def test_the_export_holds_tickets_wallet_and_referrals_but_no_internal_notes(signed_in, customer):
+    ticket, _ = care_services.open_ticket(
+        topic=Topic.objects.first(), user=customer, subject="Door rattles", body="The door rattles."
+    )
+    care_services.reply(ticket=ticket, body="Check the hinge batch.", author_kind=Author.STAFF, internal=True)
+    issue_store_credit(customer, "12.50", "Sorry for the wait", key="export-test")
+    friend = CustomerFactory(first_name="Noor")
+    register_referral(referrer=customer, friend=friend)
+
+    data = export(signed_in)
+
+    [exported] = data["tickets"]
+    assert exported["reference"] == ticket.reference
+    assert [message["body"] for message in exported["messages"]] == ["The door rattles."]  # not staff's note
+    assert data["wallet"]["balances"] == [
+        {"kind": "store_credit", "code_ends_in": "", "balance": "12.50", "currency": "GBP", "expires": None}
+    ]
+    assert [entry["reason"] for entry in data["wallet"]["ledger"]] == ["Sorry for the wait"]
+    assert [friend["status"] for friend in data["referrals"]["friends_invited"]] == ["pending"]
+    assert data["claims"] == [] and data["referrals"]["invited_by"] is None
+    assert friend.email not in json.dumps(data)  # a friend shows by their short label only
