@@ -32,7 +32,9 @@ from loyalty.selectors.missing import paid_orders_without_points, refunds_withou
 from loyalty.selectors.referrals import paid_orders_with_pending_referral
 from loyalty.wallet import tasks as wallet_tasks
 from loyalty.wallet.selectors import closed_orders_not_returned, paid_orders_unsettled
+from production.selectors.delivery import bookings_without_order
 from production.selectors.release import orders_missing_work_orders
+from production.services.delivery_slots import release_orphan_booking
 
 from . import events
 from .after_sales import change_followups, claim_refunds
@@ -131,7 +133,8 @@ RECONCILERS = (
     # Money a design change owes back (a cheaper design, a paid change not applied) is refunded (same key).
     Reconciler(
         "design-change-refunds", finds=change_followups.changes_to_refund, redo=change_followups.retry_refund, every=15
-    ),
+    ),  # A delivery slot's place booked an hour ago or more for an order that was never placed is given back.
+    Reconciler("delivery-bookings", finds=bookings_without_order, redo=release_orphan_booking, every=15),
 )
 
 

@@ -4,7 +4,7 @@ the slot that is an order's due moment, the planners' slot list and an order's s
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -116,3 +116,11 @@ def tracking_entries(order_id):
                 )
             )
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def bookings_without_order(*, older_than=timedelta(hours=1), limit=200):
+    """Order numbers of places booked over `older_than` ago for an order that does not exist: its
+    placing failed after the booking (an order is placed seconds after its booking)."""
+    placed = get_model("order", "Order").objects.filter(number=OuterRef("order_number"))
+    stale = SlotBooking.objects.filter(created__lt=timezone.now() - older_than).filter(~Exists(placed))
+    return list(stale.order_by("pk").values_list("order_number", flat=True)[:limit])

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from oscar.core.loading import get_model
 
 from ..delivery_models import DeliverySlot, SlotBooking
 
@@ -50,11 +51,25 @@ def release_slot(*, order_number):
     second call finds no booking and does nothing. Returns whether a place was freed."""
     with transaction.atomic():
         booking = SlotBooking.objects.select_for_update().filter(order_number=order_number).first()
-        if booking is None:
+        return _free(booking)
+
+
+def release_orphan_booking(order_number):
+    """Give back the place booked for an order that was never placed (the booking comes before the
+    order exists, and placing it failed), unless the order exists by now. For the reconciler."""
+    with transaction.atomic():
+        booking = SlotBooking.objects.select_for_update().filter(order_number=order_number).first()
+        if get_model("order", "Order").objects.filter(number=order_number).exists():
             return False
-        DeliverySlot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
-        booking.delete()
-        return True
+        return _free(booking)
+
+
+def _free(booking):
+    if booking is None:
+        return False
+    DeliverySlot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    booking.delete()
+    return True
 
 
 def add_slots(*, first_day, last_day, starts, ends, capacity, weekdays):

@@ -56,6 +56,7 @@ def test_one_beat_entry_runs_every_reconciler():
         "design-change-payments",
         "design-change-followups",
         "design-change-refunds",
+        "delivery-bookings",
     ]
 
 
@@ -83,6 +84,7 @@ def test_each_row_is_due_at_its_own_period():
         "design-change-payments": 6,
         "design-change-followups": 6,
         "design-change-refunds": 4,
+        "delivery-bookings": 4,
     }
 
 

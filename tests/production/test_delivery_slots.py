@@ -10,6 +10,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from atelier.orders import OrderStatus
+from portal import reconcile
 from production import planning
 from production.models import DeliverySlot, SlotBooking, WorkOrder
 from production.selectors.delivery import slots_for_lines
@@ -70,6 +71,21 @@ def test_releasing_gives_the_place_back_once():
     assert delivery_slots.release_slot(order_number="N1") is True
     assert delivery_slots.release_slot(order_number="N1") is False
     assert booked(slot) == (0, [])
+
+
+def test_a_place_booked_for_an_order_never_placed_is_given_back_by_the_reconciler():
+    slot = a_slot(capacity=3)
+    placed = OrderFactory()
+    for number in ("NEVER-PLACED", placed.number, "BEING-PLACED"):
+        delivery_slots.book_slot(slot_id=slot.pk, order_number=number)
+    an_hour_ago = timezone.now() - timedelta(hours=1, minutes=1)
+    SlotBooking.objects.exclude(order_number="BEING-PLACED").update(created=an_hour_ago)
+
+    done = reconcile.run_one(reconcile.by_name("delivery-bookings"))
+
+    assert done == 1
+    assert booked(slot) == (2, sorted([placed.number, "BEING-PLACED"]))  # placed, or placing a moment ago: kept
+    assert delivery_slots.release_orphan_booking(placed.number) is False  # an order that exists keeps its place
 
 
 def test_capacity_never_goes_below_the_bookings():
