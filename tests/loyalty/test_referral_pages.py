@@ -56,7 +56,7 @@ def test_invite_page_lists_the_members_friends_only(client, member):
     html = client.get("/accounts/invite/").content.decode()
     assert "<td>Nell P.</td>" in html
     assert "Other X." not in html
-    assert "1 friend joined with your link; 0 has ordered, and you earned 0 points." in html
+    assert "1 friend joined with your link. Friends who have ordered: 0. Points you earned: 0." in html
     assert friend.email not in html
 
 
