@@ -200,7 +200,12 @@ class PendingEarn(models.Model):
     account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="pending_earns")
     order_number = models.CharField(max_length=128, unique=True)
     order_id = models.BigIntegerField(db_index=True)
-    points = models.PositiveIntegerField(help_text=_("Earned on the order; grows only when a paid design change adds a payment (loyalty.services.extra_payments)."))
+    points = models.PositiveIntegerField(
+        help_text=_(
+            "Earned on the order; grows only when a paid design change adds a payment "
+            "(loyalty.services.extra_payments)."
+        )
+    )
     remaining = models.PositiveIntegerField(help_text=_("Still pending after reversals."))
     paid_total = models.DecimalField(max_digits=12, decimal_places=2)
     refunded_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))

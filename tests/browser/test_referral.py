@@ -74,7 +74,8 @@ def test_a_friend_registers_with_the_copied_link_and_both_earn_after_the_first_o
     sign_in(page, shop, MEMBER, PASSWORD)
     page.goto(shop + "/accounts/invite/")
     expect(page.locator("[data-invite-totals]")).to_have_text(
-        f"1 friend joined with your link. Friends who have ordered: 1. Points you earned: {rules.referral_bonus_referrer}."
+        "1 friend joined with your link. Friends who have ordered: 1. "
+        f"Points you earned: {rules.referral_bonus_referrer}."
     )
     friends = page.get_by_role("table")
     expect(friends.get_by_role("row").nth(1)).to_contain_text("Rewarded")
