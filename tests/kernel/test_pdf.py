@@ -118,3 +118,20 @@ def test_rendered_documents_join_page_by_page():
 
     assert len(PdfReader(io.BytesIO(joined)).pages) == 2
     assert text_of(joined).split() == ["Invoice", "Second"]
+
+
+def test_renders_share_their_thread_s_font_configuration_unless_the_document_brings_fonts():
+    """Fonts are found once per thread (issue #22); a document's own @font-face never reaches the next one."""
+    from atelier.pdf import _font_config
+
+    plain = "<p>Invoice</p>"
+    own = "<style>@font-face { font-family: Own; src: local(DejaVu Sans); }</style><p>Invoice</p>"
+
+    assert _font_config(plain) is _font_config("<p>Second</p>")
+    assert _font_config(own) is not _font_config(plain)
+    assert _font_config("<link rel=stylesheet href='data:text/css,p{}'>") is not _font_config(plain)
+    others = []
+    thread = threading.Thread(target=lambda: others.append(_font_config(plain)))
+    thread.start()
+    thread.join()
+    assert others[0] is not _font_config(plain)
