@@ -99,8 +99,21 @@ class TrackingEntry:
 def tracking_entries(order_id):
     """The carriers' news for an order's timeline, oldest first: each shipment handed over, then
     each event in the carrier's time (not the order it reached us in)."""
-    entries = []
-    for shipment in shipments_of(order_id):
+    return tracking_for_orders([order_id]).get(order_id, [])
+
+
+def tracking_for_orders(order_ids):
+    """{order id: its `tracking_entries`} for several orders in two queries however many (an
+    order without a shipment is absent; the caller checked who may see them)."""
+    order_ids = list(order_ids)
+    if not order_ids:
+        return {}
+    shipments = Shipment.objects.filter(order_id__in=order_ids).prefetch_related(
+        Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "pk"))
+    )
+    by_order = {}
+    for shipment in shipments:
+        entries = by_order.setdefault(shipment.order_id, [])
         entries.append(
             TrackingEntry(shipment.created, f"Handed to {shipment.carrier}", shipment.carrier, shipment.tracking_number)
         )
@@ -115,7 +128,7 @@ def tracking_entries(order_id):
                     shipment.tracking_number,
                 )
             )
-    return sorted(entries, key=lambda entry: entry.at)
+    return {order_id: sorted(entries, key=lambda entry: entry.at) for order_id, entries in by_order.items()}
 
 
 def bookings_without_order(*, older_than=timedelta(hours=1), limit=200):

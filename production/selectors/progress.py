@@ -8,7 +8,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from ..models import Operation, ProductionEvent, PromisedDate, WorkOrder
-from .delivery import tracking_entries
+from .delivery import tracking_for_orders
 
 WAITING, SCHEDULED, IN_PRODUCTION, FINISHED = "waiting", "scheduled", "in_production", "finished"
 
@@ -60,31 +60,57 @@ def order_progress(*, order_id) -> OrderProgress:
     The stage and planned date are the order's own work; a remake or repair started later is
     followed on its own (`remakes`), so it does not move a delivered order back into production.
     """
-    operations = Operation.objects.filter(work_order__order_id=order_id, work_order__kind=WorkOrder.ORDER)
-    stage, planned = _stage(operations)
-    promised = PromisedDate.objects.filter(order_id=order_id).values_list("ship_date", flat=True).first()
-    entries = [
-        ProductionEntry(*row)
-        for row in ProductionEvent.objects.filter(order_id=order_id)
+    return progress_for_orders([order_id])[order_id]
+
+
+def progress_for_orders(order_ids) -> dict:
+    """{order id: its `order_progress`} for every one of `order_ids`, in six queries however many
+    orders (the account hub's lists; the caller has checked the orders are the shopper's)."""
+    order_ids = list(dict.fromkeys(order_ids))
+    if not order_ids:
+        return {}
+    own_work = {
+        tally.pop("work_order__order_id"): tally
+        for tally in Operation.objects.filter(work_order__order_id__in=order_ids, work_order__kind=WorkOrder.ORDER)
+        .values("work_order__order_id")
+        .annotate(**_tallies())
+        .order_by()
+    }
+    promised = dict(PromisedDate.objects.filter(order_id__in=order_ids).values_list("order_id", "ship_date"))
+    entries, remakes = {}, {}
+    events = (
+        ProductionEvent.objects.filter(order_id__in=order_ids)
         .exclude(customer_label="")
-        .values_list("at", "customer_label", "work_order_id", "work_order__line_id")
-    ]
-    remakes = [
-        _remake_progress(work_order)
-        for work_order in WorkOrder.objects.filter(order_id=order_id).exclude(kind=WorkOrder.ORDER).order_by("pk")
-    ]
-    return OrderProgress(
-        stage=stage,
-        promised_ship_date=promised,
-        planned_ship_date=planned,
-        entries=entries,
-        remakes=remakes,
-        tracking=tracking_entries(order_id),
+        .values_list("order_id", "at", "customer_label", "work_order_id", "work_order__line_id")
     )
+    for order_id, *row in events:
+        entries.setdefault(order_id, []).append(ProductionEntry(*row))
+    later_work = (
+        WorkOrder.objects.filter(order_id__in=order_ids)
+        .exclude(kind=WorkOrder.ORDER)
+        .annotate(**_tallies("operations__"))
+        .order_by("pk")
+    )
+    for work_order in later_work:
+        remakes.setdefault(work_order.order_id, []).append(_remake_progress(work_order))
+    tracking = tracking_for_orders(order_ids)
+    result = {}
+    for order_id in order_ids:
+        stage, planned = _stage_of(own_work.get(order_id, _NO_OPERATIONS))
+        result[order_id] = OrderProgress(
+            stage=stage,
+            promised_ship_date=promised.get(order_id),
+            planned_ship_date=planned,
+            entries=entries.get(order_id, []),
+            remakes=remakes.get(order_id, []),
+            tracking=tracking.get(order_id, []),
+        )
+    return result
 
 
 def _remake_progress(work_order):
-    stage, planned = _stage(work_order.operations.all())
+    """A remake or repair annotated with the tallies of its operations (`_tallies("operations__")`)."""
+    stage, planned = _stage_of(vars(work_order))
     promised = timezone.localtime(work_order.due_at).date()
     return RemakeProgress(
         work_order.kind, work_order.title, stage, promised, planned, work_order.pk, work_order.line_id
@@ -118,11 +144,6 @@ def _stage_of(tally):
         stage = WAITING
     last = tally["ops_last_finished"] if stage == FINISHED else tally["ops_last_planned"]
     return stage, (timezone.localtime(last).date() if last else None)
-
-
-def _stage(operations):
-    """(stage, planned or actual ship day) of a set of operations, in one query."""
-    return _stage_of(operations.aggregate(**_tallies()))
 
 
 @dataclass(frozen=True)
