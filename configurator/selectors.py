@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 from django.http import Http404
+from oscar.core.loading import get_model
 
 from atelier.orders import CONFIGURATION_OPTION
 
@@ -157,4 +158,16 @@ def preset_designs(family_id=None):
 
 def has_configured_lines(order):
     """Whether any of an Oscar order's lines was configured here (and so is built to order)."""
-    return order.lines.filter(attributes__option__code=CONFIGURATION_OPTION).exists()
+    return order.pk in orders_with_configured_lines([order.pk])
+
+
+def orders_with_configured_lines(order_ids):
+    """The ids, among `order_ids`, of the orders with a line configured here: `has_configured_lines`
+    for several orders in one query."""
+    order_ids = list(order_ids)
+    if not order_ids:
+        return set()
+    lines = get_model("order", "Line").objects.filter(
+        order_id__in=order_ids, attributes__option__code=CONFIGURATION_OPTION
+    )
+    return set(lines.order_by().values_list("order_id", flat=True).distinct())

@@ -68,20 +68,31 @@ class ClaimProgress:
 
 def timeline_claims(order_id):
     """Every claim of the order with its steps, for portal/hub/timeline.py (the hub checked ownership)."""
-    claims = Claim.objects.filter(order_id=order_id).select_related("line", "remake").order_by("created_at", "pk")
+    return timeline_claims_for_orders([order_id]).get(order_id, [])
+
+
+def timeline_claims_for_orders(order_ids):
+    """{order id: its `timeline_claims`} for several orders in two queries however many (an order
+    without a claim is absent; the hub checked ownership)."""
+    order_ids = list(order_ids)
+    if not order_ids:
+        return {}
+    claims = Claim.objects.filter(order_id__in=order_ids).select_related("line", "remake").order_by("created_at", "pk")
     claims = claims.prefetch_related(Prefetch("events", queryset=ClaimEvent.objects.order_by("at", "pk")))
-    return [
-        ClaimProgress(
-            rma=claim.rma,
-            kind=ClaimKind(claim.kind).label,
-            title=claim.line.title,
-            decision=claim.decision,
-            steps=[(event.at, event.words) for event in claim.events.all()],
-            work_order_id=claim.remake.work_order_id if claim.remake_id else None,
-            line_id=claim.line_id,
+    by_order = {}
+    for claim in claims:
+        by_order.setdefault(claim.order_id, []).append(
+            ClaimProgress(
+                rma=claim.rma,
+                kind=ClaimKind(claim.kind).label,
+                title=claim.line.title,
+                decision=claim.decision,
+                steps=[(event.at, event.words) for event in claim.events.all()],
+                work_order_id=claim.remake.work_order_id if claim.remake_id else None,
+                line_id=claim.line_id,
+            )
         )
-        for claim in claims
-    ]
+    return by_order
 
 
 # --- the care console -------------------------------------------------------------------------------
