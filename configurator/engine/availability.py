@@ -293,15 +293,24 @@ def _disabled(
                 per_key[key] = [message]
             else:
                 found.append(message)
+    multi_disabled(index, multi_hits, disabled)
+    return disabled
+
+
+def multi_disabled(
+    index: Any, multi_hits: dict[int, list[tuple[int, int]]], disabled: dict[str, dict[str, list[str]]]
+) -> None:
+    """The disabled keys of every multi option with hits, into `disabled`: per choice (in
+    choice order), the messages of the rules whose culprit mask holds it, in rule order."""
+    messages = index.messages
     for option_index, hits in multi_hits.items():
         hits.sort(key=_first)
-        per_key = {}
+        per_key: dict[str, list[str]] = {}
         for position, code in enumerate(index.multi_bits[option_index][0]):
             for rule_index, culprit in hits:
                 if culprit >> position & 1:
                     per_key.setdefault(code, []).append(messages[rule_index])
-        disabled[codes_by_index[option_index]] = per_key
-    return disabled
+        disabled[index.codes[option_index]] = per_key
 
 
 def _numeric_limits(

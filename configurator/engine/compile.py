@@ -76,6 +76,7 @@ def compile_schema(schema: Mapping[str, Any]) -> CompiledFamily:
     options. Raises SchemaError listing every problem found, in schema order. The result is
     immutable; cache it per (family, version).
     """
+    from .codegen import build_analyser
     from .index import build_index  # the index needs the compiled family, not the reverse
     from .pricing import build_price_list
 
@@ -109,9 +110,10 @@ def compile_schema(schema: Mapping[str, Any]) -> CompiledFamily:
         },
         rules_naming=_rules_naming(options, checked),
     )
-    # both are derived from the fields above; set once, before anyone else sees the object
+    # all three are derived from the fields above; set once, before anyone else sees the object
     object.__setattr__(compiled, "index", build_index(compiled))
     object.__setattr__(compiled, "price_list", build_price_list(compiled))
+    object.__setattr__(compiled, "analyser", build_analyser(compiled))
     return compiled
 
 

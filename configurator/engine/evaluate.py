@@ -26,6 +26,10 @@ def evaluate(compiled: CompiledFamily, raw_values: Mapping[str, Any]) -> Evaluat
     keys that are not option codes, such as "price", are reported and otherwise ignored.
     """
     prepared = prepare(compiled, raw_values)
-    broken, disabled, numeric = analyse(compiled, prepared.values)
+    analyser = compiled.analyser  # the family's rule analysis as generated code (codegen.py)
+    if analyser is not None:
+        broken, disabled, numeric = analyser(prepared.values)
+    else:
+        broken, disabled, numeric = analyse(compiled, prepared.values)
     availability = build_availability(compiled, prepared, disabled, numeric)
     return assemble(compiled, prepared, broken, availability)

@@ -167,6 +167,9 @@ class CompiledFamily:
     index: Any = None
     # what each option value adds to a quote (pricing.build_price_list)
     price_list: Any = None
+    # the rule analysis written out as code for this family (codegen.build_analyser): called
+    # with the resolved values, it returns what availability.analyse returns; None: interpret
+    analyser: Any = None
 
     def option(self, code: str) -> Option:
         return self.by_code[code]
