@@ -4,6 +4,7 @@
     python benchmarks/scheduler.py --quick      # ft06, mk01-mk02 (10 s each), factory, re-plan
     python benchmarks/scheduler.py --instances ft10,mk04 --skip-factory
     python benchmarks/scheduler.py --instances la22,abz7,swv11,ta51,ta71 --skip-factory   # other public job shops
+    python benchmarks/scheduler.py --instances ta --skip-factory --skip-terminal   # Taillard's ta01-ta10, 60 s each
 
 Stages print a progress line on stderr; the last stdout line is one JSON object with the figures.
 Plans use the production default (deterministic mode) unless --free is given. No Django: the
@@ -64,7 +65,19 @@ BEST_KNOWN = {
     "swv11": 2983,
     "ta51": 2760,
     "ta71": 5464,
+    # Taillard's 15 x 15 job shops (`--instances ta` runs all ten; `ta_mean_gap_percent`):
+    "ta01": 1231,
+    "ta02": 1244,
+    "ta03": 1218,
+    "ta04": 1175,
+    "ta05": 1224,
+    "ta06": 1238,
+    "ta07": 1227,
+    "ta08": 1217,
+    "ta09": 1274,
+    "ta10": 1241,
 }
+TAILLARD_15 = tuple(f"ta{i:02d}" for i in range(1, 11))
 DAY = 24 * 60
 WEEK = 7 * DAY
 
@@ -191,6 +204,7 @@ def jssp_stage(name: str, time_limit: float, deterministic: bool) -> dict:
         "seconds": plan.seconds,
         "heuristic_makespan": heuristic.makespan,
         "ratio": round(plan.makespan / heuristic.makespan, 3),
+        "gap_percent": round(100 * (plan.makespan - best) / best, 2),
         "reproducible": plan.reproducible,
         "violations": violations,
     }
@@ -368,7 +382,9 @@ def _late(schedule) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="ft06 and mk01-mk02 at 10 s")
-    parser.add_argument("--instances", help="comma-separated, e.g. ft10,mk01,mk04 (default: by --quick)")
+    parser.add_argument(
+        "--instances", help="comma-separated, e.g. ft10,mk01,mk04; 'ta' for ta01-ta10 (default: by --quick)"
+    )
     parser.add_argument("--time-limit", type=float, help="seconds per benchmark instance (60, or 10 with --quick)")
     parser.add_argument("--skip-factory", action="store_true")
     parser.add_argument("--jobs", type=int, default=500)
@@ -382,6 +398,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.instances:
         names = [n.strip() for n in args.instances.split(",") if n.strip()]
+        names = [m for n in names for m in (TAILLARD_15 if n == "ta" else (n,))]
     elif args.quick:
         names = ["ft06", "mk01", "mk02"]
     else:
@@ -402,6 +419,20 @@ def main() -> None:
     for name in ("ft10",):
         for key in ("makespan", "found_seconds", "proved_seconds"):
             figures.setdefault(f"{name}_{key}", None)
+    taillard = [n for n in jssp if n in TAILLARD_15]
+    if taillard:
+        # Over the Taillard 15 x 15 instances of this run (all ten with `--instances ta`).
+        gaps = [figures[f"{n}_gap_percent"] for n in taillard]
+        figures["ta_instances"] = len(taillard)
+        figures["ta_mean_gap_percent"] = round(sum(gaps) / len(gaps), 2)
+        figures["ta_max_seconds"] = max(figures[f"{n}_seconds"] for n in taillard)
+        figures["ta_min_seconds"] = min(figures[f"{n}_seconds"] for n in taillard)
+        figures["ta_reproducible"] = all(figures[f"{n}_reproducible"] for n in taillard)
+        progress(
+            f"Taillard 15 x 15: mean gap {figures['ta_mean_gap_percent']}% over {len(taillard)} "
+            f"(target <= 0.4%), runs {figures['ta_min_seconds']}-{figures['ta_max_seconds']}s, "
+            f"reproducible: {figures['ta_reproducible']}"
+        )
     if flexible:
         figures["brandimarte"] = {}
         for name in flexible:
