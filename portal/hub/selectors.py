@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from oscar.core.loading import get_model
 
 from atelier.orders import UNPAID, OrderStatus
-from care.claims.selectors import timeline_claims
+from care.claims.selectors import timeline_claims_for_orders
 from configurator import selectors as configurator_selectors
 from loyalty.selectors.accounts import account_summary
 
@@ -32,11 +33,41 @@ def order_for(*, user, number):
 
 
 def timeline_for(order, progress=None):
-    changes = [(change.new_status, change.date_created) for change in order.status_changes.order_by("date_created")]
-    return build_timeline(
-        placed_at=order.date_placed, status=order.status, status_changes=changes, progress=progress,
-        made_to_order=configurator_selectors.has_configured_lines(order), claims=timeline_claims(order.pk),
-    )  # fmt: skip
+    return timelines_for([order], progress_for=lambda orders: {order.pk: progress})[0][1]
+
+
+def timelines_for(orders, *, progress_for=None):
+    """[(order, its timeline)] in the orders' order, each kind of fact read once for all of them,
+    so a page of orders costs the same queries as one. `progress_for(orders)`: production's view
+    of each, {order id: progress} (none without it)."""
+    orders = list(orders)
+    if not orders:
+        return []
+    prefetch_related_objects(orders, "status_changes")
+    order_ids = [order.pk for order in orders]
+    progress = progress_for(orders) if progress_for else {}
+    made_to_order = configurator_selectors.orders_with_configured_lines(order_ids)
+    claims = timeline_claims_for_orders(order_ids)
+    return [
+        (order, build_timeline(
+            placed_at=order.date_placed, status=order.status, status_changes=_history(order),
+            progress=progress.get(order.pk), made_to_order=order.pk in made_to_order, claims=claims.get(order.pk, ()),
+        ))
+        for order in orders
+    ]  # fmt: skip
+
+
+def order_cards(orders, *, progress_for=None):
+    """`timelines_for` a page of the order list, with the lines its cards count (`num_items`)."""
+    orders = list(orders)
+    prefetch_related_objects(orders, "lines")
+    return timelines_for(orders, progress_for=progress_for)
+
+
+def _history(order):
+    """(new status, when) of the order's status changes, oldest first, from those prefetched."""
+    changes = sorted(order.status_changes.all(), key=lambda change: (change.date_created, change.pk))
+    return [(change.new_status, change.date_created) for change in changes]
 
 
 def unread_notifications(user):
@@ -59,13 +90,14 @@ class Overview:
     points: object = None  # loyalty's AccountSummary: balance, tier and the way to the next
 
 
-def overview(user, *, progress_for=lambda order: None):
-    orders = list(orders_for(user).prefetch_related("status_changes")[:20])
+def overview(user, *, progress_for=None):
+    """`progress_for(orders)`: production's view of each order shown, {order id: progress}."""
+    orders = list(orders_for(user)[:20])
     orders.sort(key=lambda order: order.status not in OPEN_STATUSES)  # stable: open first, newest first
     designs = configurator_selectors.designs_for(user)
     unread = unread_notifications(user)
     return Overview(
-        orders=[(order, timeline_for(order, progress_for(order))) for order in orders[:3]],
+        orders=timelines_for(orders[:3], progress_for=progress_for),
         orders_count=orders_for(user).count(),
         designs=list(designs[:3]),
         designs_count=designs.count(),

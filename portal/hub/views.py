@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from . import export, selectors, services
 from .forms import DeletionRequestForm
-from .progress import production_progress
+from .progress import production_progress_for
 
 
 @login_required
 def overview(request):
     context = {
-        "overview": selectors.overview(request.user, progress_for=production_progress),
+        "overview": selectors.overview(request.user, progress_for=production_progress_for),
         "page_title": _("Your account"),
         "active_tab": "overview",
     }

@@ -3,8 +3,8 @@ from django import template
 from configurator.selectors import family_for_product
 from production.selectors.delivery import slot_booked_for
 
-from ..progress import production_progress
-from ..selectors import timeline_for
+from ..progress import production_progress, production_progress_for
+from ..selectors import order_cards, timeline_for
 
 register = template.Library()
 
@@ -13,6 +13,13 @@ register = template.Library()
 def order_timeline(order):
     """`{% order_timeline order as timeline %}`: the order's steps with production's dates."""
     return timeline_for(order, production_progress(order))
+
+
+@register.simple_tag
+def order_timelines(orders):
+    """`{% order_timelines orders as cards %}`: (order, timeline) for each order of a list, read
+    once for all of them (a page of orders costs the queries of one)."""
+    return order_cards(orders, progress_for=production_progress_for)
 
 
 @register.simple_tag
