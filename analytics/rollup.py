@@ -24,8 +24,10 @@ over every order, into tables emptied with TRUNCATE and without their secondary 
 built again once the rows are in (PostgreSQL; the session gets more memory for its sorts).
 Today is never built: it is still changing, and the pages add it from raw orders.
 
-Then the window of the last 12 months (analytics/rollup_window.py) is summed again: whole after a
-full build, else only for the customers whose days were rebuilt.
+Then the windows of the last 12 months and the last 30 days (analytics/rollup_window.py) are
+brought up to date: summed whole after a full build, else only for the customers that changed (the
+days rebuilt, the day that left each window, a new segment or tier), the groups moved by the
+difference.
 """
 
 import logging
@@ -184,9 +186,10 @@ def roll_up(*, full=False, since=None, through=None, progress=None):
         ensure_indexes()
     through = through or yesterday()
     days = days_to_rebuild(full=full, since=since, through=through)
-    window = rollup_window.current()
-    # The customers whose rows a rebuild touches, for the window's refresh; None: refresh it whole.
-    touched = set() if not full and window is not None and window.valid else None
+    # The windows valid before the rebuilds clear them, and the customers whose rows a rebuild
+    # touches, for the windows' refresh; None: sum them whole.
+    fresh = set() if full else rollup_window.valid_spans()
+    touched = set() if fresh else None
     result = RollupResult()
     with _emptied_for_a_full_build() if full else nullcontext():
         for period in chunks(days, FULL_CHUNK_DAYS if full else CHUNK_DAYS):
@@ -205,9 +208,9 @@ def roll_up(*, full=False, since=None, through=None, progress=None):
             if progress:
                 progress((period.end - period.start).days + 1)
     try:
-        rollup_window.refresh(through, alias=ALIAS, touched=touched)
+        rollup_window.refresh(through, alias=ALIAS, touched=touched, fresh=fresh)
     except DatabaseError:
-        log.exception("The window of the last 12 months failed; the pages read the daily roll-ups")
+        log.exception("The windows' refresh failed; the pages read the daily roll-ups")
     result.seconds = time.perf_counter() - started
     run.finished_at, run.days, run.failed_days, run.seconds = timezone.now(), result.days, result.failed, result.seconds
     run.save(update_fields=["finished_at", "days", "failed_days", "seconds"])

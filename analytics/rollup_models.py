@@ -123,12 +123,14 @@ class ContributionDay(models.Model):
 
 
 class ContributionWindow(models.Model):
-    """The last 12 months' contributions as of the night's run (one row): the days `start` to
+    """The contributions of the last `days` built days as of the night's run (a row a window: the
+    last 12 months, the last 30 days; analytics/rollup_window.WINDOWS): the days `start` to
     `through` summed by customer (`CustomerContribution`) and by segment and tier
-    (`GroupContribution`), so the default page reads a few thousand rows instead of a row per order.
+    (`GroupContribution`), so the page reads a few dozen rows instead of a row per order.
     `valid` is cleared, in the same transaction, by any rebuild of a day inside the window; the
     pages then read the daily tables until the run refreshes it."""
 
+    days = models.PositiveSmallIntegerField(default=364, unique=True)
     start = models.DateField()
     through = models.DateField()
     built_at = models.DateTimeField()
@@ -139,9 +141,12 @@ class ContributionWindow(models.Model):
 
 
 class CustomerContribution(models.Model):
-    """A customer's contribution figures summed over the window (guests: one row with no user), and
-    the contribution as the page orders it (each part rounded), indexed for the lowest few."""
+    """A customer's contribution figures summed over a window (`days`, its `ContributionWindow`;
+    guests: one row with no user), the contribution as the page orders it (each part rounded),
+    indexed for the lowest few, and the customer's segment and tier when the row was summed (the
+    window's groups are the sums of its rows by those two; a change of either refreshes the row)."""
 
+    days = models.PositiveSmallIntegerField(default=364)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -160,10 +165,12 @@ class CustomerContribution(models.Model):
     remakes = models.DecimalField(**SUM)
     remakes_unknown = models.PositiveIntegerField(default=0)
     contribution = models.DecimalField(max_digits=30, decimal_places=2, default=0)
+    segment = models.CharField(max_length=30, null=True, blank=True)  # none: no loyalty account
+    tier = models.CharField(max_length=100, null=True, blank=True)  # the tier's name; none: no tier
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user"], name="analytics_window_customer_once")]
-        indexes = [models.Index(fields=["contribution", "user"], name="analytics_window_lowest")]
+        constraints = [models.UniqueConstraint(fields=["days", "user"], name="analytics_window_customer_once")]
+        indexes = [models.Index(fields=["days", "contribution", "user"], name="analytics_window_lowest")]
 
     def __str__(self):
         return f"Window contribution of {self.user_id or 'guests'}"
@@ -171,8 +178,9 @@ class CustomerContribution(models.Model):
 
 class GroupContribution(models.Model):
     """The window's contributions by RFM segment and loyalty tier together (the customers' accounts
-    as of the run), with no customer in them: a few dozen rows, summed by segment or by tier."""
+    as of the run), with no customer in them: a few dozen rows a window, summed by segment or by tier."""
 
+    days = models.PositiveSmallIntegerField(default=364)
     segment = models.CharField(max_length=30, null=True, blank=True)  # none: no loyalty account
     tier = models.CharField(max_length=100, null=True, blank=True)  # the tier's name; none: no tier
     customers = models.PositiveIntegerField(default=0)

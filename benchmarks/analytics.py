@@ -1,6 +1,6 @@
 """Benchmark the margin dashboard's roll-ups on PostgreSQL (issue #19, speed).
 
-    python benchmarks/analytics.py [--quick] [--regenerate]
+    python benchmarks/analytics.py [--quick] [--regenerate] [--parts build,increment,pages,raw]
 
 Database: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/atelier_bench_rollup (created and
 migrated if needed; --quick uses atelier_bench_rollup_quick).
@@ -27,6 +27,11 @@ migrated if needed; --quick uses atelier_bench_rollup_quick).
    The raw 12-month page is measured too with --quick; at full size it reads every line of the
    year into Python (five million rows, gigabytes) and is only estimated from the 30-day one
    (x 365/30, raw_12m_estimate_ms), which the JSON says.
+
+--parts runs some of 2.-5. against the database as it is (the data and the roll-ups of an earlier
+run): `--parts increment,pages` measures a night and the pages without the half-hour build; the
+figures of the parts not run are null. The family filter's page uses a generated family, made a
+configurator family (no options) so that the form offers it.
 
 Progress on stderr; the last stdout line is one JSON object.
 """
@@ -59,28 +64,49 @@ ensure_database(os.environ["DATABASE_URL"])
 django.setup()
 
 from datetime import timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from oscar.core.loading import get_model  # noqa: E402
 
 from analytics.dashboard import views  # noqa: E402
 from analytics.models import RollupRun  # noqa: E402
 from analytics.selectors import margins  # noqa: E402
+from configurator.models import ProductFamily  # noqa: E402
 from loyalty.models import Tier  # noqa: E402
 from portal.demo import loyalty as demo_loyalty  # noqa: E402
 
 FAMILIES = ["bench-tote", "bench-mug", "bench-cap", "bench-print", "bench-card"]
 PAGE = "/dashboard/analytics/margins/"
 REPEAT = 5
+PARTS = ("build", "increment", "pages", "raw")
 
 
 def prepare_schema():
     log("migrating (once)…")
     call_command("migrate", verbosity=0)
     demo_loyalty.load_tiers()
+    ensure_families()
+
+
+def ensure_families():
+    """The generated lines' families as configurator families (a product each, no options), so that
+    the dashboard's family filter offers them as it offers the shop's."""
+    Product = get_model("catalogue", "Product")
+    ProductClass = get_model("catalogue", "ProductClass")
+    kind, _ = ProductClass.objects.get_or_create(name="Bench goods", defaults={"track_stock": False})
+    for slug in FAMILIES:
+        if ProductFamily.objects.filter(slug=slug).exists():
+            continue
+        name = slug.replace("bench-", "Bench ").capitalize()
+        product = Product.objects.create(title=name, upc=slug.upper(), product_class=kind, structure="standalone")
+        ProductFamily.objects.create(
+            product=product, slug=slug, name=name, preview=ProductFamily.Preview.TOTE, base_price=Decimal("18.00")
+        )
 
 
 def generated_counts():
@@ -333,7 +359,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again")
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"what to measure, of {','.join(PARTS)} (default: all); the others read the database as it is",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if not parts <= set(PARTS):
+        parser.error(f"--parts takes {', '.join(PARTS)}")
     if connection.vendor != "postgresql":
         raise SystemExit("This benchmark needs PostgreSQL (DATABASE_URL).")
     customers, orders = (10_000, 50_000) if args.quick else (1_000_000, 5_000_000)
@@ -345,27 +379,34 @@ def main():
     else:
         log(f"reusing {customers:,} customers and {orders:,} orders (--regenerate to make them again)")
     with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        remove_generated(cursor, "I")
-        cursor.execute("SET session_replication_role = DEFAULT")
+        if parts & {"build", "increment"}:
+            cursor.execute("SET session_replication_role = replica")
+            remove_generated(cursor, "I")
+            cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("SELECT COUNT(*) FROM order_line")
         lines = cursor.fetchone()[0]
 
     today = timezone.localdate()
-    log("1. full roll-up (manage.py analytics_rollup --full, a process of its own)…")
-    build, build_peak, build_loaded = roll_up_in_a_process("--full")
-    log(
-        f"   {build.days:,} days in {build.seconds:.1f} s, failed: {build.failed_days or 'none'}; "
-        f"peak {build_peak:.0f} MB, {build_loaded:.0f} MB of it before the roll-up began"
-    )
+    build = increment = None
+    peaks = []  # (peak, loaded) of each roll-up process
+    if "build" in parts:
+        log("1. full roll-up (manage.py analytics_rollup --full, a process of its own)…")
+        build, build_peak, build_loaded = roll_up_in_a_process("--full")
+        peaks.append((build_peak, build_loaded))
+        log(
+            f"   {build.days:,} days in {build.seconds:.1f} s, failed: {build.failed_days or 'none'}; "
+            f"peak {build_peak:.0f} MB, {build_loaded:.0f} MB of it before the roll-up began"
+        )
 
-    per_day = max(1, orders // 1095)
-    log(f"2. one day more: {per_day:,} orders placed yesterday, then the nightly incremental run…")
-    add_yesterday(per_day)
-    increment, increment_peak, increment_loaded = roll_up_in_a_process()
-    log(f"   {increment.days} day(s) in {increment.seconds:.2f} s; peak {increment_peak:.0f} MB")
-    peak_mb, loaded_mb = max((build_peak, build_loaded), (increment_peak, increment_loaded))
-    rollup_mb = max(build_peak - build_loaded, increment_peak - increment_loaded)
+    if "increment" in parts:
+        per_day = max(1, orders // 1095)
+        log(f"2. one day more: {per_day:,} orders placed yesterday, then the nightly incremental run…")
+        add_yesterday(per_day)
+        increment, increment_peak, increment_loaded = roll_up_in_a_process()
+        peaks.append((increment_peak, increment_loaded))
+        log(f"   {increment.days} day(s) in {increment.seconds:.2f} s; peak {increment_peak:.0f} MB")
+    peak_mb, loaded_mb = max(peaks) if peaks else (None, None)
+    rollup_mb = max(peak - loaded for peak, loaded in peaks) if peaks else None
 
     client = staff_client()
     last_year = {"start": (today - timedelta(days=364)).isoformat(), "end": today.isoformat()}
@@ -375,39 +416,42 @@ def main():
         "12_months_one_family": {**last_year, "family": FAMILIES[0]},
         "30_days": month,
     }
-    log(f"3. dashboard pages from the roll-ups (median of {REPEAT})…")
-    client.get(PAGE, month)  # warm the template and connection
     rolled = {}
-    for name, query in pages.items():
-        rolled[name] = page_ms(client, query)
-        log(f"   {name}: {rolled[name]:.0f} ms")
-    log("4. the 30-day page from raw orders on request…")
-    raw_month = raw_page_ms(client, month, repeat=3 if args.quick else 1)
-    log(f"   {raw_month:.0f} ms")
-    raw_year = None
-    if args.quick:
-        raw_year = raw_page_ms(client, last_year, repeat=3)
-        log(f"   the 12-month page from raw orders: {raw_year:.0f} ms")
-    ratio = raw_month / rolled["30_days"]
+    if "pages" in parts:
+        log(f"3. dashboard pages from the roll-ups (median of {REPEAT})…")
+        client.get(PAGE, month)  # warm the template and connection
+        for name, query in pages.items():
+            rolled[name] = page_ms(client, query)
+            log(f"   {name}: {rolled[name]:.0f} ms")
+    raw_month = raw_year = None
+    if "raw" in parts:
+        log("4. the 30-day page from raw orders on request…")
+        raw_month = raw_page_ms(client, month, repeat=3 if args.quick else 1)
+        log(f"   {raw_month:.0f} ms")
+        if args.quick:
+            raw_year = raw_page_ms(client, last_year, repeat=3)
+            log(f"   the 12-month page from raw orders: {raw_year:.0f} ms")
+    ratio = raw_month / rolled["30_days"] if raw_month and rolled else None
     figures = {
-        "build_s": round(build.seconds, 2),
-        "build_failed_days": build.failed_days,
-        "increment_s": round(increment.seconds, 2),
-        "increment_days": increment.days,
-        "page_median_ms": round(max(rolled.values()), 1),
+        "build_s": round(build.seconds, 2) if build else None,
+        "build_failed_days": build.failed_days if build else None,
+        "increment_s": round(increment.seconds, 2) if increment else None,
+        "increment_days": increment.days if increment else None,
+        "page_median_ms": round(max(rolled.values()), 1) if rolled else None,
         "pages_ms": {name: round(ms, 1) for name, ms in rolled.items()},
-        "peak_mb": round(peak_mb, 1),
-        "loaded_mb": round(loaded_mb, 1),
-        "rollup_mb": round(rollup_mb, 1),
-        "raw_30_days_ms": round(raw_month, 1),
+        "peak_mb": round(peak_mb, 1) if peaks else None,
+        "loaded_mb": round(loaded_mb, 1) if peaks else None,
+        "rollup_mb": round(rollup_mb, 1) if peaks else None,
+        "raw_30_days_ms": round(raw_month, 1) if raw_month else None,
         "raw_12_months_ms": round(raw_year, 1) if raw_year is not None else None,
-        "raw_12m_estimate_ms": round(raw_month * 365 / 30, 1) if raw_year is None else None,
-        "ratio": round(ratio, 1),
+        "raw_12m_estimate_ms": round(raw_month * 365 / 30, 1) if raw_month and raw_year is None else None,
+        "ratio": round(ratio, 1) if ratio else None,
         "ratio_of": "the 30-day page: raw orders on request / roll-ups, same run",
         "customers": customers,
         "orders": orders,
         "lines": lines,
-        "days_built": build.days,
+        "days_built": build.days if build else None,
+        "parts": sorted(parts, key=PARTS.index),
         "quick": args.quick,
     }
     print(json.dumps(figures))

@@ -275,14 +275,15 @@ def _ordered(found, by, lowest):
     return ordered if lowest is None else ordered[:lowest]
 
 
-# The window of the last 12 months (analytics/rollup_window.py) --------------------------------------
+# The windows of the last 12 months and 30 days (analytics/rollup_window.py) -------------------------
 
 
 def _window_for(period, alias):
     """The valid window the period starts with and runs at least to the end of, or None."""
     return (
         ContributionWindow.objects.using(alias)
-        .filter(pk=1, valid=True, start=period.start, through__lte=period.end)
+        .filter(valid=True, start=period.start, through__lte=period.end)
+        .order_by("-through")
         .first()
     )
 
@@ -329,7 +330,7 @@ def _added(figures, more):
 def _from_window(window, period, by, lowest, alias):
     """contributions() from the window, with what it does not hold added (see _window_delta)."""
     delta = _window_delta(window, period, alias)
-    rows = CustomerContribution.objects.using(alias)
+    rows = CustomerContribution.objects.using(alias).filter(days=window.days)
     known = _window_rows(_among(rows, delta))
     if by == "customer":
         chosen = rows.order_by("contribution", "user_id")
@@ -341,8 +342,10 @@ def _from_window(window, period, by, lowest, alias):
         return _ordered(people, by, lowest)
     field = "segment" if by == "segment" else "tier"
     groups = {}
-    for key, people, *figures in GroupContribution.objects.using(alias).values_list(
-        field, "customers", *rollup_window.FIGURES
+    for key, people, *figures in (
+        GroupContribution.objects.using(alias)
+        .filter(days=window.days)
+        .values_list(field, "customers", *rollup_window.FIGURES)
     ):
         total = groups.setdefault(key, [0, *([ZERO] * len(figures))])
         groups[key] = [total[0] + people, *_added(total[1:], [_decimal(value) for value in figures])]
