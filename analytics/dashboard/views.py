@@ -44,14 +44,15 @@ def _contribution_cells(row):
 def _tables(period, family, *, every_customer=False):
     """Each table of the page as (header, rows of cells) for its CSV, and the rows for the page: from
     the nightly roll-ups, with the days not rolled up yet read raw (analytics/selectors/rollups.py)."""
-    families = rollups.margin_by_family(period, family=family)
-    months = rollups.margin_by_month(period, family=family)
-    options = rollups.margin_by_option(period, family=family)
-    # The page shows the lowest contributions; only the CSV download needs every customer's.
-    lowest = None if every_customer else CUSTOMERS_SHOWN
-    customers = rollups.contributions(period, by="customer", family=family, lowest=lowest)
-    segments = rollups.contributions(period, by="segment", family=family)
-    tiers = rollups.contributions(period, by="tier", family=family)
+    with rollups.one_read():  # the days not built and the window's additions, read once for the six
+        families = rollups.margin_by_family(period, family=family)
+        months = rollups.margin_by_month(period, family=family)
+        options = rollups.margin_by_option(period, family=family)
+        # The page shows the lowest contributions; only the CSV download needs every customer's.
+        lowest = None if every_customer else CUSTOMERS_SHOWN
+        customers = rollups.contributions(period, by="customer", family=family, lowest=lowest)
+        segments = rollups.contributions(period, by="segment", family=family)
+        tiers = rollups.contributions(period, by="tier", family=family)
     rows = {
         "families": families,
         "months": months,

@@ -17,6 +17,8 @@ The reads go to `settings.ANALYTICS_DATABASE` (default "default"): a read replic
 """
 
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Context, Decimal
 
@@ -46,12 +48,38 @@ def database():
     return getattr(settings, "ANALYTICS_DATABASE", "default")
 
 
+_read = ContextVar("rollup_read", default=None)
+
+
+@contextmanager
+def one_read():
+    """Within the block, what every selector of a page asks first (the days not built, the window,
+    the figures it does not hold) is read once per period: a page calls six selectors over one."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def _once(key, compute):
+    memo = _read.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def unbuilt_ranges(period, alias=None):
     """[Period] of the days in `period` the roll-up has not built, as few ranges as possible."""
+    alias = alias or database()
+    return _once(("unbuilt", alias, period), lambda: _unbuilt_ranges(period, alias))
+
+
+def _unbuilt_ranges(period, alias):
     built = set(
-        RollupDay.objects.using(alias or database())
-        .filter(day__gte=period.start, day__lte=period.end)
-        .values_list("day", flat=True)
+        RollupDay.objects.using(alias).filter(day__gte=period.start, day__lte=period.end).values_list("day", flat=True)
     )
     ranges, start, day = [], None, period.start
     while day <= period.end:
@@ -280,6 +308,10 @@ def _ordered(found, by, lowest):
 
 def _window_for(period, alias):
     """The valid window the period starts with and runs at least to the end of, or None."""
+    return _once(("window", alias, period), lambda: _valid_window(period, alias))
+
+
+def _valid_window(period, alias):
     return (
         ContributionWindow.objects.using(alias)
         .filter(valid=True, start=period.start, through__lte=period.end)
@@ -291,6 +323,10 @@ def _window_for(period, alias):
 def _window_delta(window, period, alias):
     """{customer: [figures]} of what the window does not hold: the period's days after it, and the
     days in it not built (read raw; they had no daily rows when the window was summed)."""
+    return _once(("delta", alias, window.days, window.through, period), lambda: _delta(window, period, alias))
+
+
+def _delta(window, period, alias):
     sources = lambda p: rollup_sql.contributions(p, alias)  # noqa: E731
     parts, params = [], []
     if period.end > window.through:
