@@ -31,8 +31,6 @@ Analyser = Callable[[Mapping[str, Any]], tuple[list[int], dict[str, dict[str, li
 # families with more checkable rules than this keep the interpreted analysis (the source, and
 # the time to compile it, grow with the rules; real families have a few hundred)
 GENERATED_RULES_LIMIT = 3000
-# terms per `config |= ...` line (keeps expressions shallow for the compiler)
-_TERMS_PER_LINE = 16
 # numeric options with at most this many grid values get tables by value (a constraint's
 # breaking positions by the other option's value; the values by grid position)
 GRID_TABLE_LIMIT = 1024
@@ -101,18 +99,6 @@ def _constraint_pair(
     return None if positions is None else (rule_index, positions)
 
 
-def _owners(mask: int, owner: tuple[int, ...]) -> list[int]:
-    """The options owning the bits of a rule side's mask, in option order."""
-    found = set()
-    position = 0
-    while mask:
-        if mask & 1:
-            found.add(owner[position])
-        mask >>= 1
-        position += 1
-    return sorted(found)
-
-
 def _slot_keys(breaking: int, candidates: int, base: int, keys: tuple, keys_of_mask: tuple | None) -> tuple | None:
     """The keys a breaking slot mask disables (as availability._check_rules), None for no hit."""
     if not breaking or breaking == candidates:
@@ -135,8 +121,9 @@ class _Writer:
 
     Locals of the generated function: v<i> the value of option i, s<i> a multi option's ticked
     choices as local bits, d<i> a slot option's disabled keys, l<n> one (option, key)'s list of
-    messages (None until a rule first disables the key), config the configuration's bits,
-    m / c a rule's failing premise / conclusion bits, po / co the premise / conclusion owner."""
+    messages (None until a rule first disables the key), b<i> / a<n> the configuration (see
+    _configuration), p<n> / q<n> whether a rule's premise / conclusion fails on its n-th
+    option, c whether the conclusion fails, po / co the premise / conclusion owner."""
 
     def __init__(self, compiled: CompiledFamily) -> None:
         self.compiled = compiled
@@ -258,19 +245,152 @@ class _Writer:
         self.add(1, "return broken, disabled, numeric")
 
     def _configuration(self) -> None:
-        """`config`: per slot option the bit of its value, per pseudo atom its bit when false.
-        The constraint rules' bits are left out: no rule mask contains them, and constraints
-        are checked where they stand in rule order."""
+        """The configuration, per option instead of as one integer of index.py's bits: b<i>, a
+        slot option's value as a local slot bit (bit k: its k-th slot), and a<n>, true when
+        the n-th pseudo atom is false. (Constraint bits are left out: no rule mask holds them,
+        and constraints are checked where they stand in rule order.) A rule side's mask F then
+        reads, per option it names, "fails on this option" as `b<i> & <F's slots of i>` or
+        `a<n> or a<m>` (see _side)."""
         index, code_index = self.index, self.code_index
-        terms = [f"{self.constant(bitmap)}[{self.value(code_index[code])}]" for code, bitmap in index.slot_options]
-        if not terms:
-            terms = ["0"]
-        for start in range(0, len(terms), _TERMS_PER_LINE):
-            assign = "=" if start == 0 else "|="
-            self.add(1, f"config {assign} {' | '.join(terms[start : start + _TERMS_PER_LINE])}")
-        for bit, code, holds in index.pseudo_atoms:
-            self.add(1, f"if not {self.constant(holds)}({self.value(code_index[code])}):")
-            self.add(2, f"config |= {_int(bit)}")
+        self.slot_base: dict[int, int] = {}
+        for code, bitmap in index.slot_options:
+            option_index = code_index[code]
+            base = min(bitmap.values()).bit_length() - 1
+            self.slot_base[option_index] = base
+            local = {value: bit >> base for value, bit in bitmap.items()}
+            self.add(1, f"b{_int(option_index)} = {self.constant(local)}[{self.value(option_index)}]")
+        self.pseudo_flags: dict[int, str] = {}  # bit position -> a<n>
+        for number, (bit, code, holds) in enumerate(index.pseudo_atoms):
+            self.pseudo_flags[bit.bit_length() - 1] = f"a{_int(number)}"
+            self.add(1, f"a{_int(number)} = not {self.constant(holds)}({self.value(code_index[code])})")
+
+    def _side(self, mask: int) -> list[tuple[int, str]]:
+        """A rule side's failing bits as (option, test of "the side fails on this option"), in
+        option order: the slots of a slot option the side rejects, or the option's pseudo atoms."""
+        slots: dict[int, int] = {}
+        atoms: dict[int, list[str]] = {}
+        owner = self.index.owner
+        position = 0
+        while mask:
+            if mask & 1:
+                option_index = owner[position]
+                if option_index in self.slot_base:
+                    local = 1 << (position - self.slot_base[option_index])
+                    slots[option_index] = slots.get(option_index, 0) | local
+                else:
+                    atoms.setdefault(option_index, []).append(self.pseudo_flags[position])
+            mask >>= 1
+            position += 1
+        parts = []
+        for option_index in sorted(slots.keys() | atoms.keys()):
+            if option_index in slots:
+                parts.append((option_index, f"b{_int(option_index)} & {_int(slots[option_index])}"))
+            else:
+                parts.append((option_index, " or ".join(atoms[option_index])))
+        return parts
+
+    def _fails(self, depth: int, parts: list[tuple[int, str]], prefix: str) -> tuple[str, dict[int, str]]:
+        """(a test of "the side fails", per option the name or test of "fails on it"); a side
+        naming several options gets its per-option answers in locals <prefix>0, <prefix>1, ..."""
+        if not parts:
+            return "False", {}
+        if len(parts) == 1:
+            option_index, test = parts[0]
+            return test, {option_index: f"({test})"}
+        flags = {}
+        for number, (option_index, test) in enumerate(parts):
+            name = f"{prefix}{_int(number)}"
+            self.add(depth, f"{name} = {test}")
+            flags[option_index] = name
+        return " or ".join(flags.values()), flags
+
+    @staticmethod
+    def _only(option_index: int, flags: dict[int, str]) -> str:
+        """Given that the side fails: the test that it fails on this option alone."""
+        others = [flag for other, flag in flags.items() if other != option_index]
+        return "True" if not others else f"not ({' or '.join(others)})"
+
+    # -- requires, excludes and available_when rules
+
+    def _rule(self, entry: tuple[Any, ...], quick: tuple[int, tuple[str, ...]] | None) -> None:
+        _, excludes, f_premise, f_conclusion, static, *_ = entry
+        depth = 1
+        if quick is not None and f_premise:
+            # availability._settle_quick_rules: the premise, on one slot option, fails
+            option_index, keys = quick
+            ((_, premise_fails),) = self._side(f_premise)
+            self.add(1, f"if {premise_fails}:")
+            if keys:
+                conclusion_fails, _ = self._fails(2, self._side(f_conclusion), "q")
+                self.add(2, f"if not ({conclusion_fails}):" if excludes else f"if {conclusion_fails}:")
+                self.hit(3, option_index, keys, self.messages[entry[0]])
+            self.add(1, "else:")
+            depth = 2
+        premise_holds = quick is not None or f_premise == 0
+        if static is not None:
+            self._static_rule(depth, entry, premise_holds)
+        else:
+            self._general_rule(depth, entry, premise_holds)
+
+    def _static_rule(self, depth: int, entry: tuple[Any, ...], premise_holds: bool) -> None:
+        """availability._check_rules' static case: every hit's keys are in `static`."""
+        rule_index, excludes, f_premise, f_conclusion, static, *_ = entry
+        premise_keys, premise_items, conclusion_keys, conclusion_items = static
+        message = self.messages[rule_index]
+        if not premise_holds:
+            premise_fails, flags = self._fails(depth, self._side(f_premise), "p")
+            self.add(depth, f"if {premise_fails}:")
+            if premise_keys:
+                conclusion_fails, _ = self._fails(depth + 1, self._side(f_conclusion), "q")
+                self.add(depth + 1, f"if not ({conclusion_fails}):" if excludes else f"if {conclusion_fails}:")
+                self._contained_hit(depth + 2, premise_keys, flags, message)
+            self.add(depth, "else:")
+            depth += 1
+        conclusion_fails, flags = self._fails(depth, self._side(f_conclusion), "q")
+        broken = f"broken.append({_int(rule_index)})"
+        if excludes:
+            self.add(depth, f"if not ({conclusion_fails}):")
+            self.add(depth + 1, broken)
+            for option_index, keys in premise_items + conclusion_items:
+                self.hit(depth + 1, option_index, keys, message)
+            if conclusion_keys:
+                self.add(depth, "else:")
+                self._contained_hit(depth + 1, conclusion_keys, flags, message)
+        else:
+            self.add(depth, f"if {conclusion_fails}:")
+            self.add(depth + 1, broken)
+            for option_index, keys in premise_items:
+                self.hit(depth + 1, option_index, keys, message)
+            self._contained_hit(depth + 1, conclusion_keys, flags, message)
+            if conclusion_items:
+                self.add(depth, "else:")
+                for option_index, keys in conclusion_items:
+                    self.hit(depth + 1, option_index, keys, message)
+
+    def _contained_hit(
+        self, depth: int, keys_by_option: dict[int, tuple[str, ...]], flags: dict[int, str], message: str
+    ) -> None:
+        """Given that the side fails: the hit of the one option it fails on, if it fails on one
+        only and that option has keys (availability: the owner of the lowest failing bit,
+        `missing & not_own[owner] == 0`, then `keys.get(owner)`)."""
+        test = "if"
+        for option_index, keys in keys_by_option.items():
+            if not keys:
+                continue
+            only = self._only(option_index, flags)
+            if only == "True":
+                self.hit(depth, option_index, keys, message)
+                return
+            self.add(depth, f"{test} {only}:")
+            self.hit(depth + 1, option_index, keys, message)
+            test = "elif"
+
+    def _owner_chain(self, flags: dict[int, str], fallback: int) -> str:
+        """Given that the side fails: the one option it fails on, else `fallback`."""
+        if len(flags) == 1:
+            return _int(next(iter(flags)))
+        parts = [f"{_int(option_index)} if {self._only(option_index, flags)} else" for option_index in flags]
+        return f"({' '.join(parts)} {_int(fallback)})"
 
     # -- constraint rules
 
@@ -316,110 +436,24 @@ class _Writer:
             self.add(1, "if p is not None:")
             self.add(2, f"{add}(p)")
 
-    # -- requires, excludes and available_when rules
-
-    def _rule(self, entry: tuple[Any, ...], quick: tuple[int, tuple[str, ...]] | None) -> None:
-        _, excludes, f_premise, f_conclusion, static, *_ = entry
-        depth = 1
-        if quick is not None:
-            # availability._settle_quick_rules: the premise, on one slot option, fails
-            option_index, keys = quick
-            self.add(1, f"if config & {_int(f_premise)}:")
-            if keys:
-                self.add(2, f"if {_met_is(excludes, f_conclusion)}:")
-                self.hit(3, option_index, keys, self.messages[entry[0]])
-            else:
-                self.add(2, "pass")
-            self.add(1, "else:")
-            depth = 2
-        premise_holds = quick is not None or f_premise == 0
-        if static is not None:
-            self._static_rule(depth, entry, premise_holds)
-        else:
-            self._general_rule(depth, entry, premise_holds)
-
-    def _static_rule(self, depth: int, entry: tuple[Any, ...], premise_holds: bool) -> None:
-        """availability._check_rules' static case: every hit's keys are in `static`."""
-        rule_index, excludes, f_premise, f_conclusion, static, *_ = entry
-        premise_keys, premise_items, conclusion_keys, conclusion_items = static
-        message = self.messages[rule_index]
-        owner = self.index.owner
-        if not premise_holds:
-            self.add(depth, f"m = config & {_int(f_premise)}")
-            self.add(depth, "if m:")
-            if premise_keys:
-                self.add(depth + 1, f"if {_met_is(excludes, f_conclusion)}:")
-                self._contained_hit(depth + 2, "m", premise_keys, _owners(f_premise, owner), message)
-            else:
-                self.add(depth + 1, "pass")
-            self.add(depth, "else:")
-            depth += 1
-        conclusion_options = _owners(f_conclusion, owner)
-        self.add(depth, f"c = config & {_int(f_conclusion)}")
-        broken = f"broken.append({_int(rule_index)})"
-        if excludes:
-            self.add(depth, "if not c:")
-            self.add(depth + 1, broken)
-            for option_index, keys in premise_items + conclusion_items:
-                self.hit(depth + 1, option_index, keys, message)
-            if conclusion_keys:
-                self.add(depth, "else:")
-                self._contained_hit(depth + 1, "c", conclusion_keys, conclusion_options, message)
-        else:
-            self.add(depth, "if c:")
-            self.add(depth + 1, broken)
-            for option_index, keys in premise_items:
-                self.hit(depth + 1, option_index, keys, message)
-            self._contained_hit(depth + 1, "c", conclusion_keys, conclusion_options, message)
-            if conclusion_items:
-                self.add(depth, "else:")
-                for option_index, keys in conclusion_items:
-                    self.hit(depth + 1, option_index, keys, message)
-
-    def _contained_hit(
-        self, depth: int, variable: str, keys_by_option: dict[int, tuple[str, ...]], side: list[int], message: str
-    ) -> None:
-        """The hit of the one option all the failing bits in `variable` belong to, if it has keys
-        (availability: the owner of the lowest bit, `missing & not_own[owner] == 0`, then
-        `keys.get(owner)`); no test when the side names one option only."""
-        if len(side) == 1:
-            keys = keys_by_option.get(side[0])
-            if keys:
-                self.hit(depth, side[0], keys, message)
-            return
-        test = "if"
-        for option_index, keys in keys_by_option.items():
-            if keys:
-                self.add(depth, f"{test} not {variable} & {_int(self.index.not_own[option_index])}:")
-                self.hit(depth + 1, option_index, keys, message)
-                test = "elif"
-
-    def _owner_chain(self, variable: str, options: list[int], fallback: int) -> str:
-        """The one option the failing bits in `variable` (not zero) all belong to, else
-        `fallback`: `a if not m & NOT_OWN_a else b if ... else fallback`."""
-        if len(options) == 1:
-            return _int(options[0])
-        not_own = self.index.not_own
-        parts = [f"{_int(option)} if not {variable} & {_int(not_own[option])} else" for option in options]
-        return f"({' '.join(parts)} {_int(fallback)})"
-
     def _general_rule(self, depth: int, entry: tuple[Any, ...], premise_holds: bool) -> None:
         """availability._check_rules' general case. po / co: the premise / conclusion owner
         (-1: the side holds; else the one option it fails on; -3: the premise fails on several,
         so the rule does nothing; -2: the conclusion fails on several)."""
         rule_index, excludes, f_premise, f_conclusion, _, slots, multis, numerics = entry
-        owner = self.index.owner
-        premise_options = [] if premise_holds else _owners(f_premise, owner)
-        conclusion_options = _owners(f_conclusion, owner)
         broken = f"broken.append({_int(rule_index)})"
+        premise_options: list[int] = []
         if not premise_holds:
-            self.add(depth, f"m = config & {_int(f_premise)}")
-            self.add(depth, f"po = {self._owner_chain('m', premise_options, -3)} if m else -1")
+            premise_fails, flags = self._fails(depth, self._side(f_premise), "p")
+            premise_options = list(flags)
+            self.add(depth, f"po = {self._owner_chain(flags, -3)} if {premise_fails} else -1")
             if len(premise_options) > 1:
                 self.add(depth, "if po != -3:")
                 depth += 1
-        self.add(depth, f"c = config & {_int(f_conclusion)}")
-        chain = self._owner_chain("c", conclusion_options, -2)
+        conclusion_fails, flags = self._fails(depth, self._side(f_conclusion), "q")
+        conclusion_options = list(flags)
+        self.add(depth, f"c = {conclusion_fails}")
+        chain = self._owner_chain(flags, -2) if flags else "-2"
         if excludes:
             self.add(depth, f"co = {chain} if c else -1")
             self.add(depth, "if not c:" if premise_holds else "if not c and po == -1:")
@@ -568,8 +602,3 @@ def _filled(lines: list[str]) -> list[str]:
             if len(following) - len(following.lstrip(" ")) <= depth:
                 out.append(" " * (depth + 4) + "pass")
     return out
-
-
-def _met_is(excludes: bool, f_conclusion: int) -> str:
-    """The test of `met == excludes`, met being "the conclusion holds" (no failing bit)."""
-    return f"not config & {_int(f_conclusion)}" if excludes else f"config & {_int(f_conclusion)}"
