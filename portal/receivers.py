@@ -15,7 +15,7 @@ from configurator import services as configurator_services
 from configurator.ownership import session_designs
 from configurator.quote_extras import register_provider as register_quote_extra
 from loyalty import tasks as loyalty_tasks
-from loyalty.selectors.previews import points_for_product
+from loyalty.selectors.previews import points_for_product_id
 from loyalty.wallet import tasks as wallet_tasks
 from production.services.delivery_slots import release_slot
 
@@ -63,11 +63,9 @@ def slot_follows_order_status(sender, order, old_status, new_status, **kwargs):
 
 
 def earn_points_line(*, request, product_id, total):
-    """Under the configurator's live quote: what this configuration would earn."""
-    product = get_model("catalogue", "Product").objects.filter(pk=product_id).first()
-    if product is None:
-        return None
-    points = points_for_product(user=request.user, product=product, amount=total)
+    """Under the configurator's live quote: what this configuration would earn. The product's earning
+    scope is cached per process and scope version (`previews.product_scope_for`): no query for a guest."""
+    points = points_for_product_id(user=request.user, product_id=product_id, amount=total)
     return ngettext("Earn %(n)s point", "Earn %(n)s points", points) % {"n": points} if points else None
 
 
