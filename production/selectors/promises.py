@@ -6,9 +6,11 @@ The configurator asks `capable_to_promise` on every quote (the portal registers 
 """
 
 import math
+import time
 from datetime import date, datetime
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from configurator.promise import add_working_days
@@ -19,6 +21,7 @@ from ..models import Operation, RoutingTemplate, WorkCenter
 from .release import configuration_of, routing_steps
 
 QUEUE_CACHE_SECONDS = 60  # promises are shown on every quote; the plan changes far less often
+SHARED_CACHE = "storefront"  # the cache every worker shares (portal/settings: a folder here, Redis in production)
 DEFAULT_LEAD_DAYS = 10  # a line whose family is no longer published still gets a promise
 
 
@@ -82,11 +85,33 @@ def promise_for_remake(*, family_slug, values, quantity, steps=None):
 
 def _route(family_slug):
     """(steps, {work center pk: (queued minutes, open minutes a day x capacity)}) for a family, or
-    None when production does not make it. Cached briefly: it is read on every quote."""
+    None when production does not make it. Read on every quote, so kept for QUEUE_CACHE_SECONDS:
+    computed once for every worker (in the cache they share, Redis in production, a folder in the
+    embedded profile), and copied into this process's own cache until the same moment, so a quote
+    reads neither the database nor the shared cache while it lasts."""
     key = f"production:promise-route:{family_slug}"
     cached = cache.get(key)
     if cached is not None:
         return cached
+    shared = _shared_cache()
+    entry = shared.get(key)
+    now = time.time()
+    if entry is None or entry[0] <= now:
+        route = _read_route(family_slug)
+        if route is None:
+            return None  # not made here (yet): asked again next time, as a routing may be added
+        entry = (now + QUEUE_CACHE_SECONDS, route)
+        shared.set(key, entry, QUEUE_CACHE_SECONDS)
+    expires, route = entry
+    cache.set(key, route, max(1, round(expires - now)))
+    return route
+
+
+def _shared_cache():
+    return caches[SHARED_CACHE] if SHARED_CACHE in settings.CACHES else cache
+
+
+def _read_route(family_slug):
     template = RoutingTemplate.objects.filter(family_slug=family_slug).first()
     if template is None:
         return None
@@ -100,9 +125,7 @@ def _route(family_slug):
         ):
             queued += max(0.0, (op.planned_end - max(op.planned_start, now)).total_seconds() / 60)
         centers[center.pk] = (queued, _daily_open_minutes(center) * center.capacity)
-    route = (steps, centers)
-    cache.set(key, route, QUEUE_CACHE_SECONDS)
-    return route
+    return (steps, centers)
 
 
 def _waiting_days(steps, centers, values, quantity):
