@@ -1,4 +1,9 @@
+from functools import lru_cache
+
 from django import template
+from django.core.signals import setting_changed
+from django.utils.translation import get_language
+from oscar.templatetags.currency_filters import currency as oscar_currency
 
 from configurator import selectors
 from configurator.panel import build_panel
@@ -53,3 +58,28 @@ def money_delta(amount):
         return ""
     sign = "+" if amount > 0 else "−"
     return f"{sign}£{abs(amount):,.2f}"
+
+
+@register.filter(name="currency")
+def currency(value, currency_format=None):
+    """Oscar's `currency` filter, remembered per value, currency and language: the live quote shows
+    a handful of amounts (price, each option's line) on every change, and Babel's formatting was a
+    tenth of a quote. A template loading this library after Oscar's `currency_filters` uses it."""
+    try:
+        return _formatted(value, type(value), str(value), currency_format, get_language())
+    except TypeError:  # unhashable: formatted afresh, as Oscar does
+        return oscar_currency(value, currency_format)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(value, kind, text, currency_format, language):
+    # `kind` and `text` are in the key so 10, 10.0 and Decimal("10.00") (equal, one hash) stay apart.
+    return oscar_currency(value, currency_format)
+
+
+def _forget_formats(*, setting, **kwargs):
+    if setting in {"OSCAR_CURRENCY_FORMAT", "OSCAR_DEFAULT_CURRENCY", "LANGUAGE_CODE"}:
+        _formatted.cache_clear()
+
+
+setting_changed.connect(_forget_formats, dispatch_uid="configurator-currency-formats")
