@@ -1,6 +1,6 @@
 """Benchmark the configurator: the engine in-process, then the live update over HTTP.
 
-    python benchmarks/configurator.py [--quick]
+    python benchmarks/configurator.py [--quick] [--port N] [--bare-port N] [--bench-dir DIR]
 
 1. Engine: runs benchmarks/configurator_engine.py (60 options, 300 rules; evaluate with the
    availability of every choice, then quote) against the naive evaluator in the same run.
@@ -12,7 +12,11 @@
 3. Baseline: a bare Django JSON view (benchmarks/lib/bare_django.py) under the same gunicorn
    with the same workers, loaded by the same 20 saturating clients with the same request
    bodies; `http_ratio` = the quote endpoint's saturated req/s / the bare view's (higher is
-   better).
+   better). Each run's clients are made (the quote clients fetch the page for their CSRF
+   cookie) before its clock starts, so both runs time only the POSTs they count.
+
+--port / --bare-port pin the two servers' ports (default: any free one); --bench-dir keeps the
+private database elsewhere than var/bench, for two runs at once on one machine.
 
 Progress goes to stderr; the last line on stdout is one JSON object.
 """
@@ -179,12 +183,19 @@ class BareClient(Client):
 def load(port, *, clients, seconds, think, client_class=Client):
     timings, errors = [], []
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
     families = list(FAMILIES)
-
-    def shopper(index):
+    # Every client is made before the clock starts: the quote's fetch their page (for the CSRF
+    # cookie) and the bare view's fetch nothing, and neither run's window should hold that.
+    made = []
+    for index in range(clients):
         try:
-            client = client_class(port, families[index % len(families)], seed=index)
+            made.append((index, client_class(port, families[index % len(families)], seed=index)))
+        except Exception as error:  # noqa: BLE001 -- counted and reported, not hidden
+            errors.append(repr(error))
+    stop = time.monotonic() + seconds
+
+    def shopper(index, client):
+        try:
             rnd = random.Random(1000 + index)
             while time.monotonic() < stop:
                 elapsed = client.change_one_option()
@@ -196,7 +207,7 @@ def load(port, *, clients, seconds, think, client_class=Client):
             with lock:
                 errors.append(repr(error))
 
-    threads = [threading.Thread(target=shopper, args=(index,)) for index in range(clients)]
+    threads = [threading.Thread(target=shopper, args=(index, client)) for index, client in made]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -209,8 +220,8 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def http_figures(quick):
-    bench_dir = ROOT / "var" / "bench"
+def http_figures(quick, *, port=None, bare_port=None, bench_dir=None):
+    bench_dir = Path(bench_dir) if bench_dir else ROOT / "var" / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -224,7 +235,7 @@ def http_figures(quick):
     }
     env.pop("CELERY_BROKER_URL", None)
     prepare_database(env)
-    port = free_port()
+    port = port or free_port()
     workers = (os.cpu_count() or 2) * 2
     server = start_server(env, port, workers)
     try:
@@ -236,7 +247,7 @@ def http_figures(quick):
         saturated, saturated_errors = load(port, clients=20, seconds=seconds, think=None)
     finally:
         stop_server(server)
-    bare, bare_errors = bare_figures(env, workers, seconds)
+    bare, bare_errors = bare_figures(env, workers, seconds, port=bare_port)
     saturated_rps = len(saturated) / seconds
     bare_rps = len(bare) / seconds
     return {
@@ -255,10 +266,10 @@ def http_figures(quick):
     }
 
 
-def bare_figures(env, workers, seconds):
+def bare_figures(env, workers, seconds, *, port=None):
     """The baseline: a bare Django JSON view (benchmarks/lib/bare_django.py) under the same
     gunicorn and worker count, loaded by the same 20 saturating clients with the same bodies."""
-    port = free_port()
+    port = port or free_port()
     server = start_server(env, port, workers, app="benchmarks.lib.bare_django:application")
     try:
         load(port, clients=4, seconds=2, think=None, client_class=BareClient)
@@ -271,14 +282,18 @@ def bare_figures(env, workers, seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer samples and shorter load")
+    parser.add_argument("--port", type=int, help="the shop's gunicorn port (default: a free one)")
+    parser.add_argument("--bare-port", type=int, help="the bare Django view's gunicorn port (default: a free one)")
+    parser.add_argument("--bench-dir", help="folder of the private database (default: var/bench)")
+    parser.add_argument("--http-only", action="store_true", help="skip the engine benchmark")
     args = parser.parse_args()
-    engine = engine_figures(args.quick)
-    http = http_figures(args.quick)
+    engine = {} if args.http_only else engine_figures(args.quick)
+    http = http_figures(args.quick, port=args.port, bare_port=args.bare_port, bench_dir=args.bench_dir)
     result = {
-        "median_ms": engine["median_ms"],
+        "median_ms": engine.get("median_ms"),
         "p95_ms": engine.get("p95_ms"),
-        "naive_median_ms": engine["naive_median_ms"],
-        "ratio": engine["ratio"],
+        "naive_median_ms": engine.get("naive_median_ms"),
+        "ratio": engine.get("ratio"),
         "options": engine.get("options"),
         "rules": engine.get("rules"),
         **http,
