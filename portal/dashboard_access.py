@@ -9,9 +9,14 @@ pages (`{% if user|may_open:url %}`, portal/templatetags/staff_access.py) show e
 only what it may open.
 """
 
+import time
 from urllib.parse import urlsplit
 
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import resolve
 from oscar.core.loading import get_class
 from oscar.views.decorators import check_permissions
@@ -87,3 +92,57 @@ def may_open_url(user, url):
     """The same answer for a URL on this site, as `{% url %}` writes it."""
     match = resolve(urlsplit(url).path)
     return may_open(user, match.view_name, match.args, match.kwargs)
+
+
+# --- The storefront header's "Dashboard" link ----------------------------------------------
+#
+# Every storefront page a signed-in customer opens asks whether to show them the dashboard link,
+# which loads their permissions (two queries). The answer is kept per user in the cache every
+# worker shares, under a version that any change of a user, a group, a permission or who holds
+# which bumps (`connect`), so a granted or withdrawn role shows on the next page.
+
+_ACCESS_VERSION = "dashboard-access:version"
+
+
+def _access_cache():
+    return caches["storefront"]
+
+
+def may_open_dashboard(user):
+    """`may_open(user, "dashboard:index")`, kept per user until users, groups or permissions change."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return may_open(user, "dashboard:index")  # staff pages read the permissions anyway
+    key = f"dashboard-access:user:{user.pk}"
+    found = _access_cache().get_many([_ACCESS_VERSION, key])
+    version = found.get(_ACCESS_VERSION)
+    if version is None:
+        _access_cache().add(_ACCESS_VERSION, time.time_ns(), None)
+        version = _access_cache().get(_ACCESS_VERSION)
+    kept = found.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    answer = may_open(user, "dashboard:index")
+    _access_cache().set(key, (version, answer), 3600)
+    return answer
+
+
+def _access_changed(**kwargs):
+    def bump():
+        _access_cache().set(_ACCESS_VERSION, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def connect():
+    """Forget every kept answer when a user, a group, a permission or a membership changes."""
+    from django.contrib.auth.models import Group, Permission
+
+    user_model = get_user_model()
+    for model in (user_model, Group, Permission):
+        for signal in (post_save, post_delete):
+            signal.connect(_access_changed, sender=model, dispatch_uid=f"dashboard-access-{signal}-{model}")
+    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(_access_changed, sender=through, dispatch_uid=f"dashboard-access-m2m-{through}")

@@ -19,6 +19,8 @@ from loyalty.selectors.previews import points_for_product_id
 from loyalty.wallet import tasks as wallet_tasks
 from production.services.delivery_slots import release_slot
 
+from . import dashboard_access, product_views
+
 
 def claim_anonymous_designs(sender, request, user, **kwargs):
     """Designs saved before signing in become the shopper's own."""
@@ -78,6 +80,10 @@ def review_points(sender, instance, **kwargs):
 
 def connect():
     user_logged_in.connect(claim_anonymous_designs, dispatch_uid="portal-claim-designs")
+    # Oscar's product-view analytics, counted in memory and written in batches (portal/product_views.py).
+    product_views.connect()
+    # The header's dashboard link, kept per user until users, groups or permissions change.
+    dashboard_access.connect()
     register_quote_extra(earn_points_line)
     post_save.connect(review_points, sender=get_model("reviews", "ProductReview"), dispatch_uid="loyalty-review-points")
     get_class("order.signals", "order_status_changed").connect(

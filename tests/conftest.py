@@ -104,11 +104,16 @@ def login(client, django_user_model):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Login lockouts, the cached site frame and stored pages must not leak from one test into the next."""
+    """Login lockouts, the cached site frame, stored pages and product views counted in memory
+    (portal/product_views.py) must not leak from one test into the next."""
     from django.core.cache import caches
+
+    from portal import product_views
 
     for alias in ("default", "storefront"):
         caches[alias].clear()
+    product_views.discard()
     yield
     for alias in ("default", "storefront"):
         caches[alias].clear()
+    product_views.discard()

@@ -10,3 +10,9 @@ register = template.Library()
 @register.filter
 def may_open(user, url):
     return dashboard_access.may_open_url(user, url)
+
+
+@register.filter
+def may_open_dashboard(user):
+    """The storefront header's dashboard link: the answer is kept per user (dashboard_access)."""
+    return dashboard_access.may_open_dashboard(user)
