@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Exists, Min, OuterRef
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.catalogue import views as oscar_views
@@ -18,9 +19,39 @@ Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 
 
+# Where the product page keeps the product it loaded between requests, and the version of the
+# catalogue it was loaded from: given by the portal (`keep_products`), whose storefront cache every
+# worker shares and whose catalogue version changes with any product, stock, price or category.
+_kept = {"cache": None, "version": None, "seconds": None}
+
+
+def keep_products(*, cache, version, seconds):
+    """Keep the product pages' products in `cache`, under the catalogue's `version()`, for `seconds()`
+    (0: not kept, every page loads its product)."""
+    _kept.update(cache=cache, version=version, seconds=seconds)
+
+
 class ProductDetailView(oscar_views.ProductDetailView):
     """Oscar's product page, loading in one go what its template reads (images, stock, categories,
-    whether it has options: Oscar's own annotations, read by `Product.has_options`)."""
+    whether it has options: Oscar's own annotations, read by `Product.has_options`), and keeping it
+    for the next visitor until the catalogue changes (the same for everyone: whether this visitor
+    may see it is still asked of every request, by Oscar's `is_viewable`)."""
+
+    def get_object(self, queryset=None):
+        cache, version, seconds = _kept["cache"], _kept["version"], _kept["seconds"]
+        if hasattr(self, "object") or queryset is not None or cache is None or seconds() <= 0:
+            return super().get_object(queryset)
+        key = f"catalogue:product-page:{version()}:{self.kwargs.get(self.pk_url_kwarg)}"
+        product = cache.get(key)
+        if product is None:
+            product = super().get_object(queryset)
+            product.num_approved_reviews  # noqa: B018 -- Oscar's cached_property, kept with the product
+            cache.set(key, product, seconds())
+        return _asked_once_per_page(product)
+
+    def get_alert_status(self):
+        # Oscar asks on every page; its template reads it only for a product that cannot be bought.
+        return SimpleLazyObject(super().get_alert_status)
 
     def get_queryset(self):
         Option = get_model("catalogue", "Option")
@@ -34,6 +65,20 @@ class ProductDetailView(oscar_views.ProductDetailView):
             )
             .prefetch_related("images", "stockrecords", "categories", "attribute_values__attribute")
         )
+
+
+def _asked_once_per_page(product):
+    """Oscar's page asks whether the shopper has reviewed the product twice (the stars and the
+    reviews block), a query each: this product, loaded for this request only, answers once."""
+    answers, has_review_by = {}, product.has_review_by
+
+    def once(user):
+        if user.pk not in answers:
+            answers[user.pk] = has_review_by(user)
+        return answers[user.pk]
+
+    product.has_review_by = once
+    return product
 
 
 class SortForm(forms.Form):

@@ -107,6 +107,16 @@ def versions():
     return ".".join(str(found.get(key, 0)) for key in keys)
 
 
+def version(name):
+    """The current version of one kind of data (as `versions()`, for one)."""
+    key = _version_key(name)
+    found = _cache().get(key)
+    if found is None:
+        _cache().add(key, time.time_ns(), timeout=None)
+        found = _cache().get(key)
+    return found
+
+
 def bump(*names):
     """Orphan every cached page that shows this kind of data."""
     _cache().set_many({_version_key(name): time.time_ns() for name in names}, timeout=None)
@@ -135,6 +145,10 @@ def connect():
     `receivers.connect` calls this."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_model_changed, dispatch_uid=f"storefront-pages-{signal}")
+    # The product page keeps its product (and what its template reads) under the catalogue's version.
+    from catalog.views import keep_products
+
+    keep_products(cache=_cache(), version=lambda: version("catalogue"), seconds=_seconds)
     # Settings are read while rendering (tests change them; a deploy restarts, and the key says payments).
     setting_changed.connect(_setting_changed, dispatch_uid="storefront-pages-settings")
 
@@ -156,6 +170,28 @@ def _key(request, path_hash):
         f"storefront:page:{versions()}:{day}:{scheme}:{request.get_host()}:{language}:"
         f"{settings.OSCAR_DEFAULT_CURRENCY}:{payments}:{path_hash}"
     )
+
+
+def fragment_key(request, name, vary_on):
+    """The key of a part of a page shared by every visitor, signed in or not (`{% shared_fragment %}`):
+    the same versions and settings as a whole page's, the fragment's name and what it varies on."""
+    vary = hashlib.sha256(repr([str(value) for value in vary_on]).encode()).hexdigest()
+    return _key(request, f"fragment:{name}:{vary}")
+
+
+def shared_fragment(request, name, vary_on, render):
+    """A part of a page that is the same for every visitor (no name, basket, points or design in it),
+    rendered once and kept like a whole page: its CSRF tokens and CSP nonce punched out when stored
+    and this visitor's filled in when served. `render()` makes it when it is not kept."""
+    if _seconds() <= 0:
+        return render()
+    key = fragment_key(request, name, vary_on)
+    kept = _cache().get(key)
+    if kept is not None:
+        return _fill_holes(request, kept).decode()
+    html = render()
+    _cache().set(key, _punch_holes(request, html.encode()), _seconds())
+    return html
 
 
 def _cacheable_request(request):

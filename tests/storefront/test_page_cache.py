@@ -25,9 +25,10 @@ TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def _stored_pages():
-    """Every page the storefront cache holds, as text (locmem's store, in the test profile)."""
-    values = (pickle.loads(value) for value in caches["storefront"]._cache.values())  # noqa: S301 -- our own
-    return [value[1].decode() for value in values if isinstance(value, tuple)]
+    """Every page and every part of one the storefront cache holds, as text (locmem's store, in the test profile)."""
+    values = [pickle.loads(value) for value in caches["storefront"]._cache.values()]  # noqa: S301 -- our own
+    pages = [value[1].decode() for value in values if isinstance(value, tuple) and isinstance(value[1], bytes)]
+    return pages + [value.decode() for value in values if isinstance(value, bytes)]
 
 
 def _anonymous_get(path):
@@ -207,3 +208,101 @@ def test_signed_in_customers_share_the_configurators_drawing_and_options_until_a
     publish_version(family=product.family)
     assert "Renamed by the merchandiser" in shoppers[0].get(product.get_absolute_url()).content.decode()
     assert _fragment_keys() - kept
+
+
+# --- What signed-in customers' pages share (catalog/views.py, portal/dashboard_access.py) ---------
+
+
+def _everything_kept():
+    """Every value the storefront cache holds, pickled as stored (bytes: a name shows in it as text)."""
+    return list(caches["storefront"]._cache.values())
+
+
+def test_signed_in_customers_share_the_product_but_nothing_of_each_other():
+    first, second = two_customers()
+    shoppers = {"first": Client(), "second": Client()}
+    shoppers["first"].force_login(first.user)
+    shoppers["second"].force_login(second.user)
+    own = {"first": first.markers, "second": second.markers}
+    everyone = set(first.markers) | set(second.markers)
+    paths = [_stocked_url(), Product.objects.get(upc=CONFIGURABLE_UPC).get_absolute_url()]
+
+    for _ in range(2):
+        for path in paths:
+            for name, shopper in shoppers.items():
+                text = shopper.get(path).content.decode()
+                assert not {marker for marker in everyone - set(own[name]) if marker in text}, (name, path)
+                assert own[name][-1] in text  # their own basket total, in the header
+            anonymous = _anonymous_get(path).content.decode()
+            assert not {marker for marker in everyone if marker in anonymous}
+
+    kept = [key for key in caches["storefront"]._cache if "catalogue:product-page" in key]
+    assert len(kept) == 2  # one product each, for both customers and the visitor
+    for value in _everything_kept():
+        assert not {marker for marker in everyone if marker.encode() in value}
+
+
+def test_a_signed_in_customer_sees_a_price_change_at_once():
+    customer, _ = two_customers()
+    shopper = Client()
+    shopper.force_login(customer.user)
+    assert "£29.00" in shopper.get(_stocked_url()).content.decode()
+    record = StockRecord.objects.get(product__upc=STOCKED_UPC)
+    record.price = Decimal("31.50")
+    record.save()
+
+    assert "£31.50" in shopper.get(_stocked_url()).content.decode()
+
+
+def test_a_product_taken_off_sale_is_gone_for_a_signed_in_customer_at_once():
+    customer, _ = two_customers()
+    shopper = Client()
+    shopper.force_login(customer.user)
+    assert shopper.get(_stocked_url()).status_code == 200
+    product = Product.objects.get(upc=STOCKED_UPC)
+    product.is_public = False
+    product.save()
+
+    assert shopper.get(_stocked_url()).status_code == 404
+
+
+def test_the_dashboard_link_follows_a_role_given_and_taken_away():
+    from django.contrib.auth.models import Permission
+
+    customer, other = two_customers()
+    shoppers = [Client(), Client()]
+    shoppers[0].force_login(customer.user)
+    shoppers[1].force_login(other.user)
+    link = 'href="/dashboard/"'
+    assert not any(link in shopper.get("/catalogue/").content.decode() for shopper in shoppers)
+
+    access = Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
+    customer.user.user_permissions.add(access)
+
+    assert link in shoppers[0].get("/catalogue/").content.decode()
+    assert link not in shoppers[1].get("/catalogue/").content.decode()
+    customer.user.user_permissions.remove(access)
+    assert link not in shoppers[0].get("/catalogue/").content.decode()
+    other.user.is_staff = True
+    other.user.save()
+    assert link in shoppers[1].get("/catalogue/").content.decode()
+
+
+def test_parts_kept_for_everyone_carry_each_signed_in_customers_own_csrf_token():
+    first, second = two_customers()
+    secrets = {}
+    for person in (first, second):
+        shopper = Client(enforce_csrf_checks=True)
+        shopper.force_login(person.user)
+        shopper.get(Product.objects.get(upc=CONFIGURABLE_UPC).get_absolute_url())  # then "recently viewed"
+        html = shopper.get(_stocked_url()).content.decode()
+        assert "product_pod" in html  # the fridge's card, kept for everyone
+        secret = shopper.cookies[settings.CSRF_COOKIE_NAME].value
+        tokens = TOKENS.findall(html)
+        assert len(tokens) >= 2  # the header's sign-out form and the product's form at least
+        assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+        assert "@@storefront" not in html
+        secrets[person.email] = secret
+    assert len(set(secrets.values())) == 2
+    kept = [key for key in caches["storefront"]._cache if ":fragment:product-card:" in key]
+    assert len(kept) == 1, "the fridge's card is kept once for both"
