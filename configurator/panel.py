@@ -4,12 +4,14 @@ One presentation model for every place the configurator appears (product page, i
 page, a design, a Wagtail block), built from a configuration `quoting.configure` checked and priced.
 """
 
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from . import previews, selectors
 from .describe import describe, summary_text
@@ -113,7 +115,7 @@ class Panel:
         return describe(self.family.options, self.configuration.evaluation.values)
 
     def preview_svg(self):
-        return render_preview(self.family, self.configuration.evaluation.values)
+        return published_preview(self.family, self.configuration.evaluation.values)
 
 
 def raw_values_from_form(data, family):
@@ -233,6 +235,37 @@ class SavedLook:
 def as_saved(design):
     schema = selectors.version_schema(design.family_id, design.version_number) or {}
     return SavedLook(SavedFamily(schema.get("options", []), design.family.preview), dict(design.values))
+
+
+# The drawings of published families, kept per process: the live quote draws the design on every
+# change, and a shopper going back and forth asks for the same ones again. The key is everything
+# the drawing reads: the version (its options and swatches), the family's drawing, the language
+# and the values; an entry counts only for the very compiled schema it was drawn from.
+_PREVIEWS = {}
+_PREVIEWS_MAX = 512
+_previews_lock = threading.Lock()
+
+
+def published_preview(family, values):
+    """`render_preview` for a published family, remembered per version, drawing, language and values."""
+    compiled = getattr(family, "compiled", None)
+    if compiled is None:
+        return render_preview(family, values)
+    key = (
+        family.version_id,
+        family.preview,
+        get_language(),
+        tuple(sorted((code, type(value).__name__, repr(value)) for code, value in values.items())),
+    )
+    entry = _PREVIEWS.get(key)
+    if entry is not None and entry[0] is compiled:
+        return entry[1]
+    svg = render_preview(family, values)
+    with _previews_lock:
+        if len(_PREVIEWS) >= _PREVIEWS_MAX:
+            _PREVIEWS.pop(next(iter(_PREVIEWS)))  # the oldest drawn
+        _PREVIEWS[key] = (compiled, svg)
+    return svg
 
 
 def render_preview(family, values):
