@@ -35,7 +35,7 @@ WINDOW_DAYS = 364  # the default page's window: built days (the page adds today;
 MONTH_DAYS = 29  # the last 30 days' window, today read raw
 WINDOWS = (WINDOW_DAYS, MONTH_DAYS)
 MOST_TOUCHED = 100_000  # more customers changed than this: the window is summed again whole
-BATCH = 2_000  # customer ids a statement (SQLite binds at most 32,766 values)
+BATCH = 10_000  # customer ids a statement (SQLite binds at most 32,766 values)
 GUESTS = None  # the guests' key: orders with no customer
 
 FIGURES = ["orders", "revenue", "paid", "cost", "unknown_lines", "points", "refunds", "remakes", "remakes_unknown"]
@@ -100,6 +100,7 @@ def _decimal(value):
 class _Tables:
     def __init__(self, connection):
         quote = connection.ops.quote_name
+        self.vendor = connection.vendor
         self.daily = quote(ContributionDay._meta.db_table)
         self.window = quote(CustomerContribution._meta.db_table)
         self.groups = quote(GroupContribution._meta.db_table)
@@ -118,12 +119,14 @@ def refresh(through, *, alias, touched=None, fresh=None):
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '128MB'")
+        # Whose segment or tier is no longer the one their row was summed with, in every window at once.
+        moved = _moved(cursor, tables) if touched is not None else {}
         for days in WINDOWS:
             start = window_start(through, days)
             before = ContributionWindow.objects.using(alias).filter(days=days).first()
             users = None
             if touched is not None and before is not None and (fresh is None or days in fresh):
-                users = _changed(cursor, tables, before, days, start, through, touched)
+                users = _changed(cursor, tables, before, days, start, through, touched | moved.get(days, set()))
             if users is None:
                 _sum_whole(cursor, tables, days, start, through)
             else:
@@ -142,29 +145,48 @@ def _changed(cursor, tables, before, days, start, through, touched):
         users |= _users_between(cursor, tables.daily, before.start, start - timedelta(days=1))
     if before.through < through:  # the days that entered it (the run rebuilt them: usually there already)
         users |= _users_between(cursor, tables.daily, max(before.through + timedelta(days=1), start), through)
-    if len(users) > MOST_TOUCHED:
-        return None
-    # Whose segment or tier is no longer the one their row was summed with.
-    cursor.execute(
-        f"SELECT c.user_id FROM {tables.window} c "  # noqa: S608
-        f"LEFT JOIN {tables.accounts} a ON a.user_id = c.user_id LEFT JOIN {tables.tiers} t ON t.id = a.tier_id "
-        f"WHERE c.days = {int(days)} AND c.user_id IS NOT NULL "
-        "AND (c.segment IS DISTINCT FROM a.segment OR c.tier IS DISTINCT FROM t.name)"
-    )
-    users |= {row[0] for row in cursor.fetchall()}
     return None if len(users) > MOST_TOUCHED else users
+
+
+def _moved(cursor, tables):
+    """{days: customers whose segment or tier is no longer the one their window row was summed with}."""
+    cursor.execute(
+        f"SELECT c.days, c.user_id FROM {tables.window} c "  # noqa: S608
+        f"LEFT JOIN {tables.accounts} a ON a.user_id = c.user_id LEFT JOIN {tables.tiers} t ON t.id = a.tier_id "
+        "WHERE c.user_id IS NOT NULL AND (c.segment IS DISTINCT FROM a.segment OR c.tier IS DISTINCT FROM t.name)"
+    )
+    moved = {}
+    for days, user in cursor.fetchall():
+        moved.setdefault(days, set()).add(user)
+    return moved
 
 
 def _insert(cursor, tables, days, start, through, among="", ids=()):
     """Sum the window's customers (those of `among` only, when given) from the daily table."""
     figures = ", ".join(f"SUM({name}) AS {name}" for name in FIGURES)
+    summed = (
+        f"SELECT user_id, {figures}, {_contribution()} AS contribution FROM {tables.daily} "  # noqa: S608
+        f"WHERE day >= %s AND day <= %s{' AND ' + among if among else ''} GROUP BY user_id"
+    )
+    if among:
+        # A few thousand customers: their accounts looked up one by one (an index each); a join
+        # would read all million accounts to hash them.
+        account = f"FROM {tables.accounts} a"
+        tier = f"JOIN {tables.tiers} t ON t.id = a.tier_id"
+        groups = (
+            f"(SELECT a.segment {account} WHERE a.user_id = d.user_id), "
+            f"(SELECT t.name {account} {tier} WHERE a.user_id = d.user_id)"
+        )
+        joins = ""
+    else:
+        groups = "a.segment, t.name"
+        joins = (
+            f" LEFT JOIN {tables.accounts} a ON a.user_id = d.user_id LEFT JOIN {tables.tiers} t ON t.id = a.tier_id"
+        )
     cursor.execute(
         f"INSERT INTO {tables.window} (days, user_id, {', '.join(FIGURES)}, contribution, segment, tier) "  # noqa: S608
-        f"SELECT {int(days)}, d.user_id, {', '.join('d.' + name for name in FIGURES)}, d.contribution, "
-        "a.segment, t.name FROM ("
-        f"SELECT user_id, {figures}, {_contribution()} AS contribution FROM {tables.daily} "
-        f"WHERE day >= %s AND day <= %s{' AND ' + among if among else ''} GROUP BY user_id) d "
-        f"LEFT JOIN {tables.accounts} a ON a.user_id = d.user_id LEFT JOIN {tables.tiers} t ON t.id = a.tier_id",
+        f"SELECT {int(days)}, d.user_id, {', '.join('d.' + name for name in FIGURES)}, d.contribution, {groups} "
+        f"FROM ({summed}) d{joins}",
         [start, through, *ids],
     )
 
@@ -188,6 +210,10 @@ def _sum_whole(cursor, tables, days, start, through):
         f"SELECT {int(days)}, segment, tier, COUNT(user_id), {_sums()} FROM {tables.window} "
         f"WHERE days = {int(days)} GROUP BY segment, tier"
     )
+    if tables.vendor == "postgresql":
+        # The planner's figures for the rows just written: without them it takes a window's hundreds of
+        # thousands of rows for a few, and reads them all to find a night's customers.
+        cursor.execute(f"ANALYZE {tables.window}, {tables.groups}")
 
 
 def _sum_customers(cursor, tables, days, start, through, users, alias):
