@@ -160,14 +160,14 @@ def _setting_changed(**kwargs):
 # --- The middleware -------------------------------------------------------------------------
 
 
-def _key(request, path_hash):
+def _key(request, path_hash, current_versions=None):
     day = timezone.localdate().isoformat()
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     scheme = "https" if request.is_secure() else "http"
     # Without Stripe keys every page carries the test-mode banner: a restart with keys must not serve it.
     payments = "live" if settings.STRIPE_SECRET_KEY else "test"
     return (
-        f"storefront:page:{versions()}:{day}:{scheme}:{request.get_host()}:{language}:"
+        f"storefront:page:{current_versions or versions()}:{day}:{scheme}:{request.get_host()}:{language}:"
         f"{settings.OSCAR_DEFAULT_CURRENCY}:{payments}:{path_hash}"
     )
 
@@ -176,7 +176,16 @@ def fragment_key(request, name, vary_on):
     """The key of a part of a page shared by every visitor, signed in or not (`{% shared_fragment %}`):
     the same versions and settings as a whole page's, the fragment's name and what it varies on."""
     vary = hashlib.sha256(repr([str(value) for value in vary_on]).encode()).hexdigest()
-    return _key(request, f"fragment:{name}:{vary}")
+    return _key(request, f"fragment:{name}:{vary}", _versions_of_this_request(request))
+
+
+def _versions_of_this_request(request):
+    """`versions()`, read once for all the fragments of a GET (a page with several reads them once)."""
+    if request.method != "GET":
+        return versions()
+    if not hasattr(request, "_storefront_versions"):
+        request._storefront_versions = versions()
+    return request._storefront_versions
 
 
 def shared_fragment(request, name, vary_on, render):
