@@ -1,6 +1,6 @@
 """Benchmark the margin dashboard's roll-ups on PostgreSQL (issue #19, speed).
 
-    python benchmarks/analytics.py [--quick] [--regenerate] [--parts build,increment,pages,raw]
+    python benchmarks/analytics.py [--quick] [--regenerate] [--parts build,increment,pages,family,raw]
 
 Database: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/atelier_bench_rollup (created and
 migrated if needed; --quick uses atelier_bench_rollup_quick).
@@ -30,7 +30,8 @@ migrated if needed; --quick uses atelier_bench_rollup_quick).
 
 --parts runs some of 2.-5. against the database as it is (the data and the roll-ups of an earlier
 run): `--parts increment,pages` measures a night and the pages without the half-hour build; the
-figures of the parts not run are null. The family filter's page uses a generated family, made a
+figures of the parts not run are null. `family` is the 12-month page with one family chosen,
+whose contributions are read from raw orders (minutes at full size; once there). The family filter's page uses a generated family, made a
 configurator family (no options) so that the form offers it.
 
 Progress on stderr; the last stdout line is one JSON object.
@@ -84,7 +85,7 @@ from portal.demo import loyalty as demo_loyalty  # noqa: E402
 FAMILIES = ["bench-tote", "bench-mug", "bench-cap", "bench-print", "bench-card"]
 PAGE = "/dashboard/analytics/margins/"
 REPEAT = 5
-PARTS = ("build", "increment", "pages", "raw")
+PARTS = ("build", "increment", "pages", "family", "raw")
 
 
 def prepare_schema():
@@ -420,8 +421,12 @@ def main():
         "30_days": month,
         "12_months_one_family": {**last_year, "family": FAMILIES[0]},
     }
+    if "pages" not in parts:
+        pages = {name: query for name, query in pages.items() if "family" in query}
+    if "family" not in parts:
+        pages = {name: query for name, query in pages.items() if "family" not in query}
     rolled = {}
-    if "pages" in parts:
+    if pages:
         log(f"3. dashboard pages from the roll-ups (median of {REPEAT})…")
         client.get(PAGE, month)  # warm the template and connection
         for name, query in pages.items():
