@@ -31,8 +31,8 @@ migrated if needed; --quick uses atelier_bench_rollup_quick).
 --parts runs some of 2.-5. against the database as it is (the data and the roll-ups of an earlier
 run): `--parts increment,pages` measures a night and the pages without the half-hour build; the
 figures of the parts not run are null. `family` is the 12-month page with one family chosen,
-whose contributions are read from raw orders (minutes at full size; once there). The family filter's page uses a generated family, made a
-configurator family (no options) so that the form offers it.
+whose contributions are read from raw orders (minutes at full size; once there). Its family is a
+generated one, made a configurator family (no options) so that the form offers it.
 
 Progress on stderr; the last stdout line is one JSON object.
 """
