@@ -47,6 +47,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from oscar.core.loading import get_class
 
+from portal import product_views
+
 CACHE_ALIAS = "storefront"
 HIT_HEADER = "X-Storefront-Cache"
 
@@ -287,4 +289,6 @@ class AnonymousPageCacheMiddleware:
         if request.resolver_match.view_name == "catalogue:detail":
             # What Oscar's view does for every product page: the visitor's "recently viewed".
             _history.update(SimpleNamespace(id=view_kwargs["pk"]), request, response)
+            # And what Oscar's analytics count for it: a view of the product (in memory, written in batches).
+            product_views.record_product_view(None, product=SimpleNamespace(pk=int(view_kwargs["pk"])), user=None)
         return response

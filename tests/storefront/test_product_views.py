@@ -11,6 +11,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from portal import product_views
+from portal.pagecache import HIT_HEADER
 from tests.factories import CustomerFactory
 from tests.storefront.people import CONFIGURABLE_UPC, STOCKED_UPC
 
@@ -131,3 +132,14 @@ def test_a_flush_that_fails_keeps_the_views_for_the_next(monkeypatch):
     assert product_views.flush() == 1
     assert _views(stocked) == before + 1
     assert UserProductView.objects.filter(user=customer).get().date_created > timezone.now() - timedelta(minutes=1)
+
+
+def test_a_product_page_served_from_the_page_cache_counts_its_view_too():
+    stocked = Product.objects.get(upc=STOCKED_UPC)
+    before = _views(stocked)
+
+    first, second = Client().get(stocked.get_absolute_url()), Client().get(stocked.get_absolute_url())
+
+    assert first.get(HIT_HEADER) is None and second[HIT_HEADER] == "hit"
+    assert product_views.flush() == 2
+    assert _views(stocked) == before + 2
