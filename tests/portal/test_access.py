@@ -2,12 +2,14 @@
 
 import re
 from collections import defaultdict
+from datetime import datetime, time, timedelta
 from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from oscar.core.loading import get_class
 
 from portal import dashboard_access, health
@@ -125,6 +127,20 @@ def _refusal(response):
     return None
 
 
+def _plan_an_operation_today():
+    """Put one planned operation in today's board, whose day view is where the walk lands.
+
+    The demo's plan starts at the next shift from when the template database was built: late in the
+    evening that is tomorrow, and today's board would show no operation and so no status button.
+    """
+    from production import planning
+    from production.models import Operation
+
+    morning = datetime.combine(timezone.localdate(), time(9), planning.plant_zone())
+    operation = Operation.objects.filter(status="planned", work_center__isnull=False).first()
+    Operation.objects.filter(pk=operation.pk).update(planned_start=morning, planned_end=morning + timedelta(hours=1))
+
+
 def _crawl(client, start, clicks):
     """Open the staff pages linked from `start`, up to `clicks` clicks away.
 
@@ -214,6 +230,7 @@ def test_no_link_or_button_a_staff_role_is_shown_turns_it_away(client, who, sett
     health.record_heartbeat(hostname="test")
     start, must_reach, must_meet = WALKS[who]
     person = _sign_in_as(client, who, django_user_model)
+    _plan_an_operation_today()
 
     answers, actions = _crawl(client, start, clicks=3)
 
