@@ -37,8 +37,18 @@ from .model import (
     Schedule,
 )
 from .replan import Replan, advance_to, moved_operations, replan, with_downtime, with_frozen, with_job
-from .solver import solve
 from .validation import PlanningError, validate
+
+
+def __getattr__(name):
+    # The solver's modules import OR-Tools (and through it pandas, about 90 MB): they are loaded by
+    # the first plan asked for, not by every process that reads a calendar or a plan's rows.
+    if name == "solve":
+        from .solver import solve
+
+        return solve
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Alternative",

@@ -11,10 +11,15 @@ Nothing here changes the previous Schedule: when re-planning raises (PlanningErr
 invalid change), the caller still holds its previous plan and keeps using it.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .model import FrozenAssignment, Id, Job, Problem, Schedule
-from .solver import Objective, solve
+
+if TYPE_CHECKING:
+    from .solver import Objective
 
 STABILITY_WEIGHT = 120  # one moved operation is worth two hours of (weighted) lateness
 
@@ -44,6 +49,8 @@ def replan(
     machine or start; operations new to the problem and operations frozen in it (their times
     are facts, not moves) are not counted. Raises PlanningError like `solve`.
     """
+    from .solver import solve  # OR-Tools is loaded by the first plan (see the package's __init__)
+
     schedule = solve(
         problem,
         time_limit=time_limit,
