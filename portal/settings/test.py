@@ -21,6 +21,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; n
 # A file, not memory: the live server thread and a real Celery worker process must see it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-atelier.sqlite3")}
+    # A connection per request, as before the embedded profile kept them open: the suite copies its
+    # template databases over this file (tests/testdb.py), and held connections there were not tried.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Stored pages in this process's memory (the live server is a thread of it), emptied per test.
