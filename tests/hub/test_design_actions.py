@@ -9,17 +9,6 @@ from tests.factories import CustomerFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def customer():
-    return CustomerFactory()
-
-
-@pytest.fixture
-def signed_in(client, customer):
-    client.force_login(customer)
-    return client
-
-
 def design_of(owner, **values):
     design, _ = configurator_services.save_design(
         family_slug="atelier-fridge", values=values, owner=owner, name="Kitchen"

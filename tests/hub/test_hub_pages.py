@@ -40,12 +40,6 @@ def someone_elses():
     return OrderFactory(status="Delivered", placed=timezone.now() - timedelta(days=20))
 
 
-@pytest.fixture
-def signed_in(client, customer):
-    client.force_login(customer)
-    return client
-
-
 def test_the_hub_needs_a_login(client):
     response = client.get("/accounts/")
 

@@ -21,7 +21,7 @@ from production.delivery_models import TrackingEvent, TrackingStatus
 from production.models import Operation, ProductionEvent
 from production.services.release import release_order_to_production
 from production.services.shipments import advance_order, record_shipment
-from tests.factories import CustomerFactory, OrderFactory, StockedProductFactory
+from tests.factories import OrderFactory, StockedProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,17 +36,6 @@ ORDER_PAGE_QUERIES = 45
 @pytest.fixture(autouse=True)
 def _private_root(settings, tmp_path):
     settings.CARE_PRIVATE_ROOT = tmp_path / "private"
-
-
-@pytest.fixture
-def customer():
-    return CustomerFactory()
-
-
-@pytest.fixture
-def signed_in(client, customer):
-    client.force_login(customer)
-    return client
 
 
 def order_with_everything(customer, django_user_model, *, days_ago):

@@ -27,17 +27,6 @@ Notification = get_model("communication", "Notification")
 FRIDGE = ("atelier-fridge", {"hinge": "left", "finish": "sage", "ice_maker": True, "water_kit": True}, 1)
 
 
-@pytest.fixture
-def customer():
-    return CustomerFactory()
-
-
-@pytest.fixture
-def signed_in(client, customer):
-    client.force_login(customer)
-    return client
-
-
 def export(client):
     response = client.get("/accounts/data/export.json")
     assert response.status_code == 200
