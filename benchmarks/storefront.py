@@ -1,6 +1,6 @@
 """Benchmark the storefront against stock django-oscar, both served the same way in one run.
 
-    python benchmarks/storefront.py [--quick] [--ports 8740,8741]
+    python benchmarks/storefront.py [--quick] [--ports 8740,8741] [--bench-dir DIR]
 
 1. Stock Oscar: the installed django-oscar with the minimal settings of its documentation
    (benchmarks/lib/stock_oscar/), a private SQLite database built here with as many products
@@ -348,12 +348,18 @@ def measure(pages, *, rounds, seconds):
 
 
 def main():
+    global BENCH_DIR
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="two short rounds instead of three long ones")
     parser.add_argument("--ports", help="two ports for the servers (stock Oscar, Atelier); default: free ones")
+    parser.add_argument(
+        "--bench-dir", help="folder of the private databases and cache (default: var/bench); two runs at once need two"
+    )
     parser.add_argument("--inspect", choices=["atelier", "oscar"], help=argparse.SUPPRESS)
     parser.add_argument("--products", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bench_dir:
+        BENCH_DIR = Path(args.bench_dir).resolve()
     if args.inspect:
         sys.path.insert(0, str(ROOT))
         in_process(args.inspect, args.products)
