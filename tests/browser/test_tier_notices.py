@@ -11,6 +11,18 @@ from tests.browser.accessibility import assert_accessible
 from tests.browser.signing_in import sign_in
 from tests.factories import PASSWORD, CustomerFactory, OrderFactory
 
+OPAQUE_ERRORS = """() => {
+    const opaque = (element) => {
+        for (let node = element; node instanceof Element; node = node.parentElement) {
+            if (getComputedStyle(node).opacity !== "1") return false;
+        }
+        return true;
+    };
+    const errors = [...document.querySelectorAll(".error")];
+    return errors.length > 0 && errors.every(opaque)
+        && document.getAnimations().every((animation) => animation.playState !== "running");
+}"""
+
 
 def test_an_editor_rewords_the_move_up_notice_and_a_customer_reads_it(shop, page):
     customer = CustomerFactory(email="tess@example.com")
@@ -58,7 +70,8 @@ def test_an_unknown_placeholder_is_refused_with_its_name(shop, page):
     page.get_by_role("button", name="Publish").click()
 
     expect(page.get_by_text("Unknown placeholder: {first_name}. Use one of: {from_tier}, {to_tier}.")).to_be_visible()
-    # Wagtail fades its error banner in: scanned mid-fade, it reports contrast it does not have.
-    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    # Wagtail fades its error banner in: scanned mid-fade, it reports contrast it does not have. The
+    # fade may not have begun when the text is found, so wait for the banner itself to be opaque.
+    page.wait_for_function(OPAQUE_ERRORS)
     assert_accessible(page)
     assert notices.copy()[TierChange.Kind.DOWN][0] == "Your tier is now {to_tier}"  # nothing saved
