@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 10
 FLUSH_VIEWS = 200
+# While the database cannot be written, the per-view rows kept for later stop at this many (the
+# newest kept); the counters themselves are small and kept whole.
+KEPT_VIEWS = 50 * FLUSH_VIEWS
 
 _lock = threading.Lock()
 _buffer = {"since": None, "products": Counter(), "users": Counter(), "views": []}
@@ -85,6 +88,10 @@ def flush():
             _buffer["products"].update(taken["products"])
             _buffer["users"].update(taken["users"])
             _buffer["views"][:0] = taken["views"]
+            dropped = len(_buffer["views"]) - KEPT_VIEWS
+            if dropped > 0:
+                del _buffer["views"][:dropped]
+                logger.warning("Dropped the %s oldest customer product views kept while unwritten", dropped)
             _buffer["since"] = _buffer["since"] or taken["since"]
         return 0
     return taken["products"].total()

@@ -143,3 +143,23 @@ def test_a_product_page_served_from_the_page_cache_counts_its_view_too():
     assert first.get(HIT_HEADER) is None and second[HIT_HEADER] == "hit"
     assert product_views.flush() == 2
     assert _views(stocked) == before + 2
+
+
+def test_views_kept_through_failed_flushes_stop_at_a_limit(monkeypatch):
+    stocked = Product.objects.get(upc=STOCKED_UPC)
+    customer = CustomerFactory()
+    monkeypatch.setattr(product_views, "KEPT_VIEWS", 3)
+    monkeypatch.setattr(product_views, "FLUSH_VIEWS", 1000)
+
+    def locked(taken):
+        from django.db import OperationalError
+
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(product_views, "_write", locked)
+    for _ in range(5):
+        product_views.record_product_view(None, product=stocked, user=customer)
+    assert product_views.flush() == 0
+    assert len(product_views._buffer["views"]) == 3
+    assert product_views.pending() == 5  # the counters are kept whole
+    product_views.discard()
