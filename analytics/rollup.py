@@ -18,10 +18,11 @@ Which days a run rebuilds
 - `since`: also every day from that date.
 
 Days are rebuilt in chunks of consecutive days (a month), a transaction each; a chunk that fails
-is tried day by day, so one bad day is logged, left unbuilt (its pages read raw orders) and the
-others go on. A full build is one chunk: each summary table filled by one INSERT … SELECT … GROUP BY
-over every order, into tables emptied with TRUNCATE and without their secondary indexes, which are
-built again once the rows are in (PostgreSQL; the session gets more memory for its sorts).
+is tried day by day (a failing full build month by month first), so one bad day is logged, left
+unbuilt (its pages read raw orders) and the others go on. A full build is one chunk: each summary
+table filled by one INSERT … SELECT … GROUP BY over every order, into tables emptied with TRUNCATE
+and without their secondary indexes, which are built again once the rows are in (PostgreSQL; the
+session gets more memory for its sorts).
 Today is never built: it is still changing, and the pages add it from raw orders.
 
 Then the windows of the last 12 months and the last 30 days (analytics/rollup_window.py) are
@@ -193,16 +194,8 @@ def roll_up(*, full=False, since=None, through=None, progress=None):
     result = RollupResult()
     with _emptied_for_a_full_build() if full else nullcontext():
         for period in chunks(days, FULL_CHUNK_DAYS if full else CHUNK_DAYS):
-            try:
-                result.days += rebuild(period, touched=touched, full=full)
-            except DatabaseError:
-                log.exception("Roll-up of %s to %s failed; trying its days one by one", period.start, period.end)
-                for single in chunks(days=[d for d in days if period.start <= d <= period.end], size=1):
-                    try:
-                        result.days += rebuild(single, touched=touched)
-                    except DatabaseError:
-                        log.exception("Roll-up of %s failed; its pages read raw orders", single.start)
-                        result.failed.append(single.start.isoformat())
+            smaller = (CHUNK_DAYS, 1) if full else (1,)
+            _rebuild_or_split(period, days, smaller, touched=touched, full=full, result=result)
             if touched is not None and len(touched) > rollup_window.MOST_TOUCHED:
                 touched = None
             if progress:
@@ -215,6 +208,24 @@ def roll_up(*, full=False, since=None, through=None, progress=None):
     run.finished_at, run.days, run.failed_days, run.seconds = timezone.now(), result.days, result.failed, result.seconds
     run.save(update_fields=["finished_at", "days", "failed_days", "seconds"])
     return result
+
+
+def _rebuild_or_split(period, days, smaller, *, touched, full, result):
+    """Rebuild `period`; if that fails, its days again in chunks of the next size in `smaller` (a
+    full build's in months, then a failing month's day by day). One bad day thus costs a few dozen
+    statements and is left unbuilt (its pages read raw orders); the rest is built."""
+    try:
+        result.days += rebuild(period, touched=touched, full=full)
+        return
+    except DatabaseError:
+        if not smaller or period.start == period.end:
+            log.exception("Roll-up of %s failed; its pages read raw orders", period.start)
+            result.failed.append(period.start.isoformat())
+            return
+        log.exception("Roll-up of %s to %s failed; trying it %s day(s) at a time", period.start, period.end, smaller[0])
+    inside = [day for day in days if period.start <= day <= period.end]
+    for part in chunks(inside, smaller[0]):
+        _rebuild_or_split(part, inside, smaller[1:], touched=touched, full=False, result=result)
 
 
 SUMMARIES = (FamilyMarginDay, OptionMarginDay, ContributionDay, RollupDay)

@@ -8,13 +8,12 @@ shipping-method page, whose headings skipped levels, are held to no moderate vio
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
 from configurator.models import SavedDesign
-from tests.browser.accessibility import blocking_violations
+from tests.browser.accessibility import blocking_violations, violations
 from tests.browser.checkout_steps import give_delivery_address
 from tests.browser.signing_in import sign_in
 
@@ -93,7 +92,7 @@ def violations_from_moderate_up(page):
         lines += [
             f"{width} px: {v['impact']}: {v['id']} ({v['help']}) at "
             + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
-            for v in Axe().run(page).response["violations"]
+            for v in violations(page)
             if v["impact"] in ("critical", "serious", "moderate")
         ]
     page.set_viewport_size({"width": 1280, "height": 900})
