@@ -19,8 +19,13 @@ OPAQUE_ERRORS = """() => {
         return true;
     };
     const errors = [...document.querySelectorAll(".error")];
+    // Only the banner's own fade: the sidebar's "what's new" badge pulses for 25 s on its own.
+    const onErrors = (animation) => {
+        const target = animation.effect && animation.effect.target;
+        return target && errors.some((error) => target.contains(error) || error.contains(target));
+    };
     return errors.length > 0 && errors.every(opaque)
-        && document.getAnimations().every((animation) => animation.playState !== "running");
+        && document.getAnimations().filter(onErrors).every((animation) => animation.playState !== "running");
 }"""
 
 

@@ -1,6 +1,7 @@
 """A real Celery worker, in its own process, on the test database and the test broker."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -45,7 +46,7 @@ class WorkerProcess:
                 "--without-mingle", "--without-gossip", "--hostname", f"test-{os.getpid()}@%h",
                 "--loglevel", "INFO",
             ],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
             wait_for(self.ready_or_gone, timeout=120, message="worker")
@@ -63,13 +64,11 @@ class WorkerProcess:
         return Path(self.log_path).read_text()
 
     def stop(self):
+        """Kill the worker and its pool's child at once. The test is over: a warm (or even a cold)
+        shutdown waits on the filesystem broker's one-second polls, about 7 s a test."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
         if self.log and not self.log.closed:
             self.log.close()
 
