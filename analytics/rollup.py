@@ -18,8 +18,10 @@ Which days a run rebuilds
 - `since`: also every day from that date.
 
 Days are rebuilt in chunks of consecutive days (a month), a transaction each; a chunk that fails
-is tried day by day (a failing full build month by month first), so one bad day is logged, left
-unbuilt (its pages read raw orders) and the others go on. A full build is one chunk: each summary
+is tried day by day (a failing full build month by month first), so one bad day is logged and
+the others go on. The bad day's rebuild is rolled back whole: a day never built stays unbuilt (its
+pages read raw orders), a day built before keeps that build (as the windows summed from it do)
+until a later night rebuilds it. A full build is one chunk: each summary
 table filled by one INSERT … SELECT … GROUP BY over every order, into tables emptied with TRUNCATE
 and without their secondary indexes, which are built again once the rows are in (PostgreSQL; the
 session gets more memory for its sorts).
@@ -213,7 +215,7 @@ def roll_up(*, full=False, since=None, through=None, progress=None):
 def _rebuild_or_split(period, days, smaller, *, touched, full, result):
     """Rebuild `period`; if that fails, its days again in chunks of the next size in `smaller` (a
     full build's in months, then a failing month's day by day). One bad day thus costs a few dozen
-    statements and is left unbuilt (its pages read raw orders); the rest is built."""
+    statements and is left as it was (see the module's docstring); the rest is built."""
     try:
         result.days += rebuild(period, touched=touched, full=full)
         return

@@ -180,18 +180,25 @@ def test_since_rebuilds_every_day_from_a_date(shop):
     assert result.days == (through - date(2021, 4, 1)).days + 1
 
 
-def test_one_bad_day_is_left_to_the_raw_pages_and_the_others_are_built(shop, monkeypatch):
+BAD_DAY = date(2021, 4, 10)
+
+
+def fail_the_family_statement_on_bad_day(monkeypatch):
+    """The family statement of any rebuild that reaches BAD_DAY fails, as a bad row would make it."""
     real = rollup_sql.family_margins
 
     def failing(period, alias):
-        sql, params = real(period, alias)
-        if period.start <= date(2021, 4, 10) <= period.end:
+        if period.start <= BAD_DAY <= period.end:
             return "SELECT no_such_column FROM no_such_table", []
-        return sql, params
+        return real(period, alias)
 
     monkeypatch.setattr(rollup_sql, "family_margins", failing)
+
+
+def test_one_bad_day_is_left_to_the_raw_pages_and_the_others_are_built(shop, monkeypatch):
+    fail_the_family_statement_on_bad_day(monkeypatch)
     result = rollup.roll_up(full=True)
-    monkeypatch.setattr(rollup_sql, "family_margins", real)
+    monkeypatch.undo()
 
     assert result.failed == ["2021-04-10"]
     assert not RollupDay.objects.filter(day=date(2021, 4, 10)).exists()
@@ -201,6 +208,41 @@ def test_one_bad_day_is_left_to_the_raw_pages_and_the_others_are_built(shop, mon
     # The next night builds it.
     assert rollup.roll_up().days == 1
     assert rollups.unbuilt_ranges(PERIOD) == [BEFORE_FIRST_ORDER]
+
+
+def test_a_bad_day_in_a_full_build_costs_a_few_dozen_rebuilds_not_one_a_day(shop, monkeypatch):
+    real_rebuild = rollup.rebuild
+    periods = []
+
+    def counted(period, **kwargs):
+        periods.append(period)
+        return real_rebuild(period, **kwargs)
+
+    fail_the_family_statement_on_bad_day(monkeypatch)
+    monkeypatch.setattr(rollup, "rebuild", counted)
+    result = rollup.roll_up(full=True)
+
+    days = (rollup.yesterday() - date(2021, 3, 3)).days + 1
+    assert result.failed == ["2021-04-10"] and result.days == days - 1
+    # The whole, then month by month, then the failing month's days: never one rebuild a day.
+    single_days = [p for p in periods[1:] if p.start == p.end]
+    assert len(single_days) <= rollup.CHUNK_DAYS
+    assert len(periods) <= 1 + days // rollup.CHUNK_DAYS + 1 + rollup.CHUNK_DAYS
+
+
+def test_a_nightly_run_tries_a_failing_month_day_by_day_and_the_bad_day_keeps_its_last_build(shop, monkeypatch):
+    rollup.roll_up(full=True)
+    fail_the_family_statement_on_bad_day(monkeypatch)
+    started = timezone.now()
+    result = rollup.roll_up(since=date(2021, 4, 1))
+    monkeypatch.undo()
+
+    assert result.failed == ["2021-04-10"]
+    # Its rebuild was rolled back whole: its rows and the mark of its last build stay, consistent
+    # with the windows summed from them; its neighbours were rebuilt by this run.
+    assert RollupDay.objects.filter(day=BAD_DAY, built_at__lt=started).exists()
+    assert RollupDay.objects.filter(day__in=[date(2021, 4, 9), date(2021, 4, 11)], built_at__gte=started).count() == 2
+    assert_rolled_equals_raw()
 
 
 def test_the_command_builds_and_says_how_much(shop, capsys):
