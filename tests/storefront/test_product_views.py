@@ -4,7 +4,7 @@ the same numbers Oscar's own receiver writes, none of its three writes on the pa
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -114,8 +114,6 @@ def test_a_product_or_customer_deleted_before_the_flush_is_left_out():
 
 
 def test_a_flush_that_fails_keeps_the_views_for_the_next(monkeypatch):
-    from django.db import OperationalError
-
     stocked = Product.objects.get(upc=STOCKED_UPC)
     customer = CustomerFactory()
     product_views.record_product_view(None, product=stocked, user=customer)
@@ -152,8 +150,6 @@ def test_views_kept_through_failed_flushes_stop_at_a_limit(monkeypatch):
     monkeypatch.setattr(product_views, "FLUSH_VIEWS", 1000)
 
     def locked(taken):
-        from django.db import OperationalError
-
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(product_views, "_write", locked)
